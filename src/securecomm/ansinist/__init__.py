@@ -1,0 +1,3 @@
+"""securecomm.ansinist — wire formats: the ANSI/NIST-ITL codec, the FBI EBTS profile,
+Nlets IAQ/IAR text.
+"""

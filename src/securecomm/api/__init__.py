@@ -1,0 +1,1 @@
+"""securecomm.api — the REST API (FastAPI)."""

@@ -1,0 +1,1 @@
+"""securecomm.cli — the ``securecomm`` command (Typer + Rich)."""

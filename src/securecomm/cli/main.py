@@ -1,0 +1,30 @@
+"""The ``securecomm`` command: one Typer app, one sub-command module per capability.
+
+Each module under ``securecomm.cli`` defines its commands on its own Typer app (or a function)
+and is registered here, in one place.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from securecomm.cli import demo
+
+app = typer.Typer(
+    name="securecomm",
+    help="Secure Communities: biometric interoperability, prioritisation, case work, planning.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """Secure Communities: biometric interoperability, prioritisation, case work, planning."""
+
+
+app.command("demo")(demo.demo)
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app()

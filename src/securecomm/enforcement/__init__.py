@@ -1,0 +1,3 @@
+"""securecomm.enforcement — cases and safeguards: levels, case lifecycle, detainers,
+custody, audit, roles.
+"""

@@ -1,0 +1,1 @@
+"""securecomm.interop — the booking pipeline: submissions, searches, responses, jobs, outbox."""

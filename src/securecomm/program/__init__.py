@@ -1,0 +1,3 @@
+"""securecomm.program — planning and statistics: facilities and tiers, CAP teams,
+simulation, cost, reports.
+"""

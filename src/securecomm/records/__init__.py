@@ -1,0 +1,3 @@
+"""securecomm.records — the record systems: people, criminal history, immigration
+history, agencies.
+"""

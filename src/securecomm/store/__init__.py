@@ -1,0 +1,1 @@
+"""securecomm.store — persistence: SQLAlchemy engine and sessions, migrations, gallery files."""

@@ -1,0 +1,1 @@
+"""securecomm.web — the officers' and program managers' console (server-rendered pages)."""
