@@ -1,0 +1,102 @@
+"""Errors of case work: every refusal says what was refused, on which case, and why.
+
+SecurecommError
+ └── EnforcementError                 anything wrong with a case-work request
+      ├── InputError                  a value given to a service is malformed (names the field)
+      ├── LevelTableError             the level table or a history is unusable (names line/code)
+      ├── UnknownCaseError            no such case / detainer / facility (404)
+      ├── PermissionDeniedError       the role may not do this, or not on this jail's case (403)
+      ├── IllegalTransitionError      the action does not exist from the case's state (409)
+      ├── SafeguardError              a safeguard refuses the action (409)
+      │    ├── VerificationRequiredError    no human has verified the biometric match
+      │    ├── CitizenshipGateError         a citizenship indicator is under review
+      │    ├── ProhibitedBasisError         foreign birth / missing record offered as the basis
+      │    ├── DetainerExpiredError         the 48-hour window after release eligibility is over
+      │    ├── DetainersDeclinedError       the jurisdiction's policy takes no detainers
+      │    └── EvidenceRequiredError        a guard needs evidence that was not given
+      ├── CapacityError               no free detention bed at the facility
+      ├── DocumentError               a document cannot be produced (e.g. no notice translation)
+      └── AuditIntegrityError         the audit log is broken (names the first broken entry)
+"""
+
+from __future__ import annotations
+
+from securecomm.errors import SecurecommError
+
+
+class EnforcementError(SecurecommError):
+    """Something is wrong with a case-work request."""
+
+
+class InputError(EnforcementError):
+    """A value given to a case-work service is malformed; the message names the field."""
+
+
+class LevelTableError(EnforcementError):
+    """The NCIC→level table or an offense in a history cannot be used."""
+
+
+class UnknownCaseError(EnforcementError):
+    """No case, detainer, facility or policy with that identifier."""
+
+    status_code = 404
+
+
+class PermissionDeniedError(EnforcementError):
+    """The principal's role may not do this, or not on a case of another jail."""
+
+    status_code = 403
+
+
+class IllegalTransitionError(EnforcementError):
+    """The requested action is not a transition out of the case's current state."""
+
+    status_code = 409
+
+
+class SafeguardError(EnforcementError):
+    """A safeguard of DESIGN.md §5 refuses the action."""
+
+    status_code = 409
+
+
+class VerificationRequiredError(SafeguardError):
+    """No officer has confirmed the biometric match on the examiner's view."""
+
+
+class CitizenshipGateError(SafeguardError):
+    """A citizenship indicator is open: nothing proceeds until supervisor and counsel review."""
+
+
+class ProhibitedBasisError(SafeguardError):
+    """Foreign birth or a missing record was offered as the basis for action; it never is."""
+
+
+class DetainerExpiredError(SafeguardError):
+    """The detainer's 48 hours after the release-eligible time have passed."""
+
+
+class DetainersDeclinedError(SafeguardError):
+    """The jurisdiction's registered policy takes no detainers: request notification instead."""
+
+
+class EvidenceRequiredError(SafeguardError):
+    """A guard needs evidence (a reason, a reference, a review) that was not given."""
+
+
+class CapacityError(EnforcementError):
+    """The detention facility has no free bed."""
+
+    status_code = 409
+
+
+class DocumentError(EnforcementError):
+    """A document cannot be produced as asked."""
+
+
+class AuditIntegrityError(EnforcementError):
+    """The audit log does not verify; the message names the first broken entry."""
+
+    def __init__(self, message: str, *, seq: int | None = None) -> None:
+        self.seq = seq
+        super().__init__(message)
