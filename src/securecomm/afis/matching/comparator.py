@@ -1,0 +1,140 @@
+"""The 1:1 comparator: MCC cylinders + LSS-R consolidation, then the calibrated score.
+
+``compare(a, b)`` is symmetric by construction: the two prepared templates are put in a fixed
+order (by content digest) before the kernel runs, and the pairs are swapped back, so
+``compare(a, b).score == compare(b, a).score`` exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from numba import njit
+
+from securecomm.afis.matching import parameters as P
+from securecomm.afis.matching.calibration import calibrate
+from securecomm.afis.matching.consolidation import relax, rho_tables, select_pairs
+from securecomm.afis.matching.cylinders import cell_offsets
+from securecomm.afis.matching.local_similarity import similarity_matrix
+from securecomm.afis.matching.prepared import PreparedTemplate, prepare
+from securecomm.afis.types import Template
+
+_Z_DISTANCE, _Z_ANGLE = rho_tables()
+_TOTAL_BITS = len(cell_offsets()) * P.SECTIONS
+_SQRT = np.sqrt(np.arange(_TOTAL_BITS + 1, dtype=np.float32))
+_MIN_COMMON_BITS = int(np.ceil(P.MIN_MATCHABLE_FRACTION * _TOTAL_BITS))
+_MAX_DIRECTION_UNITS = round(P.MAX_DIRECTION_DIFFERENCE / (2 * np.pi) * P.ANGLE_UNITS)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The result of comparing two templates."""
+
+    #: Calibrated similarity: −log10 of the estimated false match rate (calibration.py).
+    score: float
+    #: The comparator's raw LSS-R similarity in [0, 1].
+    raw: float
+    #: (n, 2) int: indices of paired minutiae, column 0 into A, column 1 into B.
+    pairs: npt.NDArray[np.int64]
+
+
+@njit(cache=True, nogil=True)
+def _match(  # type: ignore[no-untyped-def]
+    va,
+    ma,
+    xa,
+    ya,
+    ta,
+    ra,
+    vb,
+    mb,
+    xb,
+    yb,
+    tb,
+    rb,
+    sqrt_table,
+    min_common,
+    max_dir,
+    zd,
+    za,
+    levels,
+    max_pairs,
+    min_np,
+    max_np,
+    mu_p,
+    tau_p,
+    iterations,
+    weight,
+):
+    """Γ → one-to-one pairs → relaxation → (raw score, pair indices into A and B)."""
+    na = va.shape[0]
+    nb = vb.shape[0]
+    if na == 0 or nb == 0:
+        return 0.0, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
+    gamma = similarity_matrix(va, ma, ta, vb, mb, tb, sqrt_table, min_common, max_dir)
+    pa, pb = select_pairs(gamma, levels, max_pairs)
+    z = 1.0 / (1.0 + np.exp(-tau_p * (min(na, nb) - mu_p)))
+    n_p = min_np + int(z * (max_np - min_np) + 0.5)
+    score, best = relax(
+        gamma, pa, pb, xa, ya, ta, ra, xb, yb, tb, rb, zd, za, iterations, weight, n_p
+    )
+    return score, pa[best], pb[best]
+
+
+def raw_score(p: PreparedTemplate, q: PreparedTemplate) -> float:
+    """LSS-R similarity of two prepared templates, in [0, 1] (symmetric)."""
+    if q.key < p.key:
+        p, q = q, p
+    return float(_kernel(p, q)[0])
+
+
+def _kernel(p: PreparedTemplate, q: PreparedTemplate) -> tuple[float, np.ndarray, np.ndarray]:
+    return _match(  # type: ignore[no-any-return]
+        p.values,
+        p.masks,
+        p.x,
+        p.y,
+        p.angle,
+        p.radial,
+        q.values,
+        q.masks,
+        q.x,
+        q.y,
+        q.angle,
+        q.radial,
+        _SQRT,
+        _MIN_COMMON_BITS,
+        _MAX_DIRECTION_UNITS,
+        _Z_DISTANCE,
+        _Z_ANGLE,
+        P.SIMILARITY_LEVELS,
+        P.MAX_RELAXATION_PAIRS,
+        P.MIN_NP,
+        P.MAX_NP,
+        P.MU_P,
+        P.TAU_P,
+        P.RELAXATION_ITERATIONS,
+        P.RELAXATION_WEIGHT,
+    )
+
+
+def compare_prepared(p: PreparedTemplate, q: PreparedTemplate) -> float:
+    """Calibrated score of two prepared templates (the fast path)."""
+    return calibrate(raw_score(p, q))
+
+
+def compare(a: Template, b: Template) -> Comparison:
+    """Compare two templates: calibrated score, raw similarity and the paired minutiae."""
+    p, q = prepare(a), prepare(b)
+    swapped = q.key < p.key
+    if swapped:
+        p, q = q, p
+    raw, ia, ib = _kernel(p, q)
+    pairs = np.stack(
+        [p.minutia_index[ia].astype(np.int64), q.minutia_index[ib].astype(np.int64)], axis=1
+    )
+    if swapped:
+        pairs = pairs[:, ::-1].copy()
+    return Comparison(score=calibrate(float(raw)), raw=float(raw), pairs=pairs.reshape(-1, 2))

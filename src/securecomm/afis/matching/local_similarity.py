@@ -1,0 +1,70 @@
+"""Local similarity of two bit-wise MCC cylinders (Cappelli et al. 2010, eq. 13 bit form).
+
+Over the cells valid in both cylinders (their masks' intersection) with value bits ``a`` and
+``b``: ``1 − √popcount(a ⊕ b) / (√popcount(a) + √popcount(b))``; zero when the minutiae's
+directions differ by more than δθ, when fewer than minME of the cells are valid in both, or
+when both masked cylinders are empty. Numba has no ``np.bitwise_count``, so popcount is the
+LLVM ``ctpop`` intrinsic (one POPCNT instruction on x86-64).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, types
+from numba.extending import intrinsic
+
+
+@intrinsic
+def popcount(typingctx, x):  # type: ignore[no-untyped-def]
+    """Number of set bits of a uint64 (LLVM ctpop)."""
+    sig = types.uint64(types.uint64)
+
+    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+        return builder.ctpop(args[0])
+
+    return sig, codegen
+
+
+@njit(cache=True, nogil=True)
+def similarity_matrix(
+    values_a: np.ndarray,
+    masks_a: np.ndarray,
+    angle_a: np.ndarray,
+    values_b: np.ndarray,
+    masks_b: np.ndarray,
+    angle_b: np.ndarray,
+    sqrt_table: np.ndarray,
+    min_common_bits: int,
+    max_direction_units: int,
+) -> np.ndarray:
+    """Γ(i, j) for every cylinder i of A and j of B (float32, nA × nB); angles in 1/256 turn."""
+    na = values_a.shape[0]
+    nb = values_b.shape[0]
+    words = values_a.shape[1]
+    gamma = np.zeros((na, nb), dtype=np.float32)
+    for i in range(na):
+        ai = int(angle_a[i])
+        for j in range(nb):
+            d = (ai - int(angle_b[j])) & 255
+            if d > 128:
+                d = 256 - d
+            if d > max_direction_units:
+                continue
+            common = 0
+            ca = 0
+            cb = 0
+            cx = 0
+            for w in range(words):
+                m = masks_a[i, w] & masks_b[j, w]
+                va = values_a[i, w] & m
+                vb = values_b[j, w] & m
+                common += popcount(m)
+                ca += popcount(va)
+                cb += popcount(vb)
+                cx += popcount(va ^ vb)
+            if common < min_common_bits:
+                continue
+            denom = sqrt_table[ca] + sqrt_table[cb]
+            if denom > 0.0:
+                gamma[i, j] = 1.0 - sqrt_table[cx] / denom
+    return gamma

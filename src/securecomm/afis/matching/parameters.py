@@ -1,0 +1,63 @@
+"""Every tuning constant of the 1:1 comparator, in one place.
+
+Names and default values follow Cappelli, Ferrara & Maltoni, "Minutia Cylinder-Code: a new
+representation and matching technique for fingerprint recognition", IEEE TPAMI 32(12), 2010
+(MCC), Table 1 and Section 5, for 500 ppi images; values that differ from the paper say why.
+"""
+
+from __future__ import annotations
+
+import math
+
+#: Working resolution of all distances below (templates are rescaled to it).
+PPI = 500.0
+
+# --- cylinder (MCC §3) ---------------------------------------------------------------
+#: Cylinder radius R in pixels.
+RADIUS = 70.0
+#: Cells per side of the cylinder base (Ns) and angular sections (Nd).
+#: Ns = 8 instead of the paper's 16: four times fewer bits, so about four times faster, for a
+#: small loss measured on the FVC templates (see docs/afis-matching.md).
+CELLS_PER_SIDE = 8
+SECTIONS = 6
+#: Standard deviation of the spatial (σS) and directional (σD) contributions.
+SIGMA_S = 28.0 / 3.0
+SIGMA_D = 2.0 * math.pi / 9.0
+#: Bit-wise MCC: a cell bit is set when its contribution exceeds μψ.
+MU_PSI = 0.01
+#: Enlargement Ω of the convex hull of the minutiae that bounds the valid cells.
+HULL_MARGIN = 50.0
+#: A cylinder is valid when at least this fraction of its in-disk cells are valid …
+MIN_VALID_CELL_FRACTION = 0.75
+#: … and at least this many other minutiae lie within R + 3σS of it (minM).
+MIN_NEIGHBOURS = 2
+
+# --- local similarity (MCC §4) --------------------------------------------------------
+#: Two minutiae are comparable only if their directions differ by at most δθ.
+MAX_DIRECTION_DIFFERENCE = math.pi / 2.0
+#: Two cylinders are matchable when at least this fraction of cells is valid in both (minME).
+MIN_MATCHABLE_FRACTION = 0.6
+
+# --- consolidation: LSS-R (MCC §5) ----------------------------------------------------
+#: n_P, the number of pairs whose mean is the score:
+#: minNP + Z(min(nA, nB); μP, τP)·(maxNP − minNP).
+MIN_NP = 4
+MAX_NP = 12
+MU_P = 20.0
+TAU_P = 0.4
+#: Relaxation: iterations n_rel and weight w_R of the previous value.
+RELAXATION_ITERATIONS = 5
+RELAXATION_WEIGHT = 0.5
+#: Compatibility ρ of two pairs: sigmoids on distance, direction and radial-angle differences.
+MU_RHO_DISTANCE = 5.0
+TAU_RHO_DISTANCE = -8.0 / 5.0
+MU_RHO_ANGLE = math.pi / 12.0
+TAU_RHO_ANGLE = -30.0
+#: Pairs entering the relaxation: the best one-to-one pairs by local similarity, at most this
+#: many (the paper uses min(nA, nB); capping bounds the cost on very dense templates).
+MAX_RELAXATION_PAIRS = 64
+
+#: Local similarities are quantised to this many levels to rank pairs with a counting sort.
+SIMILARITY_LEVELS = 1024
+#: Angles inside prepared templates are stored in 1/256 turns (the ISO unit).
+ANGLE_UNITS = 256
