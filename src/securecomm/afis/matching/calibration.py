@@ -1,10 +1,100 @@
 """Score calibration: raw LSS-R similarity → −log10(estimated false match rate).
 
-Placeholder identity-free mapping until fitted (see docs/afis-matching.md).
+The comparator's raw similarity (0…1) has no meaning an officer can act on. The calibrated
+score is ``s = −log10 FMR(raw)``, where FMR(raw) is the fraction of impostor comparisons
+(different fingers) that reach ``raw``. So a threshold of 3 accepts about one impostor in a
+thousand and 4 one in ten thousand: :data:`THRESHOLD_FMR_1E3` and :data:`THRESHOLD_FMR_1E4`.
+
+How it was fitted (:func:`fit_calibration`, run by ``benchmarks/afis_fvc.py --fit``): all
+impostor comparisons of the FVC sets in ``../shared/data/fvc`` (five sets × 2,880 pairs,
+ISO templates) give the empirical survival function FMR(raw) = P(impostor ≥ raw). Knots are
+taken at fixed impostor quantiles up to 99.9 %; beyond the last knot, where samples are too
+few, the tail is extrapolated by the exponential (log-linear) fit of FMR on the top 5 % of
+impostor scores. Between knots the mapping is linear, so it is monotone and continuous.
+Genuine scores play no part in the fit. The knots below are the output of that fit.
 """
 
 from __future__ import annotations
 
+import numpy as np
+import numpy.typing as npt
+
+#: Calibrated score at which the estimated false match rate is 1e-3 (resp. 1e-4).
+THRESHOLD_FMR_1E3 = 3.0
+THRESHOLD_FMR_1E4 = 4.0
+
+#: Impostor quantiles used as knots.
+KNOT_QUANTILES = (0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.998, 0.999)
+TAIL_FRACTION = 0.05
+
+# --- fitted values (see module docstring) ---------------------------------------------
+#: Raw similarity at each knot and the −log10 FMR there; then the tail slope (decades/raw).
+RAW_KNOTS: tuple[float, ...] = (
+    0,
+    0.0136625,
+    0.0148265,
+    0.0157608,
+    0.0173827,
+    0.0191959,
+    0.0226341,
+    0.025093,
+    0.0277912,
+    0.0320849,
+    0.0370379,
+)
+LOG_FMR_KNOTS: tuple[float, ...] = (
+    0.0000,
+    0.3010,
+    0.5229,
+    0.6990,
+    1.0000,
+    1.3010,
+    1.6990,
+    2.0000,
+    2.3010,
+    2.6960,
+    2.9823,
+)
+TAIL_SLOPE = 87.8049
+FIT_SOURCE = "FVC2002 DB1-DB4 B + FVC2004 DB1 B ISO templates, 14400 impostor pairs"
+
 
 def calibrate(raw: float) -> float:
-    return raw
+    """−log10 of the estimated FMR at raw similarity ``raw`` (0 for raw ≤ 0)."""
+    return float(calibrate_many(np.asarray([raw]))[0])
+
+
+def calibrate_many(raw: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    r = np.asarray(raw, dtype=np.float64)
+    out = np.interp(r, RAW_KNOTS, LOG_FMR_KNOTS)
+    beyond = r > RAW_KNOTS[-1]
+    out[beyond] = LOG_FMR_KNOTS[-1] + TAIL_SLOPE * (r[beyond] - RAW_KNOTS[-1])
+    return np.maximum(out, 0.0)
+
+
+def raw_threshold(calibrated: float) -> float:
+    """The raw similarity that corresponds to a calibrated threshold (inverse mapping)."""
+    if calibrated > LOG_FMR_KNOTS[-1]:
+        return RAW_KNOTS[-1] + (calibrated - LOG_FMR_KNOTS[-1]) / TAIL_SLOPE
+    return float(np.interp(calibrated, LOG_FMR_KNOTS, RAW_KNOTS))
+
+
+def fit_calibration(impostor_raw: npt.ArrayLike) -> tuple[list[float], list[float], float]:
+    """Knots (raw, −log10 FMR) and the tail slope from impostor raw similarities."""
+    s = np.sort(np.asarray(impostor_raw, dtype=np.float64))
+    n = len(s)
+    if n < 1000:
+        raise ValueError(f"need at least 1000 impostor scores to calibrate, got {n}")
+    raws = [0.0]
+    logs = [0.0]
+    for q in KNOT_QUANTILES:
+        r = float(np.quantile(s, q))
+        fmr = float(np.mean(s >= r))
+        lf = -np.log10(max(fmr, 1.0 / n))
+        if r > raws[-1] and lf > logs[-1]:
+            raws.append(r)
+            logs.append(lf)
+    tail = s[int(n * (1 - TAIL_FRACTION)) :]
+    survival = 1.0 - np.arange(len(tail)) / n - (n - len(tail)) / n
+    slope, _ = np.polyfit(tail, -np.log10(survival), 1)
+    return raws, logs, float(max(slope, 1e-6))

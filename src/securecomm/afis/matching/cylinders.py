@@ -116,8 +116,8 @@ def build_cylinders(
     )
     idx = np.flatnonzero(keep)
     return CylinderSet(
-        values=_pack(bits[idx].reshape(len(idx), -1), words),
-        masks=_pack(mask_bits[idx].reshape(len(idx), -1), words),
+        values=_pack(bits[idx].reshape(len(idx), n_cells * P.SECTIONS), words),
+        masks=_pack(mask_bits[idx].reshape(len(idx), n_cells * P.SECTIONS), words),
         minutia_index=idx.astype(np.int16),
     )
 
