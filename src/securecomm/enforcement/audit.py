@@ -1,0 +1,204 @@
+"""The append-only, hash-chained audit log (DESIGN.md §5.6).
+
+Every transition and every read of personal data appends one entry.  Entry *n* stores the
+SHA-256 of ``prev_hash`` followed by the canonical JSON (sorted keys, no spaces, UTF-8) of its
+own content — sequence number, time, actor, role, action, subject and details — so editing,
+deleting or reordering any entry breaks the chain from that entry on.  A one-row head (count,
+last hash) is updated in the same transaction, so deleting the newest entries is detected too.
+
+Append-only is enforced three ways: the ORM refuses to flush a changed or deleted entry; the
+database refuses UPDATE and DELETE on ``audit_entries`` (triggers created with the table on
+SQLite and PostgreSQL); and ``verify_chain`` detects whatever got past both (an administrator
+dropping the trigger and editing rows directly).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import DDL, event, inspect, select
+from sqlalchemy.orm import Session
+
+from securecomm.clock import Clock
+from securecomm.enforcement.models import AuditEntry, AuditHead
+from securecomm.enforcement.roles import Principal
+
+GENESIS_HASH = "0" * 64
+HEAD_ID = 1
+
+
+def _default(value: object) -> object:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime in audit details")
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (set, frozenset, tuple)):
+        return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
+    raise TypeError(f"cannot put {type(value).__name__} into an audit entry")
+
+
+def canonical_json(value: object) -> str:
+    """Canonical JSON: sorted keys, no insignificant whitespace, UTF-8 characters kept."""
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default
+    )
+
+
+def compute_hash(prev_hash: str, entry: AuditEntry) -> str:
+    content = {
+        "seq": entry.seq,
+        "at": entry.at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor": entry.actor,
+        "role": entry.role,
+        "action": entry.action,
+        "subject": entry.subject,
+        "details": entry.details,
+    }
+    payload = prev_hash + "\n" + canonical_json(content)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def record(
+    session: Session,
+    clock: Clock,
+    principal: Principal,
+    action: str,
+    subject: str,
+    details: Mapping[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry in the caller's transaction and move the head."""
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == HEAD_ID).with_for_update()
+    ).scalar_one_or_none()
+    if head is None:
+        head = AuditHead(id=HEAD_ID, count=0, last_hash=GENESIS_HASH)
+        session.add(head)
+    entry = AuditEntry(
+        seq=head.count + 1,
+        at=clock.now(),
+        actor=principal.user_id,
+        role=principal.role.value,
+        action=action,
+        subject=subject,
+        details=canonical_json(dict(details or {})),
+        prev_hash=head.last_hash,
+    )
+    entry.entry_hash = compute_hash(head.last_hash, entry)
+    session.add(entry)
+    head.count = entry.seq
+    head.last_hash = entry.entry_hash
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """The outcome of a verification: how many entries were checked, and the first break."""
+
+    checked: int
+    broken_seq: int | None = None
+    problem: str = ""
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_seq is None and not self.problem
+
+
+def verify_chain(session: Session) -> ChainReport:
+    """Walk the chain in sequence order and report the first entry that does not verify."""
+    if not inspect(session.get_bind()).has_table(AuditEntry.__tablename__):
+        return ChainReport(0)
+    expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
+    rows = session.execute(
+        select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=1000)
+    ).scalars()
+    for entry in rows:
+        if entry.seq != expected_seq:
+            return ChainReport(
+                checked,
+                expected_seq,
+                f"entry #{expected_seq} is missing (the next entry present is #{entry.seq})",
+            )
+        if entry.prev_hash != prev_hash:
+            return ChainReport(
+                checked,
+                entry.seq,
+                f"entry #{entry.seq} does not follow entry #{entry.seq - 1}: its previous-hash "
+                "link is broken (an entry was removed, reordered or replaced)",
+            )
+        if compute_hash(prev_hash, entry) != entry.entry_hash:
+            return ChainReport(
+                checked,
+                entry.seq,
+                f"entry #{entry.seq} ({entry.action} on {entry.subject}) does not match its "
+                "hash: it was edited",
+            )
+        prev_hash = entry.entry_hash
+        expected_seq += 1
+        checked += 1
+    head = session.get(AuditHead, HEAD_ID)
+    head_count = head.count if head else 0
+    if head_count != checked or (head is not None and head.last_hash != prev_hash):
+        return ChainReport(
+            checked,
+            checked + 1,
+            f"entry #{checked + 1} is missing: the log holds {checked} entries but its head "
+            f"records {head_count} (the newest entries were deleted)",
+        )
+    return ChainReport(checked)
+
+
+def entries_for(session: Session, subject: str) -> list[AuditEntry]:
+    """The timeline of one subject (a case number), oldest first."""
+    return list(
+        session.execute(
+            select(AuditEntry).where(AuditEntry.subject == subject).order_by(AuditEntry.seq)
+        ).scalars()
+    )
+
+
+def details_of(entry: AuditEntry) -> dict[str, Any]:
+    value = json.loads(entry.details)
+    if not isinstance(value, dict):
+        raise ValueError(f"audit entry #{entry.seq}: details are not an object")
+    return value
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_audit_changes(session: Session, _context: object, _instances: object) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEntry) and (obj in session.deleted or session.is_modified(obj)):
+            raise PermissionError(f"audit entry #{obj.seq} is append-only")
+
+
+_TRIGGERS = {
+    "sqlite": [
+        "CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries "
+        "BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END",
+        "CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries "
+        "BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END",
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION audit_entries_append_only() RETURNS trigger AS $$ "
+        "BEGIN RAISE EXCEPTION 'audit_entries is append-only'; END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER audit_entries_no_change BEFORE UPDATE OR DELETE ON audit_entries "
+        "FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only()",
+    ],
+}
+
+#: The trigger statements per dialect, for the Alembic migration (op.execute each).
+APPEND_ONLY_TRIGGERS = _TRIGGERS
+
+for _dialect, _statements in _TRIGGERS.items():
+    for _sql in _statements:
+        event.listen(AuditEntry.__table__, "after_create", DDL(_sql).execute_if(dialect=_dialect))

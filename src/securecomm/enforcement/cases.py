@@ -1,0 +1,205 @@
+"""The service entry point: ``CaseWork`` owns the transactions of case work.
+
+Every domain function (``verification.verify_identity``, ``detainers.issue_detainer``, …) takes
+``(session, clock, principal, …)`` and works inside the caller's transaction; ``CaseWork`` runs
+each call in its own transaction (commit on success, rollback on any error) with the injected
+clock.  The most used calls have named methods; ``call`` runs any domain function the same way::
+
+    work = CaseWork.from_settings(Settings.from_env())
+    case = work.open_case_from_match(notice, criminal_history, immigration_history)
+    work.verify_identity(officer, case.case_number, paired_minutiae_ref=..., ...)
+    work.call(detainers.issue_detainer, officer, case.case_number, bases=[...], ...)
+
+Reading a case's personal data (``read_case``) is audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from securecomm.clock import Clock, SystemClock
+from securecomm.config import Settings
+from securecomm.enforcement import audit, detainers, intake, queue, status, verification
+from securecomm.enforcement.guards import active_detainer
+from securecomm.enforcement.inputs import (
+    CriminalHistoryEvent,
+    ImmigrationHistoryEvent,
+    MatchNotice,
+)
+from securecomm.enforcement.levels import LevelAssessment
+from securecomm.enforcement.lookup import authorize, load_case
+from securecomm.enforcement.models import Case
+from securecomm.enforcement.notices import NoticeCatalog
+from securecomm.enforcement.roles import SYSTEM_PRINCIPAL, Permission, Principal
+from securecomm.enforcement.vocabulary import CaseState, StatusFinding
+from securecomm.store.database import (
+    Base,
+    make_engine,
+    make_session_factory,
+    transaction,
+)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """What an authorised reader sees of a case (its reading is audited)."""
+
+    case_number: str
+    state: CaseState
+    subject_fin: str
+    subject_fbi_number: str
+    subject_name: str
+    subject_date_of_birth: date | None
+    subject_language: str
+    facility_ori: str
+    field_office: str
+    level: int | None
+    level_table_version: str
+    level_deciding_code: str
+    pending_charges: list[dict[str, Any]]
+    identity_verified_by: str
+    citizenship_gate_open: bool
+    release_eligible_at: datetime | None
+    detainer_number: str
+    detainer_expires_at: datetime | None
+    timeline: list[tuple[int, datetime, str, str, str]]
+
+
+def read_case(session: Session, clock: Clock, principal: Principal, case_number: str) -> CaseView:
+    case = load_case(session, case_number)
+    authorize(session, clock, principal, Permission.READ_CASE, case)
+    audit.record(session, clock, principal, "case.read", case_number, {})
+    detainer = active_detainer(session, case)
+    return CaseView(
+        case_number=case.case_number,
+        state=case.state,
+        subject_fin=case.subject_fin,
+        subject_fbi_number=case.subject_fbi_number,
+        subject_name=case.subject_name,
+        subject_date_of_birth=case.subject_date_of_birth,
+        subject_language=case.subject_language,
+        facility_ori=case.facility_ori,
+        field_office=case.field_office,
+        level=case.level,
+        level_table_version=case.level_table_version,
+        level_deciding_code=case.level_deciding_code,
+        pending_charges=list(case.pending_charges),
+        identity_verified_by=case.identity_verified_by,
+        citizenship_gate_open=case.citizenship_gate_open,
+        release_eligible_at=case.release_eligible_at,
+        detainer_number=detainer.number if detainer else "",
+        detainer_expires_at=detainer.expires_at if detainer else None,
+        timeline=[
+            (e.seq, e.at, e.actor, e.role, e.action)
+            for e in audit.entries_for(session, case_number)
+        ],
+    )
+
+
+class CaseWork:
+    """Case-work services over one database, each call in its own transaction."""
+
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        clock: Clock | None = None,
+        notices: NoticeCatalog | None = None,
+    ) -> None:
+        self.factory = factory
+        self.clock: Clock = clock or SystemClock()
+        self.notices = notices or NoticeCatalog.load()
+
+    @classmethod
+    def from_engine(cls, engine: Engine, clock: Clock | None = None) -> CaseWork:
+        return cls(make_session_factory(engine), clock)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, clock: Clock | None = None) -> CaseWork:
+        """Over the configured database, creating the tables if they do not exist yet
+        (the embedded default; PostgreSQL deployments run the Alembic migration)."""
+        engine = make_engine(settings.effective_database_url)
+        Base.metadata.create_all(engine)
+        return cls.from_engine(engine, clock)
+
+    def call(
+        self,
+        fn: Callable[Concatenate[Session, Clock, P], R],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> R:
+        """Run one domain function in a transaction of its own."""
+        with transaction(self.factory) as session:
+            return fn(session, self.clock, *args, **kwargs)
+
+    # The main path, named -------------------------------------------------------------
+
+    def open_case_from_match(
+        self,
+        notice: MatchNotice,
+        criminal_history: Sequence[CriminalHistoryEvent] = (),
+        immigration_history: Sequence[ImmigrationHistoryEvent] = (),
+        principal: Principal = SYSTEM_PRINCIPAL,
+    ) -> Case:
+        return self.call(
+            intake.open_case_from_match, principal, notice, criminal_history, immigration_history
+        )
+
+    def read_case(self, principal: Principal, case_number: str) -> CaseView:
+        return self.call(read_case, principal, case_number)
+
+    def verify_identity(
+        self, principal: Principal, case_number: str, *, paired_minutiae_ref: str,
+        paired_minutiae_count: int, notes: str = "",
+    ) -> Case:  # fmt: skip
+        return self.call(
+            verification.verify_identity, principal, case_number,
+            paired_minutiae_ref=paired_minutiae_ref,
+            paired_minutiae_count=paired_minutiae_count, notes=notes,
+        )  # fmt: skip
+
+    def reject_match(
+        self, principal: Principal, case_number: str, *, paired_minutiae_ref: str, reason: str
+    ) -> Case:
+        return self.call(
+            verification.reject_match, principal, case_number,
+            paired_minutiae_ref=paired_minutiae_ref, reason=reason,
+        )  # fmt: skip
+
+    def record_status_research(
+        self, principal: Principal, case_number: str, *, finding: StatusFinding | str,
+        record_references: Sequence[str] = (),
+        immigration_history: Sequence[ImmigrationHistoryEvent] = (),
+    ) -> Case:  # fmt: skip
+        return self.call(
+            status.record_status_research, principal, case_number, finding=finding,
+            record_references=record_references, immigration_history=immigration_history,
+        )  # fmt: skip
+
+    def assess_priority(
+        self, principal: Principal, case_number: str,
+        criminal_history: Sequence[CriminalHistoryEvent] | None = None,
+    ) -> LevelAssessment:  # fmt: skip
+        return self.call(
+            status.assess_priority, principal, case_number, criminal_history=criminal_history
+        )
+
+    def expire_due_detainers(self) -> list[str]:
+        return self.call(detainers.expire_due_detainers)
+
+    def work_queue(
+        self, principal: Principal, filters: queue.QueueFilter | None = None, *, limit: int = 100
+    ) -> list[queue.QueueItem]:
+        return self.call(queue.work_queue, principal, filters, limit=limit)
+
+    def verify_audit(self) -> audit.ChainReport:
+        with self.factory() as session:
+            return audit.verify_chain(session)

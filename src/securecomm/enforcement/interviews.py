@@ -1,0 +1,123 @@
+"""Officer review of the person: in person, by video teleconference, or by phone.
+
+Video interviews follow the DEPORT model used for federal prisons (an officer in a central
+location interviews by video).  Every interview records its language and interpreter; an
+interview in a language other than English needs an interpreter.  A claim of U.S. citizenship
+in an interview opens the citizenship gate at once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from securecomm.clock import Clock
+from securecomm.enforcement import audit
+from securecomm.enforcement.citizenship import open_gate
+from securecomm.enforcement.errors import EvidenceRequiredError, InputError, UnknownCaseError
+from securecomm.enforcement.lifecycle import OPEN_STATES, apply_transition
+from securecomm.enforcement.lookup import authorize, load_case
+from securecomm.enforcement.models import Case, Interview
+from securecomm.enforcement.roles import Permission, Principal
+from securecomm.enforcement.vocabulary import Action, CitizenshipIndicatorKind, InterviewMode
+
+
+def schedule_interview(
+    session: Session,
+    clock: Clock,
+    principal: Principal,
+    case_number: str,
+    *,
+    mode: InterviewMode | str,
+    scheduled_at: datetime,
+    language: str,
+    interpreter: str = "",
+) -> Interview:
+    case = load_case(session, case_number)
+    authorize(session, clock, principal, Permission.INTERVIEW, case)
+    if case.state not in OPEN_STATES:
+        raise InputError(f"case {case_number} is closed ({case.state.value})")
+    if scheduled_at.tzinfo is None:
+        raise InputError("interview.scheduled_at must be timezone-aware (UTC)")
+    language = language.strip().lower()
+    if not language:
+        raise InputError("interview.language is required")
+    if language != "en" and not interpreter.strip():
+        raise EvidenceRequiredError(
+            f"case {case_number}: an interview in {language!r} needs an interpreter"
+        )
+    interview = Interview(
+        case_id=case.id,
+        mode=InterviewMode(mode),
+        scheduled_at=scheduled_at,
+        language=language,
+        interpreter=interpreter,
+        officer=principal.user_id,
+    )
+    session.add(interview)
+    session.flush()
+    audit.record(
+        session,
+        clock,
+        principal,
+        "interview.scheduled",
+        case_number,
+        {"interview_id": interview.id, "mode": interview.mode, "at": scheduled_at,
+         "language": language, "interpreter": interpreter},
+    )  # fmt: skip
+    return interview
+
+
+def conduct_interview(
+    session: Session,
+    clock: Clock,
+    principal: Principal,
+    case_number: str,
+    interview_id: int,
+    *,
+    citizenship_claimed: bool,
+    notes: str = "",
+) -> Interview:
+    """Record the interview; a claim of citizenship opens the gate."""
+    case = load_case(session, case_number)
+    authorize(session, clock, principal, Permission.INTERVIEW, case)
+    interview = session.get(Interview, interview_id)
+    if interview is None or interview.case_id != case.id:
+        raise UnknownCaseError(f"case {case_number} has no interview {interview_id}")
+    interview.conducted_at = clock.now()
+    interview.citizenship_claimed = citizenship_claimed
+    interview.notes = notes
+    audit.record(
+        session,
+        clock,
+        principal,
+        "interview.conducted",
+        case_number,
+        {"interview_id": interview_id, "citizenship_claimed": citizenship_claimed},
+    )
+    if citizenship_claimed:
+        open_gate(
+            session,
+            clock,
+            principal,
+            case,
+            CitizenshipIndicatorKind.CLAIM_IN_INTERVIEW,
+            f"claim in interview {interview_id} ({interview.mode.value}, {interview.language})",
+        )
+    return interview
+
+
+def complete_officer_review(
+    session: Session, clock: Clock, principal: Principal, case_number: str, interview_id: int
+) -> Case:
+    case = load_case(session, case_number)
+    apply_transition(
+        session,
+        case,
+        Action.COMPLETE_OFFICER_REVIEW,
+        principal,
+        clock,
+        evidence={"interview_id": interview_id},
+    )
+    return case

@@ -1,0 +1,37 @@
+"""Finding a case and authorising an action on it that is not a state transition."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from securecomm.clock import Clock
+from securecomm.enforcement.errors import UnknownCaseError
+from securecomm.enforcement.models import Case
+from securecomm.enforcement.partners import agreement_active
+from securecomm.enforcement.roles import Permission, Principal, Role, require
+
+
+def load_case(session: Session, case_number: str) -> Case:
+    case = session.execute(select(Case).where(Case.case_number == case_number)).scalar_one_or_none()
+    if case is None:
+        raise UnknownCaseError(f"no case {case_number!r}")
+    return case
+
+
+def authorize(
+    session: Session, clock: Clock, principal: Principal, permission: Permission, case: Case
+) -> None:
+    """The role holds ``permission`` and, if jail-bound, the case is its jail's."""
+    partner = (
+        agreement_active(session, case.facility_ori, clock.now().date())
+        if principal.role is Role.PARTNER_287G_OFFICER
+        else None
+    )
+    require(
+        principal,
+        permission,
+        case_number=case.case_number,
+        case_facility_ori=case.facility_ori,
+        partner_active=partner,
+    )

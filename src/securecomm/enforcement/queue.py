@@ -1,0 +1,144 @@
+"""The field office's work queue: open cases, most serious and most urgent first.
+
+Order: level (1, 2, 3, then not levelled), then the nearest deadline — the detainer's expiry or
+the release-eligible time, whichever comes first — then the oldest case.  Filters by office,
+facility, level, state, officer and team; jail-bound roles see only their jail.  Listing the
+queue shows personal data, so it is audited with the case numbers shown.  Assignment to an
+officer or a CAP (Criminal Alien Program) team is audited too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from securecomm.clock import Clock
+from securecomm.enforcement import audit
+from securecomm.enforcement.guards import active_detainer
+from securecomm.enforcement.lifecycle import OPEN_STATES
+from securecomm.enforcement.lookup import authorize, load_case
+from securecomm.enforcement.models import Case
+from securecomm.enforcement.roles import JAIL_BOUND_ROLES, Permission, Principal, require
+from securecomm.enforcement.vocabulary import CaseState
+
+_NO_LEVEL = 4
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    office: str = ""
+    facility_ori: str = ""
+    level: int | None = None
+    state: CaseState | None = None
+    assigned_officer: str = ""
+    team: str = ""
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    case_number: str
+    state: CaseState
+    level: int | None
+    subject_name: str
+    subject_fin: str
+    facility_ori: str
+    field_office: str
+    release_eligible_at: datetime | None
+    detainer_expires_at: datetime | None
+    deadline: datetime | None
+    assigned_officer: str
+    assigned_team: str
+    opened_at: datetime
+
+
+def _item(session: Session, case: Case) -> QueueItem:
+    detainer = active_detainer(session, case)
+    expiry = detainer.expires_at if detainer else None
+    deadlines = [d for d in (case.release_eligible_at, expiry) if d is not None]
+    return QueueItem(
+        case_number=case.case_number,
+        state=case.state,
+        level=case.level,
+        subject_name=case.subject_name,
+        subject_fin=case.subject_fin,
+        facility_ori=case.facility_ori,
+        field_office=case.field_office,
+        release_eligible_at=case.release_eligible_at,
+        detainer_expires_at=expiry,
+        deadline=min(deadlines) if deadlines else None,
+        assigned_officer=case.assigned_officer,
+        assigned_team=case.assigned_team,
+        opened_at=case.opened_at,
+    )
+
+
+def sort_key(item: QueueItem) -> tuple[int, int, datetime, datetime, str]:
+    far = datetime.max.replace(tzinfo=item.opened_at.tzinfo)
+    return (
+        item.level or _NO_LEVEL,
+        0 if item.deadline else 1,
+        item.deadline or far,
+        item.opened_at,
+        item.case_number,
+    )
+
+
+def work_queue(
+    session: Session,
+    clock: Clock,
+    principal: Principal,
+    filters: QueueFilter | None = None,
+    *,
+    limit: int = 100,
+) -> list[QueueItem]:
+    require(principal, Permission.READ_CASE)
+    f = filters or QueueFilter()
+    query = select(Case).where(Case.state.in_(list(OPEN_STATES)))
+    if principal.role in JAIL_BOUND_ROLES:
+        query = query.where(Case.facility_ori == principal.facility_ori)
+    if f.office:
+        query = query.where(Case.field_office == f.office)
+    if f.facility_ori:
+        query = query.where(Case.facility_ori == f.facility_ori)
+    if f.level is not None:
+        query = query.where(Case.level == f.level)
+    if f.state is not None:
+        query = query.where(Case.state == f.state)
+    if f.assigned_officer:
+        query = query.where(Case.assigned_officer == f.assigned_officer)
+    if f.team:
+        query = query.where(Case.assigned_team == f.team)
+    items = sorted((_item(session, c) for c in session.execute(query).scalars()), key=sort_key)
+    items = items[:limit]
+    audit.record(
+        session,
+        clock,
+        principal,
+        "queue.read",
+        f.office or f.facility_ori or "all",
+        {"cases": [i.case_number for i in items], "filters": f.__dict__},
+    )
+    return items
+
+
+def assign(
+    session: Session,
+    clock: Clock,
+    principal: Principal,
+    case_number: str,
+    *,
+    officer: str = "",
+    team: str = "",
+) -> Case:
+    """Assign a case to an officer and/or a CAP team."""
+    case = load_case(session, case_number)
+    authorize(session, clock, principal, Permission.ASSIGN_WORK, case)
+    case.assigned_officer, case.assigned_team = officer, team
+    audit.record(
+        session, clock, principal, "case.assigned", case_number,
+        {"officer": officer, "team": team},
+    )  # fmt: skip
+    return case

@@ -1,0 +1,181 @@
+"""Roles, permissions and who may act on which case (DESIGN.md §5.6).
+
+The permission matrix is data: ``PERMISSION_MATRIX`` maps each role to the permissions it
+holds, and ``render_permission_matrix`` prints it as the table in ``docs/enforcement.md`` (a
+test keeps the two equal).  Two roles are bound to one jail: a **287(g) officer** acts with
+delegated rights only on cases booked at their own jail, and a **booking officer** sees and
+answers only for their own jail.  ``SYSTEM`` is the pipeline's automatic steps (opening a case
+from a match notice, expiring detainers); it holds no discretionary power.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from securecomm.enforcement.errors import InputError, PermissionDeniedError
+
+
+class Role(enum.StrEnum):
+    BOOKING_OFFICER = "booking_officer"
+    LESC_SPECIALIST = "lesc_specialist"
+    ICE_OFFICER = "ice_officer"
+    SUPERVISOR = "supervisor"
+    COUNSEL = "counsel"
+    PROGRAM_MANAGER = "program_manager"
+    AUDITOR = "auditor"
+    PARTNER_287G_OFFICER = "partner_287g_officer"
+    SYSTEM = "system"
+
+
+class Permission(enum.StrEnum):
+    OPEN_CASE = "open_case"
+    READ_CASE = "read_case"  # personal data: audited on every read
+    READ_STATISTICS = "read_statistics"  # aggregates without personal data
+    VERIFY_IDENTITY = "verify_identity"
+    RESEARCH_STATUS = "research_status"
+    RAISE_CITIZENSHIP_INDICATOR = "raise_citizenship_indicator"
+    REVIEW_CITIZENSHIP_SUPERVISOR = "review_citizenship_supervisor"
+    REVIEW_CITIZENSHIP_COUNSEL = "review_citizenship_counsel"
+    ASSESS_PRIORITY = "assess_priority"
+    INTERVIEW = "interview"
+    DECIDE = "decide"  # no action, discretion, wait for conviction, request notification
+    ISSUE_DETAINER = "issue_detainer"
+    RECORD_JAIL_RESPONSE = "record_jail_response"
+    RECORD_RELEASE_TIME = "record_release_time"
+    LIFT_DETAINER = "lift_detainer"
+    EXPIRE_DETAINER = "expire_detainer"
+    TRANSFER_CUSTODY = "transfer_custody"
+    CHARGE = "charge"
+    DECIDE_CUSTODY = "decide_custody"
+    RECORD_COURT = "record_court"
+    REMOVE = "remove"  # travel documents, removal verification, supervision, absconding
+    ASSIGN_WORK = "assign_work"
+    ADMINISTER = "administer"  # jurisdiction policies, facilities, 287(g) agreements
+    VERIFY_AUDIT = "verify_audit"
+
+
+P = Permission
+_CASE_WORK = frozenset(
+    {
+        P.READ_CASE,
+        P.VERIFY_IDENTITY,
+        P.RAISE_CITIZENSHIP_INDICATOR,
+        P.ASSESS_PRIORITY,
+        P.INTERVIEW,
+        P.DECIDE,
+        P.ISSUE_DETAINER,
+        P.RECORD_JAIL_RESPONSE,
+        P.RECORD_RELEASE_TIME,
+        P.LIFT_DETAINER,
+        P.EXPIRE_DETAINER,
+        P.TRANSFER_CUSTODY,
+        P.CHARGE,
+        P.DECIDE_CUSTODY,
+        P.RECORD_COURT,
+        P.REMOVE,
+    }
+)
+
+PERMISSION_MATRIX: Mapping[Role, frozenset[Permission]] = {
+    Role.BOOKING_OFFICER: frozenset(
+        {P.READ_CASE, P.RAISE_CITIZENSHIP_INDICATOR, P.RECORD_JAIL_RESPONSE, P.RECORD_RELEASE_TIME}
+    ),
+    Role.LESC_SPECIALIST: frozenset(
+        {P.READ_CASE, P.RESEARCH_STATUS, P.RAISE_CITIZENSHIP_INDICATOR, P.ASSESS_PRIORITY}
+    ),
+    Role.ICE_OFFICER: _CASE_WORK,
+    Role.SUPERVISOR: _CASE_WORK
+    | {P.REVIEW_CITIZENSHIP_SUPERVISOR, P.ASSIGN_WORK, P.ADMINISTER, P.READ_STATISTICS},
+    Role.COUNSEL: frozenset(
+        {P.READ_CASE, P.RAISE_CITIZENSHIP_INDICATOR, P.REVIEW_CITIZENSHIP_COUNSEL}
+    ),
+    Role.PROGRAM_MANAGER: frozenset({P.READ_STATISTICS, P.ADMINISTER, P.ASSIGN_WORK}),
+    Role.AUDITOR: frozenset({P.VERIFY_AUDIT, P.READ_STATISTICS, P.READ_CASE}),
+    Role.PARTNER_287G_OFFICER: frozenset(
+        {
+            P.READ_CASE,
+            P.RAISE_CITIZENSHIP_INDICATOR,
+            P.INTERVIEW,
+            P.ISSUE_DETAINER,
+            P.RECORD_JAIL_RESPONSE,
+            P.RECORD_RELEASE_TIME,
+            P.CHARGE,
+        }
+    ),
+    Role.SYSTEM: frozenset({P.OPEN_CASE, P.EXPIRE_DETAINER, P.RAISE_CITIZENSHIP_INDICATOR}),
+}
+
+#: Roles that act only on cases booked at their own jail (``Principal.facility_ori``).
+JAIL_BOUND_ROLES = frozenset({Role.PARTNER_287G_OFFICER, Role.BOOKING_OFFICER})
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is acting: a user id, a role, and for jail-bound roles the jail's ORI."""
+
+    user_id: str
+    role: Role
+    office: str = ""
+    facility_ori: str = ""
+    team: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.user_id.strip():
+            raise InputError("principal.user_id is required")
+        if self.role in JAIL_BOUND_ROLES and not self.facility_ori:
+            raise InputError(
+                f"principal {self.user_id}: role {self.role} needs the facility_ori of its jail"
+            )
+
+    def __str__(self) -> str:
+        where = f"@{self.facility_ori}" if self.facility_ori else ""
+        return f"{self.user_id} ({self.role}{where})"
+
+
+SYSTEM_PRINCIPAL = Principal("system", Role.SYSTEM)
+
+
+def has_permission(principal: Principal, permission: Permission) -> bool:
+    return permission in PERMISSION_MATRIX[principal.role]
+
+
+def require(
+    principal: Principal,
+    permission: Permission,
+    *,
+    case_number: str = "",
+    case_facility_ori: str | None = None,
+    partner_active: bool | None = None,
+) -> None:
+    """Refuse unless the role holds ``permission`` and, for jail-bound roles, it is their jail.
+
+    A 287(g) officer additionally needs an active agreement for the jail (``partner_active``).
+    """
+    on = f" on case {case_number}" if case_number else ""
+    if not has_permission(principal, permission):
+        raise PermissionDeniedError(f"{principal} may not {permission.value}{on}")
+    if principal.role in JAIL_BOUND_ROLES and case_facility_ori is not None:
+        if principal.facility_ori != case_facility_ori:
+            raise PermissionDeniedError(
+                f"{principal} acts only on cases of jail {principal.facility_ori}; "
+                f"case {case_number} was booked at {case_facility_ori}"
+            )
+        if principal.role is Role.PARTNER_287G_OFFICER and partner_active is False:
+            raise PermissionDeniedError(
+                f"{principal}: jail {principal.facility_ori} has no active 287(g) agreement"
+            )
+
+
+def render_permission_matrix() -> str:
+    """The matrix as a Markdown table (roles as columns), for docs/enforcement.md."""
+    roles = list(Role)
+    lines = [
+        "| permission | " + " | ".join(r.value for r in roles) + " |",
+        "|---|" + "---|" * len(roles),
+    ]
+    for perm in Permission:
+        marks = ["x" if perm in PERMISSION_MATRIX[r] else "" for r in roles]
+        lines.append(f"| {perm.value} | " + " | ".join(marks) + " |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,127 @@
+"""Helpers for case-work tests: principals, match notices, histories, and a flow driver."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+
+from securecomm.clock import FixedClock
+from securecomm.enforcement import decisions, detainers, interviews
+from securecomm.enforcement.cases import CaseWork
+from securecomm.enforcement.inputs import (
+    CriminalHistoryEvent,
+    Disposition,
+    IdentResponse,
+    ImmigrationHistoryEvent,
+    MatchNotice,
+    SubjectIdentifiers,
+)
+from securecomm.enforcement.roles import Principal, Role
+from securecomm.enforcement.vocabulary import InterviewMode, ProbableCauseBasis, StatusFinding
+
+START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+JAIL = "TX0570000"
+OTHER_JAIL = "CA0190000"
+REF = "ident:match/TX0570000-T1/view"
+
+OFFICER = Principal("officer.ruiz", Role.ICE_OFFICER, office="DAL")
+OFFICER_2 = Principal("officer.chen", Role.ICE_OFFICER, office="DAL")
+SUPERVISOR = Principal("sup.okafor", Role.SUPERVISOR, office="DAL")
+COUNSEL = Principal("counsel.lee", Role.COUNSEL, office="DAL")
+LESC = Principal("lesc.park", Role.LESC_SPECIALIST)
+AUDITOR = Principal("auditor.smith", Role.AUDITOR)
+MANAGER = Principal("pm.jones", Role.PROGRAM_MANAGER)
+BOOKING = Principal("booking.diaz", Role.BOOKING_OFFICER, facility_ori=JAIL)
+PARTNER = Principal("dep.miller", Role.PARTNER_287G_OFFICER, facility_ori=JAIL)
+PARTNER_ELSEWHERE = Principal("dep.wu", Role.PARTNER_287G_OFFICER, facility_ori=OTHER_JAIL)
+
+
+def notice(
+    tcn: str = "T1", facility: str = JAIL, language: str = "es", ref: str = REF
+) -> MatchNotice:
+    return MatchNotice(
+        booking_ori=facility,
+        booking_tcn=tcn,
+        facility_ori=facility,
+        facility_name="County Jail",
+        field_office="DAL",
+        subject=SubjectIdentifiers(
+            fin=f"FIN-{tcn}", fbi_number=f"FBI{tcn}", name="Subject Example",
+            date_of_birth=date(1990, 1, 1), language=language,
+        ),
+        ident=IdentResponse(summary="IDENT hit: 2 encounters", candidate_score=412.0,
+                            paired_minutiae_ref=ref, encounter_count=2),
+        booked_at=START - timedelta(hours=3),
+    )  # fmt: skip
+
+
+def conviction(code: str, sentence: int | None = None, on: date = date(2019, 6, 1)):
+    return CriminalHistoryEvent(code, Disposition.CONVICTED, on, sentence)
+
+
+def pending(code: str) -> CriminalHistoryEvent:
+    return CriminalHistoryEvent(code, Disposition.PENDING, date(2026, 3, 1))
+
+
+class Flow:
+    """Drives a case along the main path, step by step."""
+
+    def __init__(self, work: CaseWork, clock: FixedClock) -> None:
+        self.work, self.clock = work, clock
+
+    def open(
+        self,
+        tcn: str = "T1",
+        history: Sequence[CriminalHistoryEvent] = (),
+        immigration: Sequence[ImmigrationHistoryEvent] = (),
+        **kwargs: str,
+    ) -> str:
+        case = self.work.open_case_from_match(notice(tcn, **kwargs), history, immigration)
+        return case.case_number
+
+    def verified(self, tcn: str = "T1", **kwargs: object) -> str:
+        cn = self.open(tcn, **kwargs)  # type: ignore[arg-type]
+        self.work.verify_identity(
+            OFFICER, cn, paired_minutiae_ref=notice(tcn).ident.paired_minutiae_ref
+            if "ref" not in kwargs else str(kwargs["ref"]), paired_minutiae_count=14,
+        )  # fmt: skip
+        return cn
+
+    def researched(self, tcn: str = "T1", finding=StatusFinding.NO_LAWFUL_STATUS_ON_RECORD,
+                   **kwargs: object) -> str:  # fmt: skip
+        cn = self.verified(tcn, **kwargs)
+        self.work.record_status_research(
+            LESC, cn, finding=finding, record_references=["EID encounter 2019-04-02: EWI"]
+        )
+        return cn
+
+    def reviewed(self, tcn: str = "T1", **kwargs: object) -> str:
+        kwargs.setdefault("history", [conviction("2303"), pending("1313")])
+        cn = self.researched(tcn, **kwargs)
+        self.work.assess_priority(LESC, cn)
+        interview = self.work.call(
+            interviews.schedule_interview, OFFICER, cn, mode=InterviewMode.VIDEO,
+            scheduled_at=self.clock.now() + timedelta(hours=1), language="es",
+            interpreter="Lionbridge #4411",
+        )  # fmt: skip
+        self.work.call(
+            interviews.conduct_interview, OFFICER, cn, interview.id, citizenship_claimed=False
+        )
+        self.work.call(interviews.complete_officer_review, OFFICER, cn, interview.id)
+        return cn
+
+    def detained_request(self, tcn: str = "T1", principal: Principal = OFFICER,
+                         **kwargs: object) -> str:  # fmt: skip
+        cn = self.reviewed(tcn, **kwargs)
+        self.work.call(
+            detainers.issue_detainer, principal, cn,
+            bases=[ProbableCauseBasis.BIOMETRIC_MATCH_AND_RECORDS],
+            basis_evidence="IDENT match verified; EID shows entry without inspection 2019",
+            release_eligible_at=self.clock.now() + timedelta(days=2),
+        )  # fmt: skip
+        return cn
+
+    def notification(self, tcn: str = "T1") -> str:
+        cn = self.reviewed(tcn)
+        self.work.call(decisions.request_notification, OFFICER, cn, reason="policy")
+        return cn
