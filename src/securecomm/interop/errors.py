@@ -1,0 +1,42 @@
+"""Errors of the booking pipeline.
+
+SecurecommError
+ └── InteropError                     something asked of the pipeline cannot be done
+      ├── DuplicateTcnError           the (ORI, TCN) was already used for different bytes (409)
+      ├── UnknownSubmissionError      no submission of this agency has that TCN (404)
+      ├── ForbiddenSubmissionError    an agency submits under another agency's ORI (403)
+      ├── SubmissionFormatError       the bytes are not a booking this system takes (400)
+      └── ComponentUnavailableError   a pipeline component is not installed in this build (503)
+"""
+
+from __future__ import annotations
+
+from securecomm.errors import SecurecommError
+
+
+class InteropError(SecurecommError):
+    """Something asked of the pipeline cannot be done."""
+
+
+class DuplicateTcnError(InteropError):
+    """A TCN is unique per agency: the same (ORI, TCN) with other bytes is refused."""
+
+    status_code = 409
+
+
+class UnknownSubmissionError(InteropError):
+    status_code = 404
+
+
+class ForbiddenSubmissionError(InteropError):
+    status_code = 403
+
+
+class SubmissionFormatError(InteropError):
+    """The transaction parses but is not a booking this system takes (wrong TOT, no ORI...)."""
+
+
+class ComponentUnavailableError(InteropError):
+    """A step needs a component (extractor, gallery, message builder) this build lacks."""
+
+    status_code = 503

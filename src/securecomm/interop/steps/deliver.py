@@ -1,0 +1,80 @@
+"""Step ``outbox.deliver``: hand one outbox message to its recipient, exactly once.
+
+- an agency (a jail): a row in its mailbox;
+- a field-office notice: a row in ``field_office_notices``, the queue the enforcement layer
+  opens cases from;
+- the LESC (an IAQ): the job that researches the query.
+
+Every destination is a row in the same database, written in the transaction that marks the
+message delivered, under a unique key: a delivery retried after a crash adds nothing.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from securecomm.interop.context import PipelineContext
+from securecomm.interop.deliveries import FieldOfficeNotice, MailboxEntry
+from securecomm.interop.jobs import ClaimedJob, enqueue
+from securecomm.interop.outbox import MessageKind, OutboxMessage
+from securecomm.interop.submissions import Submission
+
+LESC_RECIPIENT = "LESC"
+LESC_STEP = "lesc.research"
+
+
+def deliver(context: PipelineContext, session: Session, job: ClaimedJob) -> None:
+    message = session.get(OutboxMessage, job.payload["message_id"])
+    if message is None or message.delivered_at is not None:
+        return
+    now = context.clock.now()
+    if message.kind is MessageKind.FIELD_OFFICE_NOTICE:
+        _to_field_office(session, message, now)
+    elif message.recipient == LESC_RECIPIENT:
+        enqueue(
+            session,
+            LESC_STEP,
+            {"message_id": message.id},
+            dedupe_key=f"{LESC_STEP}:{message.id}",
+            submission_id=message.submission_id,
+            now=now,
+        )
+    else:
+        exists = session.scalar(
+            select(MailboxEntry.id).where(MailboxEntry.message_id == message.id)
+        )
+        if exists is None:
+            session.add(
+                MailboxEntry(
+                    recipient_ori=message.recipient, message_id=message.id, delivered_at=now
+                )
+            )
+    message.delivered_at = now
+    message.delivery_attempts = job.attempts
+
+
+def _to_field_office(session: Session, message: OutboxMessage, now) -> None:
+    exists = session.scalar(
+        select(FieldOfficeNotice.id).where(FieldOfficeNotice.message_id == message.id)
+    )
+    if exists is not None:
+        return
+    notice = json.loads(message.body)
+    submission = session.get(Submission, message.submission_id)
+    assert submission is not None
+    session.add(
+        FieldOfficeNotice(
+            field_office_ori=message.recipient,
+            message_id=message.id,
+            submission_id=submission.id,
+            jail_ori=submission.ori,
+            tcn=submission.tcn,
+            fin=notice.get("fin"),
+            fbi_number=notice.get("fbi_number"),
+            research=notice.get("research", {}),
+            delivered_at=now,
+        )
+    )

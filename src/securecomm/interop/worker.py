@@ -1,0 +1,170 @@
+"""The worker: claim a job → run its step → commit its effects, next jobs and outbox messages
+in one transaction → repeat.
+
+A worker killed at any point loses nothing: a claimed job whose lease expires is claimed again
+and run from the start; its earlier run either committed (then the job is done and not
+claimable) or did not (then none of its effects exist). The commit is fenced by the lease
+token, so a worker that lost its lease cannot complete the job a second time.
+
+Failures: a step raising ``ComponentUnavailableError`` parks the job as failed at once (this
+build cannot run it; retrying will not help); any other exception is retried with exponential
+back-off up to ``JOB_MAX_ATTEMPTS``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+
+from securecomm.interop import jobs, parameters, timing
+from securecomm.interop.context import PipelineContext, Step
+from securecomm.interop.errors import ComponentUnavailableError
+from securecomm.interop.units import unit_of_work
+from securecomm.records.columns import UtcDateTime
+from securecomm.store.database import Base
+
+log = logging.getLogger(__name__)
+
+
+class WorkerHeartbeat(Base):
+    """Each live worker's last sign of life (``submit`` runs jobs itself when none is fresh)."""
+
+    __tablename__ = "worker_heartbeats"
+
+    worker: Mapped[str] = mapped_column(String(100), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+@dataclass
+class WorkerStats:
+    done: int = 0
+    retried: int = 0
+    failed: int = 0
+    lost_lease: int = 0
+
+
+def default_worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def run_one(
+    factory: sessionmaker[Session],
+    context: PipelineContext,
+    steps: Mapping[str, Step],
+    *,
+    worker: str,
+    stats: WorkerStats | None = None,
+) -> bool:
+    """Claim and run one job; False when no job was runnable."""
+    stats = stats if stats is not None else WorkerStats()
+    with unit_of_work(factory) as session:
+        job = jobs.claim(session, worker=worker, now=context.clock.now(), kinds=list(steps))
+    if job is None:
+        return False
+    started = context.clock.now()
+    try:
+        with unit_of_work(factory) as session:
+            if not jobs.finish(session, job, now=context.clock.now()):
+                stats.lost_lease += 1
+                session.rollback()
+                return True
+            steps[job.kind](context, session, job)
+            timing.record(
+                session,
+                context.targets,
+                name=job.kind,
+                kind="step",
+                started_at=started,
+                finished_at=context.clock.now(),
+                submission_id=job.submission_id,
+            )
+        stats.done += 1
+    except ComponentUnavailableError as exc:
+        _give_back(factory, job, str(exc), context, stats, permanent=True)
+    except Exception as exc:
+        log.warning("job %s (%s) attempt %s failed: %s", job.id, job.kind, job.attempts, exc)
+        _give_back(factory, job, traceback.format_exc(limit=8), context, stats, permanent=False)
+    return True
+
+
+def _give_back(
+    factory: sessionmaker[Session],
+    job: jobs.ClaimedJob,
+    error: str,
+    context: PipelineContext,
+    stats: WorkerStats,
+    *,
+    permanent: bool,
+) -> None:
+    claimed = job
+    if permanent:
+        claimed = jobs.ClaimedJob(
+            job.id, job.kind, job.payload, job.submission_id, job.max_attempts,
+            job.max_attempts, job.lease_token,
+        )  # fmt: skip
+    with unit_of_work(factory) as session:
+        state = jobs.retry_later(session, claimed, error=error, now=context.clock.now())
+    if state is jobs.JobState.FAILED:
+        stats.failed += 1
+    else:
+        stats.retried += 1
+
+
+def beat(factory: sessionmaker[Session], worker: str, now: datetime) -> None:
+    with unit_of_work(factory) as session:
+        row = session.get(WorkerHeartbeat, worker)
+        if row is None:
+            session.add(WorkerHeartbeat(worker=worker, seen_at=now))
+        else:
+            row.seen_at = now
+
+
+def live_workers(session: Session, now: datetime) -> list[str]:
+    cutoff = now - parameters.WORKER_HEARTBEAT_TTL
+    return list(
+        session.scalars(select(WorkerHeartbeat.worker).where(WorkerHeartbeat.seen_at >= cutoff))
+    )
+
+
+def run_worker(
+    factory: sessionmaker[Session],
+    context: PipelineContext,
+    steps: Mapping[str, Step],
+    *,
+    worker: str | None = None,
+    until_idle: bool = False,
+    max_jobs: int | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+    poll_seconds: float = parameters.WORKER_POLL_SECONDS,
+) -> WorkerStats:
+    """Run jobs until stopped; with ``until_idle``, return when no job is runnable now."""
+    name = worker or default_worker_name()
+    stats = WorkerStats()
+    last_beat = 0.0
+    handled = 0
+    while not should_stop():
+        if time.monotonic() - last_beat > parameters.WORKER_HEARTBEAT_TTL.total_seconds() / 3:
+            beat(factory, name, context.clock.now())
+            last_beat = time.monotonic()
+        if max_jobs is not None and handled >= max_jobs:
+            break
+        if run_one(factory, context, steps, worker=name, stats=stats):
+            handled += 1
+            continue
+        if until_idle:
+            break
+        time.sleep(poll_seconds)
+    with unit_of_work(factory) as session:
+        row = session.get(WorkerHeartbeat, name)
+        if row is not None:
+            session.delete(row)
+    return stats

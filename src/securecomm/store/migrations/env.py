@@ -1,0 +1,61 @@
+"""Alembic environment: the URL comes from Settings (or a connection handed in by
+``securecomm.store.migrate``); the target schema is the record systems' and the pipeline's
+tables. The enforcement layer's tables join in a later migration of their own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alembic import context
+from sqlalchemy import Connection
+
+import securecomm.interop
+import securecomm.records
+from securecomm.config import Settings
+from securecomm.records.columns import UtcDateTime
+from securecomm.store.database import Base, make_engine
+
+del securecomm  # imported for their tables only
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    """Render our column types as plain SQLAlchemy ones, so migrations stand alone."""
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+def _configure(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_item=render_item,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _configure(connection)
+        return
+    url = config.get_main_option("sqlalchemy.url") or Settings.from_env().effective_database_url
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            _configure(conn)
+            conn.commit()
+    finally:
+        engine.dispose()
+
+
+if context.is_offline_mode():
+    raise SystemExit("offline (SQL script) migrations are not supported; run against a database")
+run()
