@@ -6,7 +6,12 @@ Conventions (all stages, all formats):
   x to the right, y down.
 - A minutia's ``angle`` is in radians in [0, 2π), counter-clockwise from the x axis as seen on
   screen (so toward −y for π/2), giving the ridge direction at the minutia in the sense of
-  ISO/IEC 19794-2 (``templates/iso19794_2.py`` documents the exact mapping of both kinds).
+  ISO/IEC 19794-2 (``templates/iso19794_2.py`` documents the exact mapping of both kinds):
+  a ridge ending points from the ending along its ridge, into the ridge's body; a bifurcation
+  points from the fork into the valley between its two branches (a bifurcation is the ending
+  of that valley). Measured on the third-party FVC ``.iso`` templates against our extractor
+  (FVC2002 DB1, 739 minutiae paired by position and kind): every pair agrees in sense, median
+  difference 4°.
 - ``kind``: 1 ridge ending, 2 bifurcation, 0 other/unknown (ISO codes).
 - ``quality``: 0–100 per minutia (0 = not reported), and 0–100 for the whole print.
 """

@@ -1,0 +1,89 @@
+"""The extraction pipeline: one function calling the named stages in order."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from securecomm.afis.errors import ExtractionError
+from securecomm.afis.extraction.enhancement import enhance
+from securecomm.afis.extraction.features import Features
+from securecomm.afis.extraction.frequency import estimate_ridge_period
+from securecomm.afis.extraction.minutiae import detect_minutiae
+from securecomm.afis.extraction.normalization import normalise_contrast
+from securecomm.afis.extraction.orientation import estimate_orientation
+from securecomm.afis.extraction.parameters import DEFAULT_PARAMETERS, ExtractionParameters
+from securecomm.afis.extraction.quality import print_quality
+from securecomm.afis.extraction.segmentation import segment
+from securecomm.afis.extraction.skeleton import binarise, thin
+from securecomm.afis.image import resample_to_working_ppi
+from securecomm.afis.types import WORKING_PPI, FingerImage, Template
+
+
+def extract_features(
+    image: FingerImage, params: ExtractionParameters = DEFAULT_PARAMETERS
+) -> Features:
+    """Run every stage on one image and return all intermediate results.
+
+    Raises ``ExtractionError`` when the image holds no usable print (too little foreground or
+    too few minutiae).
+    """
+    pixels = resample_to_working_ppi(image.pixels, image.ppi)
+    normalisation = normalise_contrast(pixels, params)
+    normalised = normalisation.values
+    orientation = estimate_orientation(normalised, params)
+    mask = segment(
+        normalisation.coarse_deviation, orientation.coarse_coherence, pixels.shape, params
+    )
+    area = int(mask.sum())
+    if area < params.min_foreground_pixels:
+        raise ExtractionError(
+            f"no usable fingerprint in the {pixels.shape[1]}x{pixels.shape[0]} image: "
+            f"{area} foreground pixels at 500 ppi (at least {params.min_foreground_pixels} needed)"
+        )
+    period, _ = estimate_ridge_period(normalised, orientation, mask, params)
+    enhanced = enhance(normalised, orientation, period, mask, params)
+    ridges = binarise(enhanced, normalised, mask, params.binarisation_image_weight)
+    skeleton = thin(ridges)
+    raw = detect_minutiae(skeleton, mask, orientation, params)
+    if raw.count < params.min_minutiae:
+        raise ExtractionError(
+            f"no usable template: {raw.count} reliable minutiae found "
+            f"(at least {params.min_minutiae} needed)"
+        )
+    quality = print_quality(normalised, enhanced, orientation.coherence, mask, raw.count)
+    template = Template.from_arrays(
+        width=pixels.shape[1],
+        height=pixels.shape[0],
+        x=raw.x,
+        y=raw.y,
+        angle=_screen_angle(raw.angle),
+        kind=raw.kind,
+        minutia_quality=raw.quality,
+        ppi=float(WORKING_PPI),
+        quality=quality.score,
+        position=image.position,
+        meta={"source": "securecomm"},
+    )
+    return Features(
+        pixels=pixels,
+        normalised=normalised,
+        mask=mask,
+        orientation=np.mod(-orientation.angle, np.pi).astype(np.float32),
+        coherence=orientation.coherence,
+        frequency=(1.0 / period).astype(np.float32),
+        enhanced=enhanced,
+        ridges=ridges,
+        skeleton=skeleton,
+        template=template,
+        quality=quality,
+    )
+
+
+def extract(image: FingerImage, params: ExtractionParameters = DEFAULT_PARAMETERS) -> Template:
+    """The minutiae template of one image (500 ppi, with print and minutia qualities)."""
+    return extract_features(image, params).template
+
+
+def _screen_angle(image_angle: np.ndarray) -> np.ndarray:
+    """Image angle (y down) → the template's counter-clockwise-on-screen angle."""
+    return np.mod(-image_angle.astype(np.float64), 2 * np.pi)

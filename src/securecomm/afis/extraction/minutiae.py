@@ -1,0 +1,178 @@
+"""Minutiae from the skeleton, their directions, and the removal of false minutiae.
+
+Candidates are skeleton pixels with crossing number 1 (ridge ending) or 3 (bifurcation)
+(``tracing``). Directions come from the skeleton traced over ``direction_trace_length`` pixels,
+refined by the smoothed orientation field (the sense from the trace, the angle from the field).
+
+False minutiae are removed with the structural rules of Xiao and Raafat (1991) and Ratha, Chen
+and Jain (1995), as summarised in Maltoni et al., *Handbook of Fingerprint Recognition* §3.8:
+spurs (an ending joined to a bifurcation by a short branch), short ridges and dots (two endings
+joined by a short ridge), bridges and lakes (two bifurcations joined by a short branch), broken
+ridges (two endings facing each other across a short gap along the ridge flow), minutiae at the
+border of the foreground (the skeleton is cut there), clusters (minutiae too close to any other)
+and minutiae where the orientation is unreliable.
+
+Angles here are image angles (``atan2(dy, dx)``, y down). The sense: a ridge ending points
+along its ridge away from the ridge's body... see ``direction_convention`` in the module below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import ndimage
+
+from securecomm.afis.extraction.orientation import OrientationField
+from securecomm.afis.extraction.parameters import ExtractionParameters
+from securecomm.afis.extraction.tracing import find_candidates, trace_branches
+from securecomm.afis.types import MinutiaKind
+
+
+@dataclass(frozen=True)
+class RawMinutiae:
+    """Minutiae in image geometry (angle = image angle, y down)."""
+
+    x: np.ndarray
+    y: np.ndarray
+    angle: np.ndarray
+    kind: np.ndarray
+    quality: np.ndarray
+
+    @property
+    def count(self) -> int:
+        return len(self.x)
+
+
+def detect_minutiae(
+    skeleton: np.ndarray,
+    mask: np.ndarray,
+    orientation: OrientationField,
+    params: ExtractionParameters,
+) -> RawMinutiae:
+    ys, xs, cn = find_candidates(skeleton)
+    keep_cn = (cn == 1) | (cn == 3)
+    ys, xs, cn = ys[keep_cn], xs[keep_cn], cn[keep_cn]
+    is_bif = cn == 3
+    hit, length, py, px = trace_branches(
+        skeleton, ys, xs, is_bif, params.trace_length, params.direction_trace_length
+    )
+    angle = _directions(ys, xs, is_bif, py, px, orientation)
+    border = ndimage.distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1]
+    remove = _structural_false(ys, xs, is_bif, hit, length, angle, orientation, params)
+    remove |= border[ys, xs] < params.border_distance
+    remove |= orientation.coherence[ys, xs] < params.min_minutia_coherence
+    ys, xs, is_bif, angle = ys[~remove], xs[~remove], is_bif[~remove], angle[~remove]
+    remove = _too_close(ys, xs, params.min_minutia_distance)
+    ys, xs, is_bif, angle = ys[~remove], xs[~remove], is_bif[~remove], angle[~remove]
+    quality = _minutia_quality(ys, xs, orientation, border)
+    order = np.lexsort((xs, ys, -quality))[: params.max_minutiae]
+    order = order[np.lexsort((xs[order], ys[order]))]
+    kind = np.where(is_bif, MinutiaKind.BIFURCATION, MinutiaKind.ENDING).astype(np.uint8)
+    return RawMinutiae(
+        x=xs[order].astype(np.float32),
+        y=ys[order].astype(np.float32),
+        angle=angle[order].astype(np.float32),
+        kind=kind[order],
+        quality=quality[order],
+    )
+
+
+def _directions(
+    ys: np.ndarray,
+    xs: np.ndarray,
+    is_bif: np.ndarray,
+    py: np.ndarray,
+    px: np.ndarray,
+    orientation: OrientationField,
+) -> np.ndarray:
+    """Image angle of each minutia: an ending points from the ending into its ridge; a
+    bifurcation points from the fork into the valley between its two branches (the ridge-valley
+    duality: a bifurcation is a valley ending)."""
+    branch = np.arctan2(py - ys[:, None], px - xs[:, None])  # (n, 3)
+    traced = branch[:, 0].copy()
+    bif = np.flatnonzero(is_bif)
+    if bif.size:
+        b = branch[bif]
+        # the two fork branches are the pair with the smallest angle between them
+        pairs = ((0, 1), (1, 2), (0, 2))
+        gaps = np.stack([_angle_gap(b[:, p], b[:, q]) for p, q in pairs], axis=1)
+        best = np.argmin(gaps, axis=1)
+        first = np.array([p for p, _ in pairs])[best]
+        second = np.array([q for _, q in pairs])[best]
+        rows = np.arange(bif.size)
+        a1, a2 = b[rows, first], b[rows, second]
+        traced[bif] = np.arctan2(np.sin(a1) + np.sin(a2), np.cos(a1) + np.cos(a2))
+    field = np.mod(orientation.angle[ys, xs].astype(np.float64), np.pi)
+    # choose the sense of the field's axis nearer to the traced direction
+    refined = np.where(np.cos(field - traced) >= 0, field, field + np.pi)
+    agree = np.abs(np.cos(refined - traced)) > np.cos(np.pi / 6)
+    return np.mod(np.where(agree, refined, traced), 2 * np.pi)
+
+
+def _angle_gap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.abs(np.angle(np.exp(1j * (a - b))))
+
+
+def _structural_false(
+    ys: np.ndarray,
+    xs: np.ndarray,
+    is_bif: np.ndarray,
+    hit: np.ndarray,
+    length: np.ndarray,
+    angle: np.ndarray,
+    orientation: OrientationField,
+    params: ExtractionParameters,
+) -> np.ndarray:
+    n = len(ys)
+    remove = np.zeros(n, dtype=bool)
+    src, branch = np.nonzero(hit >= 0)
+    dst = hit[src, branch]
+    dist = length[src, branch]
+    bif_src, bif_dst = is_bif[src], is_bif[dst]
+    spur = (bif_src != bif_dst) & (dist < params.max_spur_length)
+    short_ridge = ~bif_src & ~bif_dst & (dist < params.max_short_ridge_length)
+    bridge = bif_src & bif_dst & (dist < params.max_bridge_length)
+    bad = spur | short_ridge | bridge
+    remove[src[bad]] = True
+    remove[dst[bad]] = True
+    # a bifurcation whose branch loops back to itself quickly: a small lake or a hook
+    loop = (hit == -1) & is_bif[:, None] & (length < params.max_bridge_length)
+    # (-1 with a short length means the branch stopped: a short dangling spur)
+    remove |= loop.any(axis=1) & is_bif
+    # broken ridges: endings facing each other across a short gap along the ridge flow
+    endings = np.flatnonzero(~is_bif)
+    if endings.size > 1:
+        ey, ex = ys[endings].astype(float), xs[endings].astype(float)
+        dy = ey[None, :] - ey[:, None]
+        dx = ex[None, :] - ex[:, None]
+        d = np.hypot(dy, dx)
+        gap_angle = np.arctan2(dy, dx)  # from i to j
+        ai = angle[endings][:, None]
+        aj = angle[endings][None, :]
+        flow = orientation.angle[ys[endings], xs[endings]][:, None]
+        facing = (np.cos(ai - aj) < -0.5) & (np.cos(gap_angle - ai) < 0)
+        along = np.abs(np.sin(gap_angle - flow)) < np.sin(params.max_break_angle)
+        near = (d > 0) & (d < params.max_break_distance)
+        pairs = facing & along & near
+        pairs |= pairs.T
+        remove[endings[pairs.any(axis=1)]] = True
+    return remove
+
+
+def _too_close(ys: np.ndarray, xs: np.ndarray, limit: float) -> np.ndarray:
+    if len(ys) < 2:
+        return np.zeros(len(ys), dtype=bool)
+    d = np.hypot(ys[:, None] - ys[None, :], xs[:, None] - xs[None, :]).astype(float)
+    np.fill_diagonal(d, np.inf)
+    return (d < limit).any(axis=1)
+
+
+def _minutia_quality(
+    ys: np.ndarray, xs: np.ndarray, orientation: OrientationField, border: np.ndarray
+) -> np.ndarray:
+    """0–100 from the local orientation coherence and the distance to the foreground border."""
+    coherence = np.clip((orientation.coherence[ys, xs] - 0.2) / 0.6, 0.0, 1.0)
+    inside = np.clip(border[ys, xs] / 48.0, 0.0, 1.0)
+    quality = 100.0 * coherence * (0.5 + 0.5 * inside)
+    return np.clip(np.rint(quality), 1, 100).astype(np.uint8)

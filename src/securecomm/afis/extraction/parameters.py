@@ -1,0 +1,100 @@
+"""Every tuning constant of the feature extractor, in one place (all lengths in pixels at 500 ppi).
+
+The defaults were tuned on the FVC2002/FVC2004 B sets (``docs/afis-extraction.md`` says how).
+Stages take an ``ExtractionParameters`` and read only their own fields, so an experiment changes
+one value here (``dataclasses.replace``) instead of editing a stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ExtractionParameters:
+    # --- normalisation (local mean / contrast) -----------------------------------------------
+    #: Wide smoothing (normalisation, orientation, segmentation) runs on a grid this much
+    #: coarser than the pixels (see ``blocks.smooth_coarse``).
+    coarse_factor: int = 4
+    #: Gaussian sigma of the local mean and local standard deviation.
+    normalisation_sigma: float = 12.0
+
+    # --- segmentation (on the coarse grid) ---------------------------------------------------
+    #: A cell is foreground when its ridge contrast reaches this fraction of the image's
+    #: 95th-percentile contrast...
+    segmentation_contrast_ratio: float = 0.22
+    #: ...and its orientation coherence reaches this value.
+    segmentation_min_coherence: float = 0.30
+    #: Morphological clean-up radii in pixels (closing, then opening).
+    segmentation_closing_radius: int = 16
+    segmentation_opening_radius: int = 16
+    #: Foreground components smaller than this fraction of the largest one are dropped.
+    segmentation_min_component_ratio: float = 0.15
+
+    # --- orientation field -------------------------------------------------------------------
+    #: Sigma of the derivative-of-Gaussian gradient operator.
+    gradient_sigma: float = 1.0
+    #: Sigma of the integration window of the structure tensor (doubled-angle averaging).
+    orientation_sigma: float = 6.0
+    #: Sigma (pixels) of the second, wider doubled-angle smoothing used for the final field.
+    orientation_smoothing_sigma: float = 10.0
+
+    # --- ridge frequency (x-signature) ------------------------------------------------------
+    #: Step (pixels) of the grid on which the ridge period is measured.
+    frequency_step: int = 16
+    #: Length of the oriented window across the ridges, and its width along them.
+    frequency_window_length: int = 32
+    frequency_window_width: int = 16
+    #: Plausible ridge periods at 500 ppi (pixels); others are treated as unknown.
+    min_ridge_period: float = 4.5
+    max_ridge_period: float = 16.0
+    #: Sigma (blocks) of the normalised convolution that fills and smooths the period map.
+    frequency_smoothing_blocks: float = 2.0
+    #: Period assumed where nothing better is known.
+    default_ridge_period: float = 9.0
+
+    # --- enhancement (contextual filtering in the Fourier domain) ----------------------------
+    #: FFT window side and the step between windows (the step is the block size).
+    enhancement_window: int = 32
+    enhancement_step: int = 8
+    #: Relative radial bandwidth of the band-pass (sigma of ln(f / f0)).
+    enhancement_radial_sigma: float = 0.35
+    #: Angular half-bandwidth (radians) at full coherence and at zero coherence.
+    enhancement_angular_min: float = 0.30
+    enhancement_angular_max: float = 0.90
+
+    #: Weight of the normalised image added to the enhanced one before binarisation.
+    binarisation_image_weight: float = 0.25
+
+    # --- minutiae ----------------------------------------------------------------------------
+    #: Distance along the skeleton over which a minutia's direction is measured.
+    direction_trace_length: int = 12
+    #: How far (along the skeleton) the false-minutia tests look for a neighbouring minutia.
+    trace_length: int = 18
+    #: Spur: an ending joined to a bifurcation by a skeleton path shorter than this.
+    max_spur_length: float = 14.0
+    #: Short ridge (island / dot): two endings joined by a path shorter than this.
+    max_short_ridge_length: float = 16.0
+    #: Bridge or small lake: two bifurcations joined by a path shorter than this.
+    max_bridge_length: float = 14.0
+    #: Broken ridge: two endings closer than this, facing each other along the ridge flow.
+    max_break_distance: float = 16.0
+    #: Maximum angle (radians) between the gap and the ridge flow for a broken ridge.
+    max_break_angle: float = 0.6
+    #: Two minutiae closer than this are both removed (clusters of noise).
+    min_minutia_distance: float = 6.0
+    #: Minutiae closer than this to the foreground border are removed.
+    border_distance: float = 14.0
+    #: Minutiae where the orientation coherence is below this are removed.
+    min_minutia_coherence: float = 0.25
+    #: At most this many minutiae (the best by quality) are kept.
+    max_minutiae: int = 80
+
+    # --- quality -----------------------------------------------------------------------------
+    #: Fewer minutiae than this make the template unusable (``ExtractionError``).
+    min_minutiae: int = 4
+    #: Less foreground than this many pixels (at 500 ppi) makes the template unusable.
+    min_foreground_pixels: int = 6000
+
+
+DEFAULT_PARAMETERS = ExtractionParameters()
