@@ -4,8 +4,8 @@
 permission it needs, the evidence it must carry and the guards (``guards.py``) it runs.
 ``apply_transition`` is the only place a case's state changes.  In order it checks: the
 permission (and for jail-bound roles, that the case is their jail's), the citizenship gate
-(while it is open nothing but its review happens), that the action exists from the current
-state, that a human verified the match, the required evidence and reason, then the guards;
+(while it is open nothing but its review happens), that a human verified the match, that the
+action exists from the current state, the required evidence and reason, then the guards;
 then it moves the case and writes an audit entry naming who, when, from/to, the rule and table
 versions, the evidence and the reason.  See docs/enforcement.md for the diagram.
 """
@@ -332,15 +332,15 @@ def check_transition(
             f"case {case.case_number}: a citizenship indicator is under review; nothing "
             f"proceeds ({action.value} refused) until a supervisor and counsel review it"
         )
+    ctx = GuardContext(session, case, evidence, clock.now(), principal)
+    if action not in BEFORE_VERIFICATION and case.state not in TERMINAL_STATES:
+        guards.identity_verified(ctx)
     if case.state not in spec.sources:
         allowed = ", ".join(sorted(s.value for s in spec.sources))
         raise IllegalTransitionError(
             f"case {case.case_number} is {case.state.value}: {action.value} is possible only "
             f"from {allowed}"
         )
-    ctx = GuardContext(session, case, evidence, clock.now(), principal)
-    if action not in BEFORE_VERIFICATION:
-        guards.identity_verified(ctx)
     missing = [k for k in spec.evidence if evidence.get(k) in (None, "", [], ())]
     if missing:
         raise EvidenceRequiredError(

@@ -1,0 +1,420 @@
+"""Each safeguard of DESIGN.md §5 refuses what it must."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from enforcement_support import (
+    BOOKING,
+    COUNSEL,
+    JAIL,
+    LESC,
+    MANAGER,
+    OFFICER,
+    OFFICER_2,
+    PARTNER,
+    PARTNER_ELSEWHERE,
+    REF,
+    SUPERVISOR,
+    Flow,
+    conviction,
+)
+from sqlalchemy import text
+
+from securecomm.clock import FixedClock
+from securecomm.enforcement import (
+    charging,
+    citizenship,
+    court,
+    decisions,
+    detainers,
+    interviews,
+    partners,
+    policies,
+)
+from securecomm.enforcement.errors import (
+    CitizenshipGateError,
+    DetainerExpiredError,
+    DetainersDeclinedError,
+    DocumentError,
+    EvidenceRequiredError,
+    IllegalTransitionError,
+    PermissionDeniedError,
+    ProhibitedBasisError,
+    SafeguardError,
+    VerificationRequiredError,
+)
+from securecomm.enforcement.inputs import ImmigrationEventKind, ImmigrationHistoryEvent
+from securecomm.enforcement.models import Case, Detainer, ProsecutionReferral
+from securecomm.enforcement.vocabulary import (
+    CaseState,
+    ChargingKind,
+    CitizenshipIndicatorKind,
+    DetainerStatus,
+    InterviewMode,
+    JailAnswer,
+    LiftReason,
+    ProbableCauseBasis,
+    ReviewFinding,
+    StatusFinding,
+)
+
+BASIS = [ProbableCauseBasis.BIOMETRIC_MATCH_AND_RECORDS]
+EVIDENCE = "IDENT match verified by officer; EID shows entry without inspection"
+
+
+def issue(flow: Flow, cn: str, principal=OFFICER, bases=BASIS, **kwargs):
+    return flow.work.call(
+        detainers.issue_detainer, principal, cn, bases=bases, basis_evidence=EVIDENCE, **kwargs
+    )
+
+
+def case_row(flow: Flow, cn: str) -> Case:
+    return flow.work.call(lambda s, c: s.query(Case).filter_by(case_number=cn).one())
+
+
+# --- 1. a human verifies every match ------------------------------------------------------
+
+
+def test_detainer_refused_before_verification(flow: Flow) -> None:
+    cn = flow.open()
+    with pytest.raises(VerificationRequiredError, match="no officer has verified"):
+        issue(flow, cn)
+
+
+def test_detainer_refused_without_verification_even_if_state_is_forged(flow: Flow, db_path) -> None:
+    cn = flow.open()
+    with flow.work.factory() as s, s.begin():  # an administrator forges the state
+        s.execute(
+            text("UPDATE enforcement_cases SET state='officer_reviewed' WHERE case_number=:c"),
+            {"c": cn},
+        )
+    with pytest.raises(VerificationRequiredError):
+        issue(flow, cn)
+
+
+def test_nothing_proceeds_before_verification(flow: Flow) -> None:
+    cn = flow.open()
+    with pytest.raises(VerificationRequiredError):
+        flow.work.record_status_research(
+            LESC, cn, finding=StatusFinding.NO_LAWFUL_STATUS_ON_RECORD, record_references=["x"]
+        )
+
+
+def test_verification_must_be_on_this_matchs_view_with_enough_pairs(flow: Flow) -> None:
+    cn = flow.open()
+    with pytest.raises(EvidenceRequiredError, match="examiner view"):
+        flow.work.verify_identity(
+            OFFICER, cn, paired_minutiae_ref="other", paired_minutiae_count=20
+        )
+    with pytest.raises(EvidenceRequiredError, match="5 paired minutiae"):
+        flow.work.verify_identity(OFFICER, cn, paired_minutiae_ref=REF, paired_minutiae_count=5)
+    with pytest.raises(PermissionDeniedError):
+        flow.work.verify_identity(PARTNER, cn, paired_minutiae_ref=REF, paired_minutiae_count=20)
+
+
+def test_rejection_closes_the_case_with_its_reason(flow: Flow) -> None:
+    cn = flow.open()
+    with pytest.raises(EvidenceRequiredError, match="needs a reason"):
+        flow.work.reject_match(OFFICER, cn, paired_minutiae_ref=REF, reason="")
+    flow.work.reject_match(OFFICER, cn, paired_minutiae_ref=REF, reason="core and delta differ")
+    row = case_row(flow, cn)
+    assert row.state is CaseState.MATCH_REJECTED
+    assert row.closing_reason == "core and delta differ"
+    with pytest.raises(IllegalTransitionError, match="is match_rejected"):
+        flow.work.verify_identity(OFFICER, cn, paired_minutiae_ref=REF, paired_minutiae_count=20)
+
+
+# --- 2. foreign birth or a missing record is never a basis -------------------------------
+
+
+@pytest.mark.parametrize(
+    "bases",
+    [
+        [ProbableCauseBasis.FOREIGN_BIRTH],
+        [ProbableCauseBasis.NO_RECORD_FOUND],
+        [ProbableCauseBasis.FOREIGN_BIRTH, ProbableCauseBasis.NO_RECORD_FOUND],
+    ],
+)
+def test_detainer_refused_on_foreign_birth_or_missing_record_alone(flow: Flow, bases) -> None:
+    cn = flow.reviewed()
+    with pytest.raises(ProhibitedBasisError, match="never a basis"):
+        issue(flow, cn, bases=bases)
+    assert case_row(flow, cn).state is CaseState.OFFICER_REVIEWED
+
+
+def test_removability_finding_needs_records(flow: Flow) -> None:
+    cn = flow.verified()
+    with pytest.raises(ProhibitedBasisError, match="needs the immigration records"):
+        flow.work.record_status_research(
+            LESC, cn, finding=StatusFinding.NO_LAWFUL_STATUS_ON_RECORD, record_references=[]
+        )
+
+
+def test_final_order_basis_needs_a_removal_order_on_record(flow: Flow) -> None:
+    cn = flow.reviewed()  # research found no lawful status, not a removal order
+    with pytest.raises(EvidenceRequiredError, match="removal order on record"):
+        issue(flow, cn, bases=[ProbableCauseBasis.FINAL_ORDER_OF_REMOVAL])
+
+
+def test_undocumented_basis_is_refused(flow: Flow) -> None:
+    cn = flow.reviewed()
+    with pytest.raises(EvidenceRequiredError, match="needs evidence bases"):
+        issue(flow, cn, bases=[])
+    with pytest.raises(EvidenceRequiredError):
+        flow.work.call(detainers.issue_detainer, OFFICER, cn, bases=BASIS, basis_evidence=" ")
+
+
+# --- 3. the citizenship gate ---------------------------------------------------------------
+
+
+def claim_in_interview(flow: Flow, cn: str) -> None:
+    interview = flow.work.call(
+        interviews.schedule_interview, OFFICER, cn, mode=InterviewMode.IN_PERSON,
+        scheduled_at=flow.clock.now(), language="en",
+    )  # fmt: skip
+    flow.work.call(
+        interviews.conduct_interview, OFFICER, cn, interview.id, citizenship_claimed=True
+    )
+
+
+def test_detainer_refused_while_the_gate_is_open(flow: Flow) -> None:
+    cn = flow.reviewed()
+    claim_in_interview(flow, cn)
+    assert case_row(flow, cn).state is CaseState.CITIZENSHIP_REVIEW
+    with pytest.raises(CitizenshipGateError, match="nothing proceeds"):
+        issue(flow, cn)
+    with pytest.raises(CitizenshipGateError):
+        flow.work.call(decisions.close_no_action, OFFICER, cn, reason="x")
+
+
+def test_gate_opening_lifts_a_detainer_in_force(flow: Flow) -> None:
+    cn = flow.detained_request()
+    claim_in_interview(flow, cn)
+    d = flow.work.call(lambda s, c: s.query(Detainer).one())
+    assert d.status is DetainerStatus.LIFTED
+    assert d.lift_reason is LiftReason.CITIZENSHIP_UNDER_REVIEW
+
+
+def test_gate_clears_only_after_supervisor_and_counsel_as_two_people(flow: Flow) -> None:
+    cn = flow.detained_request()
+    claim_in_interview(flow, cn)
+    no = ReviewFinding.CITIZENSHIP_NOT_ESTABLISHED
+    with pytest.raises(EvidenceRequiredError, match="supervisor and counsel"):
+        flow.work.call(citizenship.clear_citizenship_review, SUPERVISOR, cn, reason="r")
+    flow.work.call(citizenship.record_review, SUPERVISOR, cn, finding=no,
+                   reason="birth certificate from Jalisco, no U.S. parent")  # fmt: skip
+    with pytest.raises(EvidenceRequiredError, match="from counsel"):
+        flow.work.call(citizenship.clear_citizenship_review, SUPERVISOR, cn, reason="r")
+    with pytest.raises(PermissionDeniedError):
+        flow.work.call(citizenship.record_review, OFFICER, cn, finding=no, reason="r")
+    flow.work.call(citizenship.record_review, COUNSEL, cn, finding=no,
+                   reason="no derivation: parents not naturalised before 18")  # fmt: skip
+    flow.work.call(citizenship.clear_citizenship_review, SUPERVISOR, cn, reason="both reviewed")
+    # the detainer was lifted when the gate opened: the officer decides anew
+    assert case_row(flow, cn).state is CaseState.OFFICER_REVIEWED
+    issue(flow, cn)
+    assert case_row(flow, cn).state is CaseState.DETAINER_ISSUED
+
+
+def test_citizenship_established_ends_the_case_and_flags_the_record(flow: Flow) -> None:
+    cn = flow.reviewed()
+    claim_in_interview(flow, cn)
+    with pytest.raises(EvidenceRequiredError):
+        flow.work.call(citizenship.establish_citizenship, COUNSEL, cn, reason="r")
+    flow.work.call(citizenship.record_review, COUNSEL, cn,
+                   finding=ReviewFinding.CITIZENSHIP_ESTABLISHED,
+                   reason="U.S. passport verified with State")  # fmt: skip
+    flow.work.call(citizenship.establish_citizenship, COUNSEL, cn, reason="passport verified")
+    row = case_row(flow, cn)
+    assert row.state is CaseState.CITIZENSHIP_ESTABLISHED
+    assert row.record_correction_requested
+    with pytest.raises(IllegalTransitionError):
+        issue(flow, cn)
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        ImmigrationEventKind.NATURALISATION,
+        ImmigrationEventKind.DERIVED_CITIZENSHIP,
+        ImmigrationEventKind.US_BIRTH_RECORD,
+    ],
+)
+def test_citizenship_record_in_history_opens_the_gate_at_intake(flow: Flow, kind) -> None:
+    history = [ImmigrationHistoryEvent(kind, date(2012, 5, 1), reference="N-550 1234")]
+    cn = flow.open(immigration=history)
+    assert case_row(flow, cn).state is CaseState.CITIZENSHIP_REVIEW
+    with pytest.raises(CitizenshipGateError):
+        flow.work.verify_identity(OFFICER, cn, paired_minutiae_ref=REF, paired_minutiae_count=20)
+
+
+def test_anyone_on_the_case_can_raise_an_indicator(flow: Flow) -> None:
+    cn = flow.researched()
+    flow.work.call(citizenship.open_citizenship_review, BOOKING, cn,
+                   indicator=CitizenshipIndicatorKind.CLAIM_OTHER,
+                   source="told the booking officer he was born in El Paso")  # fmt: skip
+    assert case_row(flow, cn).citizenship_gate_open
+
+
+# --- 4. detainers: policy, answer, 48 hours -----------------------------------------------
+
+
+def test_jurisdiction_that_takes_no_detainers_gets_a_notification_request(flow: Flow) -> None:
+    flow.work.call(policies.register_policy, SUPERVISOR, JAIL, accepts_detainers=False,
+                   name="County", source="county ordinance 2014-12")  # fmt: skip
+    cn = flow.reviewed()
+    with pytest.raises(DetainersDeclinedError, match="request notification"):
+        issue(flow, cn)
+    flow.work.call(decisions.request_notification, OFFICER, cn, reason="county policy")
+    assert case_row(flow, cn).state is CaseState.NOTIFICATION_REQUESTED
+
+
+def test_jail_answer_is_recorded_never_assumed(flow: Flow) -> None:
+    cn = flow.detained_request()
+    with pytest.raises(IllegalTransitionError, match="is detainer_issued"):
+        flow.work.call(detainers.transfer_custody, OFFICER, cn)
+    flow.work.call(detainers.record_jail_response, BOOKING, cn, answer=JailAnswer.DECLINED,
+                   answered_by="Lt. Ames")  # fmt: skip
+    d = flow.work.call(lambda s, c: s.query(Detainer).one())
+    assert d.jail_answer is JailAnswer.DECLINED and d.jail_answered_by == "Lt. Ames"
+    with pytest.raises(IllegalTransitionError):
+        flow.work.call(detainers.transfer_custody, OFFICER, cn)
+
+
+def test_detainer_expires_48_hours_after_release_eligibility(flow: Flow, clock: FixedClock) -> None:
+    cn = flow.detained_request()  # release eligible in 2 days
+    release = clock.now() + timedelta(days=2)
+    flow.work.call(detainers.record_jail_response, BOOKING, cn, answer=JailAnswer.HONOURED,
+                   answered_by="Sgt. Lopez")  # fmt: skip
+    d = flow.work.call(lambda s, c: s.query(Detainer).one())
+    assert d.expires_at == release + timedelta(hours=48)
+    clock.set(release + timedelta(hours=48, seconds=1))
+    with pytest.raises(DetainerExpiredError, match="expired at"):
+        flow.work.call(detainers.transfer_custody, OFFICER, cn)
+    with pytest.raises(DetainerExpiredError, match="cannot be extended"):
+        flow.work.call(detainers.record_release_time, BOOKING, cn,
+                       release_eligible_at=clock.now() + timedelta(days=1))  # fmt: skip
+    assert flow.work.expire_due_detainers() == [cn]
+    assert case_row(flow, cn).state is CaseState.DETAINER_EXPIRED
+    assert flow.work.expire_due_detainers() == []
+
+
+def test_transfer_possible_up_to_the_48th_hour(flow: Flow, clock: FixedClock) -> None:
+    cn = flow.detained_request()
+    release = clock.now() + timedelta(days=2)
+    flow.work.call(detainers.record_jail_response, BOOKING, cn, answer=JailAnswer.HONOURED,
+                   answered_by="Sgt. Lopez")  # fmt: skip
+    clock.set(release + timedelta(hours=48))
+    assert flow.work.expire_due_detainers() == []
+    with pytest.raises(SafeguardError, match="not reached its expiry"):
+        flow.work.call(detainers.expire_detainer, OFFICER, cn)
+    flow.work.call(detainers.transfer_custody, OFFICER, cn)
+    assert case_row(flow, cn).state is CaseState.TRANSFERRED
+
+
+def test_detainer_without_release_time_cannot_be_acted_on(flow: Flow) -> None:
+    cn = flow.reviewed()
+    issue(flow, cn)  # no release-eligible time yet
+    flow.work.call(detainers.record_jail_response, BOOKING, cn, answer=JailAnswer.HONOURED,
+                   answered_by="Sgt. Lopez")  # fmt: skip
+    with pytest.raises(EvidenceRequiredError, match="no release-eligible time"):
+        flow.work.call(detainers.transfer_custody, OFFICER, cn)
+
+
+def test_detainer_needs_a_notice_in_the_persons_language(flow: Flow) -> None:
+    cn = flow.reviewed(language="xx")
+    with pytest.raises(DocumentError, match="no detainer notice in language 'xx'"):
+        issue(flow, cn)
+    assert case_row(flow, cn).state is CaseState.OFFICER_REVIEWED
+
+
+def test_lift_needs_reason(flow: Flow) -> None:
+    cn = flow.detained_request()
+    with pytest.raises(EvidenceRequiredError):
+        flow.work.call(detainers.lift_detainer, OFFICER, cn,
+                       lift_reason=LiftReason.ISSUED_IN_ERROR, explanation="")  # fmt: skip
+    flow.work.call(detainers.lift_detainer, OFFICER, cn, lift_reason=LiftReason.ISSUED_IN_ERROR,
+                   explanation="wrong booking")  # fmt: skip
+    d = flow.work.call(lambda s, c: s.query(Detainer).one())
+    assert d.status is DetainerStatus.LIFTED and d.lift_explanation == "wrong booking"
+
+
+# --- 5. roles and 287(g) -------------------------------------------------------------------
+
+
+def sign_agreement(flow: Flow, ori: str = JAIL) -> None:
+    flow.work.call(partners.register_partner, MANAGER, ori, name="County 287(g)",
+                   signed_on=date(2025, 1, 1))  # fmt: skip
+
+
+def test_287g_officer_refused_on_another_jails_case(flow: Flow) -> None:
+    sign_agreement(flow)
+    sign_agreement(flow, "CA0190000")
+    cn = flow.reviewed()
+    with pytest.raises(PermissionDeniedError, match="acts only on cases of jail CA0190000"):
+        issue(flow, cn, principal=PARTNER_ELSEWHERE)
+    with pytest.raises(PermissionDeniedError):
+        flow.work.read_case(PARTNER_ELSEWHERE, cn)
+    assert flow.work.work_queue(PARTNER_ELSEWHERE) == []
+
+
+def test_287g_officer_acts_on_own_jail_only_under_an_active_agreement(flow: Flow) -> None:
+    cn = flow.reviewed()
+    with pytest.raises(PermissionDeniedError, match="no active 287"):
+        issue(flow, cn, principal=PARTNER)
+    sign_agreement(flow)
+    issue(flow, cn, principal=PARTNER)
+    assert case_row(flow, cn).state is CaseState.DETAINER_ISSUED
+    with pytest.raises(PermissionDeniedError):  # not delegated: lifting
+        flow.work.call(detainers.lift_detainer, PARTNER, cn, lift_reason="other", explanation="x")
+
+
+def test_booking_officer_answers_only_for_own_jail(flow: Flow) -> None:
+    cn = flow.detained_request(tcn="Z1", facility="CA0190000")
+    with pytest.raises(PermissionDeniedError):
+        flow.work.call(detainers.record_jail_response, BOOKING, cn, answer="honoured",
+                       answered_by="x")  # fmt: skip
+
+
+def test_auditor_and_manager_cannot_act_on_cases(flow: Flow) -> None:
+    cn = flow.reviewed()
+    with pytest.raises(PermissionDeniedError):
+        issue(flow, cn, principal=MANAGER)
+    with pytest.raises(PermissionDeniedError):
+        flow.work.read_case(MANAGER, cn)
+
+
+# --- 6. reentry and Rapid REPAT --------------------------------------------------------------
+
+
+def test_reentry_after_removal_opens_a_prosecution_referral(flow: Flow) -> None:
+    removed = ImmigrationHistoryEvent(ImmigrationEventKind.REMOVED, date(2021, 8, 3), "I-205 9")
+    cn = flow.open(immigration=[removed])
+    referral = flow.work.call(lambda s, c: s.query(ProsecutionReferral).one())
+    assert referral.prior_removal_on == date(2021, 8, 3)
+    assert referral.statute == "8 U.S.C. 1326"
+    view = flow.work.read_case(OFFICER, cn)
+    assert "referral.reentry_opened" in [t[4] for t in view.timeline]
+
+
+def test_no_referral_without_prior_removal(flow: Flow) -> None:
+    flow.open()
+    assert flow.work.call(lambda s, c: s.query(ProsecutionReferral).count()) == 0
+
+
+def test_rapid_repat_pathway_for_an_eligible_state_conviction(flow: Flow) -> None:
+    cn = flow.reviewed(history=[conviction("2303", 300)])
+    flow.work.call(charging.charge, OFFICER_2, cn, kind=ChargingKind.STIPULATED_REMOVAL,
+                   reference="stipulation signed 2026-03-02", rapid_repat=True)  # fmt: skip
+    flow.work.call(court.enter_order_without_hearing, OFFICER, cn, reference="IJ stip order 5")
+    assert case_row(flow, cn).state is CaseState.FINAL_ORDER
+
+
+@pytest.mark.parametrize("code", ["1204", "0903", "5212"])
+def test_rapid_repat_refused_with_violent_history(flow: Flow, code: str) -> None:
+    cn = flow.reviewed(history=[conviction("2303", 300), conviction(code, 200)])
+    with pytest.raises(SafeguardError, match="not eligible for Rapid REPAT: violent"):
+        flow.work.call(charging.charge, OFFICER, cn, kind=ChargingKind.STIPULATED_REMOVAL,
+                       reference="stip", rapid_repat=True)  # fmt: skip
