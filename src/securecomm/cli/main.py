@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from securecomm.cli import demo
+from securecomm.cli import audit, demo
 
 app = typer.Typer(
     name="securecomm",
@@ -24,6 +24,7 @@ def _root() -> None:
 
 
 app.command("demo")(demo.demo)
+app.add_typer(audit.app, name="audit")
 
 
 def main() -> None:  # pragma: no cover - console entry
