@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import typer
 
-from securecomm.cli import audit, demo
+from securecomm.cli import demo
+from securecomm.cli import serve as serve_cli
+from securecomm.cli import submit as submit_cli
+from securecomm.cli import worker as worker_cli
 
 app = typer.Typer(
     name="securecomm",
@@ -24,7 +27,9 @@ def _root() -> None:
 
 
 app.command("demo")(demo.demo)
-app.add_typer(audit.app, name="audit")
+app.command("submit")(submit_cli.submit_command)
+app.command("worker")(worker_cli.worker)
+app.command("serve")(serve_cli.serve)
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -1,0 +1,27 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from securecomm.api.errors import install_error_handler
+from securecomm.api.submissions import router as submissions_router
+from securecomm.clock import Clock
+from securecomm.config import Settings
+from securecomm.interop.service import open_database
+
+
+def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
+    """The API on the configured database (migrated on start)."""
+    engine, factory = open_database(settings)
+    app = FastAPI(
+        title="securecomm",
+        version="0.1.0",
+        description="Secure Communities: booking submissions and their answers, per agency.",
+    )
+    app.state.engine = engine
+    app.state.session_factory = factory
+    app.state.clock = clock
+    install_error_handler(app)
+    app.include_router(submissions_router)
+    return app
