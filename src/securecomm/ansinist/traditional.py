@@ -229,7 +229,7 @@ def _read_tagged(data: bytes, start: int, index: int, record_type: int) -> Recor
             )
         seen.add(field_no)
         if field_no == DATA_TAG:
-            fields.append(Field(field_no, (), data[value_start:body_end]))
+            fields.append(Field(field_no, (), data[value_start:body_end], offset=pos))
             pos = body_end
             break
         value_end = data.find(bytes([GS]), value_start, body_end)
@@ -245,7 +245,7 @@ def _read_tagged(data: bytes, start: int, index: int, record_type: int) -> Recor
                 offset=fs_inside,
             )
         raw = data[value_start:value_end]
-        fields.append(Field(field_no, _split_value(raw)))
+        fields.append(Field(field_no, _split_value(raw), offset=pos))
         pos = value_end + 1
     return Record(record_type, tuple(fields), length=length, offset=start)
 
@@ -369,11 +369,13 @@ def _read_binary(data: bytes, start: int, index: int, record_type: int) -> Recor
         chunk = data[pos : pos + entry.size]
         if entry.tag != LEN_TAG:
             if entry.is_list:
-                fields.append(Field(entry.tag, (tuple(str(b) for b in chunk),)))
+                fields.append(Field(entry.tag, (tuple(str(b) for b in chunk),), offset=pos))
             else:
-                fields.append(Field(entry.tag, ((str(int.from_bytes(chunk, "big")),),)))
+                fields.append(Field(entry.tag, ((str(int.from_bytes(chunk, "big")),),), offset=pos))
         pos += entry.size
-    fields.append(Field(binary_layouts.data_tag(record_type), (), data[pos : start + length]))
+    fields.append(
+        Field(binary_layouts.data_tag(record_type), (), data[pos : start + length], offset=pos)
+    )
     return Record(record_type, tuple(fields), length=length, offset=start)
 
 

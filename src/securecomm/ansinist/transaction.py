@@ -43,6 +43,8 @@ class Field:
     tag: int
     subfields: tuple[Items, ...] = ()
     data: bytes | None = None
+    #: Byte offset of the field's tag in the parsed file (not part of the value's identity).
+    offset: int | None = field(default=None, compare=False)
 
     @classmethod
     def text(cls, tag: int, value: str | Sequence[str] | Sequence[Sequence[str]]) -> Field:
