@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from securecomm.cli import ansinist as ansinist_cli
 from securecomm.cli import demo
 from securecomm.cli import serve as serve_cli
 from securecomm.cli import submit as submit_cli
@@ -27,6 +28,7 @@ def _root() -> None:
 
 
 app.command("demo")(demo.demo)
+app.add_typer(ansinist_cli.app, name="ansinist")
 app.command("submit")(submit_cli.submit_command)
 app.command("worker")(worker_cli.worker)
 app.command("serve")(serve_cli.serve)
