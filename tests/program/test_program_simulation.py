@@ -1,0 +1,111 @@
+"""The simulation: deterministic from a seed, conserving people, behaving as modelled."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from functools import cache
+
+import numpy as np
+import pytest
+import simpy
+
+from securecomm.program.errors import ScenarioError
+from securecomm.program.facilities import Facility
+from securecomm.program.ledger import PeopleLedger, Place
+from securecomm.program.registry import generate_registry
+from securecomm.program.scenario import Scenario, build_scenario
+from securecomm.program.simulation import Event, SimulationResult, Source, simulate
+
+SCALE = 0.004
+
+
+@cache
+def _facilities() -> tuple[Facility, ...]:
+    s = build_scenario("sc_rollout")
+    return tuple(generate_registry(s.registry, s.bookings, np.random.default_rng(11)))
+
+
+def _short() -> Scenario:
+    return replace(build_scenario("sc_rollout"), start=date(2010, 6, 1), end=date(2010, 9, 1))
+
+
+def _run(seed: int, scenario: Scenario | None = None, scale: float = SCALE) -> SimulationResult:
+    return simulate(
+        scenario or _short(),
+        list(_facilities()),
+        np.random.default_rng(seed),
+        scale=scale,
+        env=simpy.Environment(),
+        trace=True,
+    )
+
+
+def test_same_seed_same_trace_and_results() -> None:
+    a, b = _run(42), _run(42)
+    assert a.trace is not None and len(a.trace) > 1000
+    assert a.trace == b.trace
+    assert np.array_equal(a.events, b.events)
+    assert a.places == b.places
+
+
+def test_different_seed_different_trace() -> None:
+    a, b = _run(42), _run(43)
+    assert a.trace != b.trace
+    assert not np.array_equal(a.events, b.events)
+
+
+def test_people_are_conserved() -> None:
+    r = _run(7)
+    assert r.entered == int(r.events[Event.MATCH].sum()) > 200
+    assert sum(r.places.values()) == r.entered
+    # Non-vacuous: people end in many different places.
+    assert sum(1 for v in r.places.values() if v > 0) >= 5
+    # Every entrance is in the trace once, and every removal follows an arrest.
+    assert r.trace is not None
+    entered = [pid for _, pid, what in r.trace if what == "enter"]
+    assert len(entered) == len(set(entered)) == r.entered
+    first_arrest: dict[int, float] = {}
+    for t, pid, what in r.trace:
+        if what == "arrest":
+            first_arrest.setdefault(pid, t)
+        if what == "removed":
+            assert pid in first_arrest and first_arrest[pid] <= t
+
+
+def test_interoperability_produces_matches_only_where_active() -> None:
+    r = _run(3)
+    # Mid-2010: Tier I active, IV barely started; CAP continues where SC is not active.
+    assert r.count(Event.MATCH, sources=(Source.SC,)) > 0
+    assert r.count(Event.MATCH, sources=(Source.CAP,)) > 0
+    no_sc = replace(
+        _short(), rollout=replace(_short().rollout, tier_windows=(None, None, None, None))
+    )
+    r0 = _run(3, no_sc)
+    assert r0.count(Event.MATCH, sources=(Source.SC,)) == 0
+    assert r0.submissions.sum() == 0
+
+
+def test_fewer_teams_means_more_missed() -> None:
+    base = replace(build_scenario("measured_low"), start=date(2012, 6, 1), end=date(2012, 8, 1))
+    few = replace(base, capacity=replace(base.capacity, cap_teams=20))
+    many = _run(5, base)
+    starved = _run(5, few)
+    assert starved.count(Event.MISSED) > 2 * max(many.count(Event.MISSED), 1.0)
+
+
+def test_bad_scale_is_a_user_error() -> None:
+    with pytest.raises(ScenarioError, match="scale"):
+        _run(1, scale=0.0)
+
+
+def test_ledger_detects_imbalance() -> None:
+    ledger = PeopleLedger()
+    a = ledger.enter(Place.LESC_CHECK)
+    ledger.enter(Place.LESC_CHECK)
+    ledger.move(a, Place.REMOVED)
+    ledger.check()
+    assert ledger.by_place()["removed"] == 1
+    ledger.counts[Place.RELIEF] += 1
+    with pytest.raises(AssertionError, match="out of balance"):
+        ledger.check()
