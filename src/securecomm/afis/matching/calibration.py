@@ -16,6 +16,8 @@ Genuine scores play no part in the fit. The knots below are the output of that f
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 import numpy.typing as npt
 
@@ -31,15 +33,15 @@ TAIL_FRACTION = 0.05
 #: Raw similarity at each knot and the −log10 FMR there; then the tail slope (decades/raw).
 RAW_KNOTS: tuple[float, ...] = (
     0,
-    0.0136625,
-    0.0148265,
-    0.0157608,
-    0.0173827,
-    0.0191959,
-    0.0226341,
-    0.025093,
-    0.0277912,
-    0.0320849,
+    0.0136229,
+    0.0147693,
+    0.0156968,
+    0.0172888,
+    0.0190775,
+    0.0224533,
+    0.0250326,
+    0.0275852,
+    0.0317088,
     0.0370379,
 )
 LOG_FMR_KNOTS: tuple[float, ...] = (
@@ -55,13 +57,20 @@ LOG_FMR_KNOTS: tuple[float, ...] = (
     2.6960,
     2.9823,
 )
-TAIL_SLOPE = 87.8049
+TAIL_SLOPE = 88.3010
 FIT_SOURCE = "FVC2002 DB1-DB4 B + FVC2004 DB1 B ISO templates, 14400 impostor pairs"
 
 
 def calibrate(raw: float) -> float:
     """−log10 of the estimated FMR at raw similarity ``raw`` (0 for raw ≤ 0)."""
-    return float(calibrate_many(np.asarray([raw]))[0])
+    if raw > RAW_KNOTS[-1]:
+        return LOG_FMR_KNOTS[-1] + TAIL_SLOPE * (raw - RAW_KNOTS[-1])
+    if raw <= 0.0:
+        return 0.0
+    k = bisect.bisect_right(RAW_KNOTS, raw)
+    r0, r1 = RAW_KNOTS[k - 1], RAW_KNOTS[k]
+    l0, l1 = LOG_FMR_KNOTS[k - 1], LOG_FMR_KNOTS[k]
+    return l0 + (l1 - l0) * (raw - r0) / (r1 - r0)
 
 
 def calibrate_many(raw: npt.ArrayLike) -> npt.NDArray[np.float64]:

@@ -78,7 +78,23 @@ def _match(  # type: ignore[no-untyped-def]
     z = 1.0 / (1.0 + np.exp(-tau_p * (min(na, nb) - mu_p)))
     n_p = min_np + int(z * (max_np - min_np) + 0.5)
     score, best = relax(
-        gamma, pa, pb, xa, ya, ta, ra, xb, yb, tb, rb, zd, za, iterations, weight, n_p
+        gamma,
+        pa,
+        pb,
+        xa,
+        ya,
+        ta,
+        ra,
+        xb,
+        yb,
+        tb,
+        rb,
+        zd,
+        za,
+        iterations,
+        weight,
+        n_p,
+        min(na, nb, max_pairs),
     )
     return score, pa[best], pb[best]
 

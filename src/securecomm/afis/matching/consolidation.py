@@ -102,8 +102,12 @@ def relax(
     iterations: int,
     weight: float,
     n_p: int,
+    n_r: int,
 ) -> tuple[float, np.ndarray]:
-    """LSS-R score of the selected pairs and the indices (into pa/pb) of the n_P best ones."""
+    """LSS-R score of the selected pairs and the indices (into pa/pb) of the n_P best ones.
+
+    ``n_r`` is the number of pairs the relaxation is defined over (min(nA, nB), capped).
+    """
     n = pa.shape[0]
     if n == 0:
         return 0.0, np.zeros(0, dtype=np.int32)
@@ -135,7 +139,10 @@ def relax(
         lam0[i] = gamma[pa[i], pb[i]]
     lam = lam0.copy()
     nxt = np.empty(n, dtype=np.float32)
-    norm = (1.0 - weight) / max(n - 1, 1)
+    # As in the paper the sum is over n_R = min(nA, nB) pairs: pairs the greedy selection did
+    # not fill (no similar cylinder left) count as pairs with λ = 0, so few pairs do not
+    # inflate the score.
+    norm = (1.0 - weight) / max(max(n, n_r) - 1, 1)
     for _ in range(iterations):
         for i in range(n):
             s = 0.0

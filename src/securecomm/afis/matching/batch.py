@@ -1,0 +1,157 @@
+"""Many comparisons in one call: prepared templates packed into flat arrays.
+
+A gallery or a benchmark keeps its prepared templates as a :class:`PackedTemplates` (a few
+concatenated numpy arrays plus offsets), and the numba loop compares any list of index pairs,
+or one probe against all, without a Python call per comparison. Scores are identical to
+:func:`~securecomm.afis.matching.compare_prepared` (same kernel, same symmetric ordering).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from numba import njit
+
+from securecomm.afis.matching import parameters as P
+from securecomm.afis.matching.calibration import calibrate_many
+from securecomm.afis.matching.comparator import (
+    _MAX_DIRECTION_UNITS,
+    _MIN_COMMON_BITS,
+    _SQRT,
+    _Z_ANGLE,
+    _Z_DISTANCE,
+    _match,
+)
+from securecomm.afis.matching.cylinders import words_per_cylinder
+from securecomm.afis.matching.prepared import PreparedTemplate
+
+
+@dataclass(frozen=True)
+class PackedTemplates:
+    """Prepared templates concatenated: entry i owns rows offsets[i]:offsets[i+1]."""
+
+    values: npt.NDArray[np.uint64]
+    masks: npt.NDArray[np.uint64]
+    x: npt.NDArray[np.float32]
+    y: npt.NDArray[np.float32]
+    angle: npt.NDArray[np.uint8]
+    radial: npt.NDArray[np.uint8]
+    offsets: npt.NDArray[np.int64]
+    radial_offsets: npt.NDArray[np.int64]
+    keys: npt.NDArray[np.int64]
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+def pack(prepared: Sequence[PreparedTemplate]) -> PackedTemplates:
+    words = words_per_cylinder()
+    counts = np.array([p.count for p in prepared], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(counts)])
+    radial_offsets = np.concatenate([[0], np.cumsum(counts * counts)])
+
+    def cat(name: str, dtype: type, empty_shape: tuple[int, ...]) -> np.ndarray:
+        parts = [np.asarray(getattr(p, name), dtype=dtype) for p in prepared]
+        return np.ascontiguousarray(
+            np.concatenate(parts) if parts else np.zeros(empty_shape, dtype)
+        )
+
+    return PackedTemplates(
+        values=cat("values", np.uint64, (0, words)).reshape(-1, words),
+        masks=cat("masks", np.uint64, (0, words)).reshape(-1, words),
+        x=cat("x", np.float32, (0,)),
+        y=cat("y", np.float32, (0,)),
+        angle=cat("angle", np.uint8, (0,)),
+        radial=np.ascontiguousarray(
+            np.concatenate([p.radial.ravel() for p in prepared])
+            if prepared
+            else np.zeros(0, np.uint8)
+        ),
+        offsets=offsets,
+        radial_offsets=radial_offsets,
+        keys=np.array([p.key for p in prepared], dtype=np.int64),
+    )
+
+
+@njit(cache=True, nogil=True)
+def _score_pairs(  # type: ignore[no-untyped-def]
+    values, masks, x, y, angle, radial, offsets, roff, keys, ia, ib, consts_f, consts_i,
+    sqrt_table, zd, za,
+):  # fmt: skip
+    out = np.zeros(ia.shape[0], dtype=np.float64)
+    for t in range(ia.shape[0]):
+        a = ia[t]
+        b = ib[t]
+        if keys[b] < keys[a]:
+            a, b = b, a
+        s0, s1 = offsets[a], offsets[a + 1]
+        u0, u1 = offsets[b], offsets[b + 1]
+        na = s1 - s0
+        nb = u1 - u0
+        ra = radial[roff[a] : roff[a + 1]].reshape((na, na))
+        rb = radial[roff[b] : roff[b + 1]].reshape((nb, nb))
+        score, _, _ = _match(
+            values[s0:s1], masks[s0:s1], x[s0:s1], y[s0:s1], angle[s0:s1], ra,
+            values[u0:u1], masks[u0:u1], x[u0:u1], y[u0:u1], angle[u0:u1], rb,
+            sqrt_table, consts_i[0], consts_i[1], zd, za,
+            consts_i[2], consts_i[3], consts_i[4], consts_i[5],
+            consts_f[0], consts_f[1], consts_i[6], consts_f[2],
+        )  # fmt: skip
+        out[t] = score
+    return out
+
+
+_CONSTS_F = np.array([P.MU_P, P.TAU_P, P.RELAXATION_WEIGHT], dtype=np.float64)
+_CONSTS_I = np.array(
+    [
+        _MIN_COMMON_BITS,
+        _MAX_DIRECTION_UNITS,
+        P.SIMILARITY_LEVELS,
+        P.MAX_RELAXATION_PAIRS,
+        P.MIN_NP,
+        P.MAX_NP,
+        P.RELAXATION_ITERATIONS,
+    ],
+    dtype=np.int64,
+)
+
+
+def raw_scores(packed: PackedTemplates, ia: npt.ArrayLike, ib: npt.ArrayLike) -> np.ndarray:
+    """Raw LSS-R similarity of packed[ia[t]] and packed[ib[t]] for every t."""
+    a = np.ascontiguousarray(ia, dtype=np.int64)
+    b = np.ascontiguousarray(ib, dtype=np.int64)
+    if a.shape != b.shape:
+        raise ValueError("index arrays differ in length")
+    return _score_pairs(  # type: ignore[no-any-return]
+        packed.values, packed.masks, packed.x, packed.y, packed.angle, packed.radial,
+        packed.offsets, packed.radial_offsets, packed.keys, a, b, _CONSTS_F, _CONSTS_I,
+        _SQRT, _Z_DISTANCE, _Z_ANGLE,
+    )  # fmt: skip
+
+
+def compare_pairs(packed: PackedTemplates, ia: npt.ArrayLike, ib: npt.ArrayLike) -> np.ndarray:
+    """Calibrated scores of the index pairs (ia[t], ib[t])."""
+    return calibrate_many(raw_scores(packed, ia, ib))
+
+
+def compare_one_to_many(probe: PreparedTemplate, gallery: PackedTemplates) -> np.ndarray:
+    """Calibrated scores of ``probe`` against every gallery entry."""
+    both = pack([probe])
+    joined = PackedTemplates(
+        values=np.concatenate([both.values, gallery.values]),
+        masks=np.concatenate([both.masks, gallery.masks]),
+        x=np.concatenate([both.x, gallery.x]),
+        y=np.concatenate([both.y, gallery.y]),
+        angle=np.concatenate([both.angle, gallery.angle]),
+        radial=np.concatenate([both.radial, gallery.radial]),
+        offsets=np.concatenate([both.offsets, gallery.offsets[1:] + both.offsets[-1]]),
+        radial_offsets=np.concatenate(
+            [both.radial_offsets, gallery.radial_offsets[1:] + both.radial_offsets[-1]]
+        ),
+        keys=np.concatenate([both.keys, gallery.keys]),
+    )
+    n = len(gallery)
+    return compare_pairs(joined, np.zeros(n, dtype=np.int64), np.arange(1, n + 1))

@@ -1,0 +1,205 @@
+"""``securecomm afis``: the fingerprint engine from the command line.
+
+- ``extract --out DIR [--ppi N] IMAGE...``: one template per image, ``DIR/<stem>.sct`` (our
+  exact format) and ``DIR/<stem>.iso`` (ISO/IEC 19794-2:2005); failures listed on stderr;
+  exit 0 when every image gave a template, 1 when some did not (the others are written).
+- ``scores --out FILE TEMPLATE...``: every unordered pair compared once, CSV lines
+  ``a,b,score`` (file stems; calibrated score = −log10 estimated FMR, higher = more similar).
+- ``show IMAGE --out PNG`` and ``pair IMAGE_A IMAGE_B --out PNG``: the examiner's view.
+- ``bench``: the FVC benchmark (``benchmarks/afis_fvc.py``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import time
+from pathlib import Path
+from types import ModuleType
+from typing import Annotated
+
+import numpy as np
+import typer
+from rich.progress import track
+
+from securecomm.afis.errors import AfisError
+from securecomm.afis.types import FingerImage, Template
+from securecomm.cli.output import console, err_console, user_errors
+from securecomm.errors import SecurecommError
+
+app = typer.Typer(
+    name="afis",
+    help="Fingerprint engine: extract templates, compare them, draw the examiner's view.",
+    no_args_is_help=True,
+)
+
+PpiOption = Annotated[
+    float | None,
+    typer.Option("--ppi", help="Resolution of the images (default: from the file, else 500)."),
+]
+#: Relative size difference above which a template is stretched onto its image.
+STRETCH_TOLERANCE = 0.02
+
+
+@app.command()
+@user_errors
+def extract(
+    images: Annotated[
+        list[Path], typer.Argument(help="Image files (PNG, TIFF, BMP, JPEG, JP2, WSQ).")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the templates.")],
+    ppi: PpiOption = None,
+) -> None:
+    """Extract a minutiae template from every image: DIR/<stem>.sct and DIR/<stem>.iso."""
+    from securecomm.afis.extraction import extract as extract_template
+    from securecomm.afis.image import load_image
+    from securecomm.afis.templates import NATIVE_FORMAT, write_template
+
+    out.mkdir(parents=True, exist_ok=True)
+    failures: list[str] = []
+    counts: list[int] = []
+    started = time.perf_counter()
+    for path in track(images, description="extracting", console=err_console):
+        try:
+            template = extract_template(load_image(path, ppi=ppi))
+            (out / f"{path.stem}.{NATIVE_FORMAT}").write_bytes(write_template(template))
+            (out / f"{path.stem}.iso").write_bytes(write_template(template, "iso"))
+            counts.append(template.count)
+        except (AfisError, OSError) as exc:
+            failures.append(f"{path}: {exc}")
+    elapsed = time.perf_counter() - started
+    for line in failures:
+        err_console.print(f"[red]failed:[/] {line}", highlight=False)
+    console.print(
+        f"{len(counts)} of {len(images)} images → templates in {out} "
+        f"({np.mean(counts) if counts else 0:.1f} minutiae on average, "
+        f"{1000 * elapsed / max(len(images), 1):.0f} ms per image)"
+    )
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+@user_errors
+def scores(
+    templates: Annotated[list[Path], typer.Argument(help="Template files (.sct or .iso).")],
+    out: Annotated[Path, typer.Option("--out", help="CSV file: lines a,b,score.")],
+) -> None:
+    """Compare every unordered pair of templates; write CSV lines a,b,score."""
+    from securecomm.afis.matching import compare_pairs, pack, prepare
+    from securecomm.afis.templates import read_template
+
+    if len(templates) < 2:
+        raise SecurecommError("scores needs at least two templates")
+    loaded = [read_template(p) for p in templates]
+    prepared = [prepare(t) for t in loaded]
+    packed = pack(prepared)
+    pairs = np.array(list(itertools.combinations(range(len(loaded)), 2)), dtype=np.int64)
+    compare_pairs(packed, pairs[:1, 0], pairs[:1, 1])  # compile or load the kernel first
+    started = time.perf_counter()
+    values = compare_pairs(packed, pairs[:, 0], pairs[:, 1])
+    elapsed = time.perf_counter() - started
+    stems = [p.stem for p in templates]
+    with out.open("w", encoding="utf-8") as f:
+        for (i, j), s in zip(pairs.tolist(), values.tolist(), strict=True):
+            f.write(f"{stems[i]},{stems[j]},{s:.4f}\n")
+    rate = len(pairs) / elapsed if elapsed > 0 else float("inf")
+    console.print(
+        f"{len(pairs)} comparisons written to {out}: {rate:,.0f} comparisons/s on one core"
+    )
+
+
+def _view_template(image: FingerImage, template_path: Path | None) -> tuple[Template, bool]:
+    """The template to draw on ``image`` and whether it must be stretched onto it."""
+    if template_path is None:
+        from securecomm.afis.extraction import extract as extract_template
+
+        return extract_template(image), False
+    from securecomm.afis.templates import read_template
+
+    t = read_template(template_path)
+    scale = image.ppi / t.ppi
+    stretch = (
+        abs(t.width * scale - image.width) > STRETCH_TOLERANCE * image.width
+        or abs(t.height * scale - image.height) > STRETCH_TOLERANCE * image.height
+    )
+    return t, stretch
+
+
+@app.command()
+@user_errors
+def show(
+    image: Annotated[Path, typer.Argument(help="The fingerprint image.")],
+    out: Annotated[Path, typer.Option("--out", help="PNG to write.")],
+    template: Annotated[
+        Path | None, typer.Option(help="Draw this template instead of extracting one.")
+    ] = None,
+    ppi: PpiOption = None,
+) -> None:
+    """Write a PNG of the print with its minutiae."""
+    from securecomm.afis.examiner import render_minutiae
+    from securecomm.afis.image import load_image
+
+    img = load_image(image, ppi=ppi)
+    t, stretch = _view_template(img, template)
+    render_minutiae(img, t, stretch=stretch, title=image.name).save(out)
+    console.print(f"{t.count} minutiae drawn on {image.name} → {out}")
+
+
+@app.command()
+@user_errors
+def pair(
+    image_a: Annotated[Path, typer.Argument(help="First fingerprint image.")],
+    image_b: Annotated[Path, typer.Argument(help="Second fingerprint image.")],
+    out: Annotated[Path, typer.Option("--out", help="PNG to write.")],
+    template_a: Annotated[Path | None, typer.Option(help="Template of the first image.")] = None,
+    template_b: Annotated[Path | None, typer.Option(help="Template of the second image.")] = None,
+    ppi: PpiOption = None,
+) -> None:
+    """Write a PNG of two prints side by side with the paired minutiae joined, and the score."""
+    from securecomm.afis.examiner import render_pair, verdict
+    from securecomm.afis.image import load_image
+    from securecomm.afis.matching import compare
+
+    img_a, img_b = load_image(image_a, ppi=ppi), load_image(image_b, ppi=ppi)
+    ta, stretch_a = _view_template(img_a, template_a)
+    tb, stretch_b = _view_template(img_b, template_b)
+    result = compare(ta, tb)
+    picture = render_pair(
+        img_a, ta, img_b, tb, result, stretch=stretch_a or stretch_b,
+        titles=(image_a.stem, image_b.stem),
+    )  # fmt: skip
+    picture.save(out)
+    console.print(f"{verdict(result.score)}; {len(result.pairs)} paired minutiae → {out}")
+
+
+def _benchmark_module() -> ModuleType:
+    import securecomm
+
+    root = Path(securecomm.__file__).resolve().parents[2]
+    script = root / "benchmarks" / "afis_fvc.py"
+    if not script.is_file():
+        raise SecurecommError(f"benchmark script not found at {script} (needs the source tree)")
+    spec = importlib.util.spec_from_file_location("afis_fvc_benchmark", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@app.command()
+@user_errors
+def bench(
+    sets: Annotated[
+        str, typer.Option(help="Comma-separated sets, e.g. fvc2002/DB1_B,fvc2004/DB1_B.")
+    ] = "fvc2002/DB1_B,fvc2002/DB2_B,fvc2002/DB3_B,fvc2002/DB4_B,fvc2004/DB1_B",
+    mode: Annotated[str, typer.Option(help="iso (comparator only), e2e, or both.")] = "both",
+    runs: Annotated[int, typer.Option(help="Speed runs of at least 1 s (median).")] = 5,
+    data: Annotated[Path | None, typer.Option(help="Shared data folder.")] = None,
+) -> None:
+    """Run the FVC benchmark (BENCHMARKS.md §1) and write benchmarks/results/afis_fvc.json."""
+    module = _benchmark_module()
+    argv = ["--sets", sets, "--mode", mode, "--runs", str(runs)]
+    if data is not None:
+        argv += ["--data", str(data)]
+    module.main(argv)
