@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from securecomm.cli import afis, audit, demo
+from securecomm.cli import afis, audit, demo, synth
 from securecomm.cli import ansinist as ansinist_cli
 from securecomm.cli import serve as serve_cli
 from securecomm.cli import submit as submit_cli
@@ -32,6 +32,7 @@ app.add_typer(afis.app, name="afis")
 app.add_typer(ansinist_cli.app, name="ansinist")
 app.add_typer(audit.app, name="audit")
 app.command("submit")(submit_cli.submit_command)
+app.add_typer(synth.app, name="synth")
 app.command("worker")(worker_cli.worker)
 app.command("serve")(serve_cli.serve)
 
