@@ -1,0 +1,53 @@
+"""1:N ten-print identification: gallery, pre-filter, re-ranking, fusion, FPIR thresholds.
+
+Typical use::
+
+    from securecomm.config import Settings
+    from securecomm.afis.search import open_search_engine
+
+    with open_search_engine(Settings.from_env(), "immigration") as engine:
+        engine.enrol("E-000123", {FingerPosition.RIGHT_THUMB: template, ...})
+        result = engine.search(probe_fingers)
+        if result.hit: ...
+
+See ``docs/afis-search.md``.
+"""
+
+from __future__ import annotations
+
+from securecomm.afis.errors import GalleryError
+from securecomm.afis.search.embedded import EmbeddedSearchEngine
+from securecomm.afis.search.engine import (
+    Candidate,
+    Comparator,
+    Decision,
+    SearchEngine,
+    SearchResult,
+)
+from securecomm.afis.search.errors import (
+    GalleryLockedError,
+    IdentityExistsError,
+    ProbeError,
+    UnknownIdentityError,
+)
+from securecomm.afis.search.factory import open_search_engine
+from securecomm.afis.search.gallery import Gallery
+from securecomm.afis.search.thresholds import ThresholdPolicy, fused_threshold
+
+__all__ = [
+    "Candidate",
+    "Comparator",
+    "Decision",
+    "EmbeddedSearchEngine",
+    "Gallery",
+    "GalleryError",
+    "GalleryLockedError",
+    "IdentityExistsError",
+    "ProbeError",
+    "SearchEngine",
+    "SearchResult",
+    "ThresholdPolicy",
+    "UnknownIdentityError",
+    "fused_threshold",
+    "open_search_engine",
+]

@@ -1,0 +1,113 @@
+"""Fixed-length per-finger binary codes: hashed minutia-neighbourhood features.
+
+Each minutia ``i`` is described relative to its own position and direction by its nearest
+neighbours ``j`` (:data:`CODE_NEIGHBOURS`): the distance ``d_ij``, the direction of ``j`` as
+seen from ``i`` and ``j``'s direction relative to ``i``'s, each quantised — the rotation- and
+translation-invariant pair features of Germain, Califano & Colville (1997). Every unordered
+pair of neighbour features of one minutia is one *word* (a small local structure, in the
+spirit of Jiang & Yau's minutia-centred structures, 2000); its hash sets one bit in a
+1024-bit code (a Bloom filter of the finger's local structures, as in Farooq et al.'s triplet
+bit-vectors, 2007). A finger costs 128 bytes, needs no alignment, and two fingers are compared
+by counting common bits (:mod:`kernels`).
+
+Choice by measurement (``docs/afis-search.md``): this was compared with a plain pair histogram
+(one bit per quantised pair) on synthetic mated/non-mated fingers; the pair-of-pairs words
+separate better (per-finger d' 1.06 against 0.85) with fewer bits set (≈105 against ≈173).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba as nb
+import numpy as np
+import numpy.typing as npt
+
+from securecomm.afis.search.kernels import popcounts
+from securecomm.afis.search.packed import PackedMinutiae
+from securecomm.afis.search.parameters import (
+    CODE_ANGLE_BINS,
+    CODE_BITS,
+    CODE_DISTANCE_BINS,
+    CODE_DISTANCE_STEP,
+    CODE_MAX_DISTANCE,
+    CODE_MIN_DISTANCE,
+    CODE_NEIGHBOURS,
+    CODE_WORDS,
+)
+
+_TWO_PI = 2.0 * math.pi
+#: Fibonacci hashing multiplier (Knuth, TAOCP vol. 3, §6.4).
+_FIB = np.uint64(11400714819323198485)
+_SHIFT = np.uint64(40)
+_WORD_RADIX = 1 << 16
+
+
+@nb.njit(parallel=True, cache=True)
+def _codes_kernel(
+    offsets: npt.NDArray[np.int64],
+    x: npt.NDArray[np.float32],
+    y: npt.NDArray[np.float32],
+    angle: npt.NDArray[np.float32],
+) -> npt.NDArray[np.uint64]:
+    fingers = len(offsets) - 1
+    out = np.zeros((fingers, CODE_WORDS), dtype=np.uint64)
+    min2 = CODE_MIN_DISTANCE * CODE_MIN_DISTANCE
+    max2 = CODE_MAX_DISTANCE * CODE_MAX_DISTANCE
+    for f in nb.prange(fingers):
+        a = offsets[f]
+        n = offsets[f + 1] - a
+        if n < 3:
+            continue
+        best_d = np.empty(CODE_NEIGHBOURS)
+        best_j = np.empty(CODE_NEIGHBOURS, dtype=np.int64)
+        feats = np.empty(CODE_NEIGHBOURS, dtype=np.int64)
+        for i in range(n):
+            xi = x[a + i]
+            yi = y[a + i]
+            used = 0
+            # Nearest neighbours by insertion into a short sorted list.
+            for j in range(n):
+                dx = x[a + j] - xi
+                dy = y[a + j] - yi
+                d2 = dx * dx + dy * dy
+                if j == i or d2 < min2 or d2 >= max2:
+                    continue
+                if used == CODE_NEIGHBOURS and d2 >= best_d[used - 1]:
+                    continue
+                k = used if used < CODE_NEIGHBOURS else CODE_NEIGHBOURS - 1
+                while k > 0 and best_d[k - 1] > d2:
+                    best_d[k] = best_d[k - 1]
+                    best_j[k] = best_j[k - 1]
+                    k -= 1
+                best_d[k] = d2
+                best_j[k] = j
+                if used < CODE_NEIGHBOURS:
+                    used += 1
+            for r in range(used):
+                j = best_j[r]
+                d = math.sqrt(best_d[r])
+                # Screen y points down; angles are counter-clockwise as seen (types.py).
+                line = math.atan2(yi - y[a + j], x[a + j] - xi)
+                phi = (line - angle[a + i]) % _TWO_PI
+                rel = (angle[a + j] - angle[a + i]) % _TWO_PI
+                db = min(int((d - CODE_MIN_DISTANCE) / CODE_DISTANCE_STEP), CODE_DISTANCE_BINS - 1)
+                bp = int(phi / _TWO_PI * CODE_ANGLE_BINS) % CODE_ANGLE_BINS
+                br = int(rel / _TWO_PI * CODE_ANGLE_BINS) % CODE_ANGLE_BINS
+                feats[r] = (db * CODE_ANGLE_BINS + bp) * CODE_ANGLE_BINS + br
+            for p in range(used):
+                for q in range(p + 1, used):
+                    lo = min(feats[p], feats[q])
+                    hi = max(feats[p], feats[q])
+                    h = np.uint64(lo * _WORD_RADIX + hi) * _FIB
+                    bit = int(h >> _SHIFT) % CODE_BITS
+                    out[f, bit >> 6] |= np.uint64(1) << np.uint64(bit & 63)
+    return out
+
+
+def finger_codes(
+    packed: PackedMinutiae,
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint16]]:
+    """Codes (fingers, CODE_WORDS) and their popcounts (fingers,) for every packed finger."""
+    codes = _codes_kernel(packed.offsets, packed.x, packed.y, packed.angle)
+    return codes, popcounts(codes)

@@ -1,0 +1,178 @@
+"""The search interface: what every engine (embedded, Ray) offers, and the values it returns.
+
+A search is: per-finger codes of the probe → the pre-filter over every shard
+(:mod:`kernels`) → a shortlist per shard → the 1:1 comparator on every finger the probe and the
+candidate share (:mod:`shard_search`) → fusion (:mod:`fusion`) → candidates ranked by fused
+score (ties: more fingers, then pre-filter score, then identity id) → the decision against the
+threshold for the target FPIR at the current gallery size (:mod:`thresholds`).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+from securecomm.afis.search.codes import finger_codes
+from securecomm.afis.search.errors import ProbeError
+from securecomm.afis.search.fusion import fuse
+from securecomm.afis.search.gallery import pack_ten_print
+from securecomm.afis.search.parameters import CANDIDATE_LIST_LENGTH
+from securecomm.afis.search.thresholds import ThresholdPolicy
+from securecomm.afis.types import FingerPosition, Template
+
+TenPrint = Mapping[FingerPosition, Template]
+
+
+class Comparator(Protocol):
+    """The 1:1 comparator the re-ranking uses (``securecomm.afis.matching`` satisfies it)."""
+
+    def prepare(self, template: Template) -> Any: ...
+
+    def compare_prepared(self, probe: Any, candidate: Any) -> float: ...
+
+
+class Decision(enum.StrEnum):
+    HIT = "hit"
+    NO_HIT = "no_hit"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One enrolled identity on the candidate list."""
+
+    identity_id: str
+    #: Fused score (sum of calibrated finger scores, see fusion.py).
+    score: float
+    #: Calibrated 1:1 score per finger compared.
+    finger_scores: Mapping[FingerPosition, float]
+    #: Threshold for this candidate's number of compared fingers.
+    threshold: float
+    prefilter_score: float
+    rank: int
+
+    @property
+    def above_threshold(self) -> bool:
+        return self.score >= self.threshold
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Ranked candidates and the decision for one probe."""
+
+    candidates: tuple[Candidate, ...]
+    decision: Decision
+    target_fpir: float
+    gallery_size: int
+    probe_fingers: tuple[FingerPosition, ...]
+    #: Finger comparisons the pre-filter made (identities × probe fingers).
+    prefilter_comparisons: int = 0
+    timings: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def hit(self) -> Candidate | None:
+        """The top candidate when the decision is a hit."""
+        return self.candidates[0] if self.decision is Decision.HIT else None
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A probe ready for every shard: codes for the pre-filter, prepared fingers for re-ranking.
+
+    Plain data (numpy arrays and the comparator's prepared templates), so it pickles to Ray
+    actors unchanged.
+    """
+
+    codes: npt.NDArray[np.uint64]
+    pops: npt.NDArray[np.uint16]
+    prepared: Mapping[int, Any]
+    #: Finger positions in re-ranking order (best probe quality first, then position).
+    order: tuple[int, ...] = ()
+
+    @property
+    def fingers(self) -> tuple[FingerPosition, ...]:
+        return tuple(FingerPosition(p) for p in sorted(self.prepared))
+
+
+def prepare_probe(fingers: TenPrint, comparator: Comparator) -> Probe:
+    """Codes and prepared templates of the probe's fingers (positions 1–10 only)."""
+    usable = {p: t for p, t in fingers.items() if t is not None and t.count > 0}
+    if not usable:
+        raise ProbeError("the probe has no finger with minutiae to search")
+    packed = pack_ten_print(usable)
+    codes, pops = finger_codes(packed)
+    prepared = {int(p): comparator.prepare(t) for p, t in sorted(usable.items())}
+    order = tuple(int(p) for p, _ in sorted(usable.items(), key=lambda i: (-i[1].quality, i[0])))
+    return Probe(codes=codes, pops=pops, prepared=prepared, order=order)
+
+
+@dataclass(frozen=True)
+class ShardCandidate:
+    """What a shard returns: a shortlisted identity and its per-finger scores."""
+
+    identity_id: str
+    prefilter_score: float
+    finger_scores: Mapping[int, float]
+
+
+def rank_and_decide(
+    found: Sequence[ShardCandidate],
+    *,
+    policy: ThresholdPolicy,
+    gallery_size: int,
+    probe: Probe,
+    prefilter_comparisons: int,
+    length: int = CANDIDATE_LIST_LENGTH,
+    timings: Mapping[str, float] | None = None,
+) -> SearchResult:
+    """Fuse, rank deterministically, cut to ``length`` and decide."""
+    scored = []
+    for c in found:
+        fused = fuse(c.finger_scores)
+        scored.append((fused, len(c.finger_scores), c.prefilter_score, c.identity_id, c))
+    scored.sort(key=lambda t: (-t[0], -t[1], -t[2], t[3]))
+    candidates = []
+    for rank, (fused, k, _pf, _id, c) in enumerate(scored[:length], start=1):
+        candidates.append(
+            Candidate(
+                identity_id=c.identity_id,
+                score=fused,
+                finger_scores={FingerPosition(p): s for p, s in sorted(c.finger_scores.items())},
+                threshold=policy.threshold(gallery_size, k),
+                prefilter_score=c.prefilter_score,
+                rank=rank,
+            )
+        )
+    decision = Decision.HIT if candidates and candidates[0].above_threshold else Decision.NO_HIT
+    return SearchResult(
+        candidates=tuple(candidates),
+        decision=decision,
+        target_fpir=policy.target_fpir,
+        gallery_size=gallery_size,
+        probe_fingers=probe.fingers,
+        prefilter_comparisons=prefilter_comparisons,
+        timings=dict(timings or {}),
+    )
+
+
+@runtime_checkable
+class SearchEngine(Protocol):
+    """Enrol, replace, delete and search ten-prints; embedded and Ray engines agree exactly."""
+
+    def enrol(self, identity_id: str, fingers: TenPrint) -> None: ...
+
+    def enrol_many(self, items: Sequence[tuple[str, TenPrint]]) -> None: ...
+
+    def replace(self, identity_id: str, fingers: TenPrint) -> None: ...
+
+    def delete(self, identity_id: str) -> None: ...
+
+    def search(self, probe: TenPrint) -> SearchResult: ...
+
+    def __len__(self) -> int: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,44 @@
+"""Errors of the 1:N search (all are :class:`~securecomm.afis.errors.AfisError`).
+
+AfisError
+ ├── GalleryError                 a gallery file is missing, corrupt or inconsistent
+ │    ├── GalleryLockedError       another process has the gallery open for writing
+ │    ├── IdentityExistsError      enrol of an identity that is already enrolled
+ │    └── UnknownIdentityError     delete/replace of an identity that is not enrolled
+ └── ProbeError                   a search probe has no usable finger or a bad position
+"""
+
+from __future__ import annotations
+
+from securecomm.afis.errors import AfisError, GalleryError
+
+
+class GalleryLockedError(GalleryError):
+    """Another process holds the gallery's write lock."""
+
+    status_code = 409
+
+
+class IdentityExistsError(GalleryError):
+    """The identity is already enrolled (use replace)."""
+
+    status_code = 409
+
+
+class UnknownIdentityError(GalleryError):
+    """The identity is not enrolled in this gallery."""
+
+    status_code = 404
+
+
+class ProbeError(AfisError):
+    """A probe cannot be searched (no usable finger, unknown finger position)."""
+
+
+__all__ = [
+    "GalleryError",
+    "GalleryLockedError",
+    "IdentityExistsError",
+    "ProbeError",
+    "UnknownIdentityError",
+]

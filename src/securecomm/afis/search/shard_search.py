@@ -1,0 +1,59 @@
+"""Search one shard: pre-filter every live slot, then re-rank the shortlist with the comparator.
+
+Re-ranking is sequential (in the spirit of Wald's sequential probability ratio test): fingers
+are compared best probe quality first, and a candidate whose first fingers sum to little
+evidence is rejected early instead of paying for all ten comparisons.
+
+This function is the unit both engines run — in-process for the embedded engine, inside a
+shard actor for Ray — so they return the same candidates by construction.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from securecomm.afis.search.engine import Comparator, Probe, ShardCandidate
+from securecomm.afis.search.gallery import GalleryShard
+from securecomm.afis.search.kernels import prefilter_scores, shortlist
+from securecomm.afis.search.parameters import (
+    PREFILTER_IMPOSTOR_DICE,
+    RERANK_CONTINUE_EVIDENCE,
+    RERANK_MIN_FINGERS,
+)
+from securecomm.afis.types import FingerPosition
+
+
+def prefilter(shard: GalleryShard, probe: Probe, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Slots of the ``k`` best identities by pre-filter score, and those scores."""
+    if shard.slots == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.float32)
+    scores = prefilter_scores(
+        shard.codes, shard.pops, shard.live, probe.codes, probe.pops, PREFILTER_IMPOSTOR_DICE
+    )
+    best = shortlist(scores, k)
+    return best, scores[best]
+
+
+def search_shard(
+    shard: GalleryShard, probe: Probe, comparator: Comparator, k: int
+) -> list[ShardCandidate]:
+    """Shortlist ``k`` identities of ``shard`` and score every finger shared with the probe."""
+    slots, scores = prefilter(shard, probe, k)
+    out = []
+    for slot, pf in zip(slots.tolist(), scores.tolist(), strict=True):
+        enrolled = shard.fingers(slot)
+        finger_scores: dict[int, float] = {}
+        evidence = 0.0
+        for position in probe.order:
+            template = enrolled.get(FingerPosition(position))
+            if template is None or template.count == 0:
+                continue
+            if len(finger_scores) >= RERANK_MIN_FINGERS and evidence < RERANK_CONTINUE_EVIDENCE:
+                break  # sequential early rejection (see parameters)
+            score = float(
+                comparator.compare_prepared(probe.prepared[position], comparator.prepare(template))
+            )
+            finger_scores[position] = score
+            evidence += max(0.0, score)
+        out.append(ShardCandidate(shard.identity_id(slot), float(pf), finger_scores))
+    return out

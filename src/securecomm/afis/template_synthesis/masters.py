@@ -1,0 +1,123 @@
+"""Master fingers: the true minutiae of one synthetic finger, before any impression.
+
+A master is drawn from its own random stream: a class (by hand, see ``parameters``), a finger
+ellipse, singular points for that class, then minutiae by dart throwing (a Poisson-disk
+process with a minimum distance of about one ridge period) whose directions follow the ridge
+orientation of the zero-pole model (:mod:`orientation`), with either sense (an ending points
+along the ridge, a bifurcation against it) and a little noise — so neighbouring minutiae have
+consistent directions, as on real fingers.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba as nb
+import numpy as np
+import numpy.typing as npt
+
+from securecomm.afis.template_synthesis import parameters as P
+from securecomm.afis.template_synthesis.orientation import orientation_at
+from securecomm.afis.template_synthesis.rng import normal, uniform
+
+#: Layout of the per-master geometry vector.
+GEOM_PATTERN, GEOM_CX, GEOM_CY, GEOM_RX, GEOM_RY, GEOM_ROT, GEOM_CORES, GEOM_DELTAS = range(8)
+GEOMETRY_SIZE = 8
+
+_CLASS_RIGHT = np.cumsum(P.CLASS_PROBABILITIES_RIGHT)
+_CLASS_LEFT = np.cumsum(P.CLASS_PROBABILITIES_LEFT)
+
+
+@nb.njit(cache=True)
+def _pick_class(state: npt.NDArray[np.uint64], finger: int) -> int:
+    cumulative = _CLASS_RIGHT if finger <= 5 else _CLASS_LEFT
+    u = uniform(state) * cumulative[-1]
+    for k in range(len(cumulative)):
+        if u < cumulative[k]:
+            return k
+    return len(cumulative) - 1
+
+
+@nb.njit(cache=True)
+def generate_master(
+    state: npt.NDArray[np.uint64],
+    finger: int,
+    geometry: npt.NDArray[np.float64],
+    singular: npt.NDArray[np.float64],
+    mx: npt.NDArray[np.float64],
+    my: npt.NDArray[np.float64],
+    mangle: npt.NDArray[np.float64],
+    mkind: npt.NDArray[np.uint8],
+    mquality: npt.NDArray[np.uint8],
+) -> int:
+    """Fill the master arrays from ``state``; returns the number of minutiae."""
+    pattern = _pick_class(state, finger)
+    cx = P.FRAME_WIDTH / 2.0 + P.CENTRE_JITTER * normal(state)
+    cy = P.FRAME_HEIGHT / 2.0 + P.CENTRE_JITTER * normal(state)
+    rx = P.SEMI_AXIS_X[0] + (P.SEMI_AXIS_X[1] - P.SEMI_AXIS_X[0]) * uniform(state)
+    ry = P.SEMI_AXIS_Y[0] + (P.SEMI_AXIS_Y[1] - P.SEMI_AXIS_Y[0]) * uniform(state)
+    rotation = P.PATTERN_ROTATION_SD * normal(state)
+    core_x = cx + 0.15 * rx * normal(state)
+    core_y = cy - 0.15 * ry + 0.12 * ry * normal(state)
+    n_cores = 0
+    n_deltas = 0
+    if pattern == P.TENTED_ARCH:
+        n_cores, n_deltas = 1, 1
+        singular[0], singular[1] = core_x, core_y
+        singular[4], singular[5] = core_x + 0.05 * rx * normal(state), core_y + 0.35 * ry
+    elif pattern == P.LEFT_LOOP or pattern == P.RIGHT_LOOP:
+        n_cores, n_deltas = 1, 1
+        side = 1.0 if pattern == P.LEFT_LOOP else -1.0
+        singular[0], singular[1] = core_x, core_y
+        singular[4] = core_x + side * (0.45 + 0.15 * uniform(state)) * rx
+        singular[5] = core_y + (0.45 + 0.2 * uniform(state)) * ry
+    elif pattern == P.WHORL:
+        n_cores, n_deltas = 2, 2
+        spread = 0.08 * ry + 0.06 * ry * uniform(state)
+        tilt = 0.6 * normal(state)
+        singular[0] = core_x - spread * math.sin(tilt)
+        singular[1] = core_y - spread * math.cos(tilt)
+        singular[2] = core_x + spread * math.sin(tilt)
+        singular[3] = core_y + spread * math.cos(tilt)
+        singular[4] = core_x - (0.5 + 0.15 * uniform(state)) * rx
+        singular[5] = core_y + (0.5 + 0.15 * uniform(state)) * ry
+        singular[6] = core_x + (0.5 + 0.15 * uniform(state)) * rx
+        singular[7] = core_y + (0.5 + 0.15 * uniform(state)) * ry
+    geometry[GEOM_PATTERN] = pattern
+    geometry[GEOM_CX], geometry[GEOM_CY] = cx, cy
+    geometry[GEOM_RX], geometry[GEOM_RY] = rx, ry
+    geometry[GEOM_ROT] = rotation
+    geometry[GEOM_CORES], geometry[GEOM_DELTAS] = n_cores, n_deltas
+
+    target = int(P.MASTER_MINUTIAE_MEAN + P.MASTER_MINUTIAE_SD * normal(state))
+    target = max(P.MASTER_MINUTIAE_MIN, min(P.MASTER_MINUTIAE_MAX, target, len(mx)))
+    min_d2 = P.MIN_MINUTIA_DISTANCE * P.MIN_MINUTIA_DISTANCE
+    n = 0
+    tries = 0
+    while n < target and tries < 40 * target:
+        tries += 1
+        # A point in the ellipse, uniform by area.
+        r = math.sqrt(uniform(state))
+        phi = 2.0 * math.pi * uniform(state)
+        px = cx + rx * r * math.cos(phi)
+        py = cy + ry * r * math.sin(phi)
+        ok = True
+        for k in range(n):
+            dx = mx[k] - px
+            dy = my[k] - py
+            if dx * dx + dy * dy < min_d2:
+                ok = False
+                break
+        if not ok:
+            continue
+        theta = orientation_at(px, py, pattern, singular, n_cores, n_deltas, cx, cy, ry, rotation)
+        if uniform(state) < 0.5:
+            theta += math.pi
+        theta += P.DIRECTION_NOISE_SD * normal(state)
+        mx[n] = px
+        my[n] = py
+        mangle[n] = theta % (2.0 * math.pi)
+        mkind[n] = 1 if uniform(state) < P.ENDING_PROBABILITY else 2
+        mquality[n] = 40 + int(60.0 * uniform(state))
+        n += 1
+    return n

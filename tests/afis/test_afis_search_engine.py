@@ -1,0 +1,136 @@
+"""Search behaviour through the public engine API, with the project's 1:1 comparator."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from securecomm.afis.search import (
+    Decision,
+    EmbeddedSearchEngine,
+    ProbeError,
+    UnknownIdentityError,
+    open_search_engine,
+)
+from securecomm.afis.search.kernels import popcounts, prefilter_scores, shortlist
+from securecomm.afis.search.thresholds import fused_threshold
+from securecomm.afis.template_synthesis import NONMATED_BASE, TenPrintGenerator
+from securecomm.afis.types import FingerPosition
+from securecomm.config import Settings
+
+GEN = TenPrintGenerator(21)
+ENROLLED = 40
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedSearchEngine]:
+    path = tmp_path_factory.mktemp("search") / "gallery"
+    eng = EmbeddedSearchEngine.open(path, shards=2)
+    eng.enrol_many([(f"id{i}", GEN.ten_print(i)) for i in range(ENROLLED)])
+    yield eng
+    eng.close()
+
+
+def test_exact_probe_is_found_at_rank_1(engine: EmbeddedSearchEngine) -> None:
+    result = engine.search(GEN.ten_print(7))
+    assert result.decision is Decision.HIT
+    assert result.candidates[0].identity_id == "id7"
+    assert result.gallery_size == ENROLLED
+    assert result.prefilter_comparisons == ENROLLED * 10
+
+
+@pytest.mark.parametrize("identity", [3, 18, 33])
+def test_mated_impression_is_found_at_rank_1(engine: EmbeddedSearchEngine, identity: int) -> None:
+    result = engine.search(GEN.ten_print(identity, impression=1))
+    top = result.candidates[0]
+    assert top.identity_id == f"id{identity}"
+    assert top.above_threshold and result.hit == top
+    assert all(c.rank == k + 1 for k, c in enumerate(result.candidates))
+    assert [c.score for c in result.candidates] == sorted(
+        (c.score for c in result.candidates), reverse=True
+    )
+
+
+def test_nonmated_probe_gives_no_decision_above_threshold(engine: EmbeddedSearchEngine) -> None:
+    for k in range(3):
+        result = engine.search(GEN.ten_print(NONMATED_BASE + k, impression=1))
+        assert result.decision is Decision.NO_HIT
+        assert result.hit is None
+        assert result.candidates, "the candidate list is still returned"
+        assert all(not c.above_threshold for c in result.candidates)
+
+
+def test_probe_with_fewer_fingers(engine: EmbeddedSearchEngine) -> None:
+    full = GEN.ten_print(25, impression=2)
+    probe = {p: full[p] for p in (FingerPosition.RIGHT_THUMB, FingerPosition.LEFT_INDEX)}
+    result = engine.search(probe)
+    top = result.candidates[0]
+    assert top.identity_id == "id25"
+    assert set(top.finger_scores) <= set(probe)
+    assert result.probe_fingers == (FingerPosition.RIGHT_THUMB, FingerPosition.LEFT_INDEX)
+
+
+def test_empty_probe_is_refused(engine: EmbeddedSearchEngine) -> None:
+    with pytest.raises(ProbeError, match="no finger"):
+        engine.search({})
+
+
+def test_delete_and_replace_change_answers(tmp_path: Path) -> None:
+    with EmbeddedSearchEngine.open(tmp_path / "g", shards=1) as eng:
+        eng.enrol_many([(f"id{i}", GEN.ten_print(i)) for i in range(6)])
+        eng.delete("id2")
+        assert all(c.identity_id != "id2" for c in eng.search(GEN.ten_print(2, 1)).candidates)
+        eng.replace("id3", GEN.ten_print(500))
+        assert eng.search(GEN.ten_print(500, 1)).candidates[0].identity_id == "id3"
+        assert eng.search(GEN.ten_print(3, 1)).decision is Decision.NO_HIT
+        with pytest.raises(UnknownIdentityError):
+            eng.replace("nobody", GEN.ten_print(1))
+        assert len(eng) == 5
+
+
+def test_factory_opens_embedded_engine_under_settings(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path / "home")
+    with open_search_engine(settings, "criminal") as eng:
+        eng.enrol("a", GEN.ten_print(1))
+    with open_search_engine(settings, "criminal") as eng:
+        assert len(eng) == 1
+    assert (settings.gallery_dir / "criminal" / "MANIFEST.json").is_file()
+
+
+def test_threshold_grows_with_gallery_and_falls_with_fingers() -> None:
+    t = [fused_threshold(1e-3, n, 10) for n in (1_000, 100_000, 1_000_000)]
+    assert t[0] < t[1] < t[2]
+    assert fused_threshold(1e-3, 10_000, 2) < fused_threshold(1e-3, 10_000, 10)
+    # One finger, one identity: the calibrated score itself, -log10(FPIR).
+    assert fused_threshold(1e-3, 1, 1) == pytest.approx(3.0, abs=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 2**64 - 1), min_size=16 * 20, max_size=16 * 20))
+def test_popcount_matches_numpy(words: list[int]) -> None:
+    codes = np.array(words, dtype=np.uint64).reshape(20, 16)
+    assert np.array_equal(popcounts(codes), np.bitwise_count(codes).sum(axis=1))
+
+
+def test_prefilter_scores_are_dice_sums() -> None:
+    rng = np.random.default_rng(1)
+    codes = rng.integers(0, 2**63, size=(5, 10, 16), dtype=np.uint64)
+    pops = np.bitwise_count(codes).sum(axis=2).astype(np.uint16)
+    pops[2, 4] = 0
+    codes[2, 4] = 0
+    live = np.array([True, True, True, False, True])
+    probe = codes[1].copy()
+    probe_pop = pops[1].copy()
+    scores = prefilter_scores(codes, pops, live, probe, probe_pop, 0.0)
+    inter = np.bitwise_count(codes & probe[None]).sum(axis=2)
+    dice = 2 * inter / np.maximum(pops.astype(float) + probe_pop, 1)
+    expected = dice.sum(axis=1)
+    assert np.allclose(scores[[0, 1, 2, 4]], expected[[0, 1, 2, 4]], rtol=1e-5)
+    assert scores[3] == -np.inf
+    assert scores[1] == pytest.approx(10.0)
+    assert shortlist(scores, 2).tolist() == [1, int(np.argsort(-scores)[1])]
