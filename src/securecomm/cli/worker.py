@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import signal
+from datetime import timedelta
 from typing import Annotated
 
 import typer
 
 from securecomm.cli.output import console, user_errors
 from securecomm.config import Settings
+from securecomm.interop import parameters
 from securecomm.interop.service import open_database, pipeline_context
 from securecomm.interop.steps import STEPS
 from securecomm.interop.worker import run_worker
@@ -20,6 +22,9 @@ def worker(
     until_idle: Annotated[
         bool, typer.Option("--until-idle", help="Stop when no job is runnable.")
     ] = False,
+    lease_seconds: Annotated[
+        float, typer.Option(help="How long a claimed job is this worker's before others retake it.")
+    ] = parameters.JOB_LEASE.total_seconds(),
 ) -> None:
     """Run the booking pipeline's jobs (features, searches, answers, deliveries)."""
     settings = Settings.from_env()
@@ -40,6 +45,7 @@ def worker(
             worker=name,
             until_idle=until_idle,
             should_stop=lambda: stopping,
+            lease=timedelta(seconds=lease_seconds),
         )
     finally:
         engine.dispose()

@@ -20,7 +20,7 @@ import time
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
@@ -63,11 +63,14 @@ def run_one(
     *,
     worker: str,
     stats: WorkerStats | None = None,
+    lease: timedelta = parameters.JOB_LEASE,
 ) -> bool:
     """Claim and run one job; False when no job was runnable."""
     stats = stats if stats is not None else WorkerStats()
     with unit_of_work(factory) as session:
-        job = jobs.claim(session, worker=worker, now=context.clock.now(), kinds=list(steps))
+        job = jobs.claim(
+            session, worker=worker, now=context.clock.now(), kinds=list(steps), lease=lease
+        )
     if job is None:
         return False
     started = context.clock.now()
@@ -145,6 +148,7 @@ def run_worker(
     max_jobs: int | None = None,
     should_stop: Callable[[], bool] = lambda: False,
     poll_seconds: float = parameters.WORKER_POLL_SECONDS,
+    lease: timedelta = parameters.JOB_LEASE,
 ) -> WorkerStats:
     """Run jobs until stopped; with ``until_idle``, return when no job is runnable now."""
     name = worker or default_worker_name()
@@ -157,7 +161,7 @@ def run_worker(
             last_beat = time.monotonic()
         if max_jobs is not None and handled >= max_jobs:
             break
-        if run_one(factory, context, steps, worker=name, stats=stats):
+        if run_one(factory, context, steps, worker=name, stats=stats, lease=lease):
             handled += 1
             continue
         if until_idle:
