@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from securecomm.afis.errors import ImageError
 from securecomm.afis.image import decode_image_bytes
 from securecomm.afis.types import ByteArray
@@ -30,6 +32,7 @@ from securecomm.ansinist.errors import ImageSizeError
 from securecomm.ansinist.transaction import Record, Transaction
 
 MM_PER_INCH = 25.4
+RGB_BITS = 24
 BINARY_IMAGE_TYPES = frozenset({3, 4, 5, 6})
 TAGGED_IMAGE_TYPES = frozenset({10, 13, 14, 15, 16, 17, 19, 20})
 FRICTION_RIDGE_TYPES = frozenset({13, 14, 15, 19})
@@ -133,9 +136,12 @@ def decode(info: ImageInfo) -> ByteArray:
             record_type=info.record_type,
         )
     bpp = info.bits_per_pixel if info.bits_per_pixel in (1, 8, 16) else 8
+    data = info.data
+    if info.compression == "NONE" and info.bits_per_pixel == RGB_BITS:
+        data = _rgb_to_gray(data, info)
     try:
         return decode_image_bytes(
-            info.data,
+            data,
             compression=info.compression,
             width=info.width,
             height=info.height,
@@ -148,6 +154,15 @@ def decode(info: ImageInfo) -> ByteArray:
             record_type=info.record_type,
             tag=f"{info.record_type}.{_data_tag(info.record_type):03d}",
         ) from exc
+
+
+def _rgb_to_gray(data: bytes, info: ImageInfo) -> bytes:
+    """Uncompressed 24-bit RGB (Type-10/17 with an RGB colour space) → 8-bit luma (BT.601)."""
+    if info.width is None or info.height is None or len(data) != info.width * info.height * 3:
+        return data  # the decoder reports the size mismatch
+    rgb = np.frombuffer(data, dtype=np.uint8).reshape(-1, 3).astype(np.float32)
+    gray = rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    return np.clip(np.rint(gray), 0, 255).astype(np.uint8).tobytes()
 
 
 def check_image_size(record: Record, index: int, type1: Record) -> None:
