@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import wsq  # noqa: F401
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from securecomm.afis.types import FingerImage
@@ -220,3 +222,53 @@ def test_errt_carries_the_precise_error(car: Transaction) -> None:
     assert len(ebts_responses.summarize_response(long).messages) == 3
     with pytest.raises(ProfileError, match="ORI"):
         ebts_responses.build_errt(FBI, "no request to answer")
+
+
+# --- property: any booking the builder accepts validates clean and reads back unchanged ---
+
+letters = st.from_regex(r"[A-Z]{2,12}", fullmatch=True)
+subjects = st.builds(
+    Subject,
+    name=st.builds(lambda a, b: f"{a}, {b}", letters, letters),
+    sex=st.sampled_from(["M", "F", "X"]),
+    race=st.sampled_from(["A", "B", "I", "U", "W"]),
+    date_of_birth=st.none() | st.dates(date(1920, 1, 1), date(2010, 12, 31)),
+    place_of_birth=st.sampled_from(["MX", "GT", "CA", "TX", "VA"]),
+    height=st.sampled_from(["409", "510", "601", "711"]),
+    weight=st.integers(50, 499),
+    eye_color=st.sampled_from(["BRO", "BLU", "GRN", "BLK"]),
+    hair_color=st.sampled_from(["BLK", "BRO", "GRY", "RED"]),
+    citizenship=st.none() | st.sampled_from(["MX", "US", "GT"]),
+    aliases=st.lists(st.builds(lambda a, b: f"{a}, {b}", letters, letters), max_size=3).map(tuple),
+    social_security=st.none() | st.from_regex(r"[0-9]{9}", fullmatch=True),
+)
+offense_text = st.from_regex(r"[A-Z][A-Z0-9 ,/-]{0,60}[A-Z0-9]", fullmatch=True)
+arrests = st.builds(
+    Arrest,
+    arrest_date=st.dates(date(2020, 1, 1), date(2026, 1, 2)),
+    offenses=st.lists(
+        st.builds(
+            Offense,
+            literal=offense_text,
+            offense_date=st.none() | st.dates(date(2019, 1, 1), date(2026, 1, 2)),
+            ncic_code=st.none() | st.from_regex(r"[0-9]{4}", fullmatch=True),
+        ),
+        min_size=1,
+        max_size=5,
+    ).map(tuple),
+    controlling_agency=st.from_regex(r"[A-Z]{2}[0-9]{7}", fullmatch=True),
+    case_number=st.none() | st.from_regex(r"[A-Z0-9-]{1,20}", fullmatch=True),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(subjects, arrests, st.sets(st.integers(1, 10), min_size=1, max_size=10))
+def test_any_valid_booking_round_trips(
+    wsq_finger: bytes, subject: Subject, arrest: Arrest, positions: set[int]
+) -> None:
+    tx = ebts.build_car(JAIL, subject, arrest, dict.fromkeys(positions, wsq_finger))
+    back = traditional.read(traditional.write(tx))
+    booking = ebts.read_booking(back)
+    assert booking.subject == subject
+    assert booking.arrest == arrest
+    assert sorted(p for f in booking.fingers for p in f.positions) == sorted(positions)
