@@ -272,3 +272,17 @@ def test_any_valid_booking_round_trips(
     assert booking.subject == subject
     assert booking.arrest == arrest
     assert sorted(p for f in booking.fingers for p in f.positions) == sorted(positions)
+
+
+def test_car_with_face_photo(shared_data: Path, wsq_finger: bytes) -> None:
+    face = traditional.read((shared_data / "ansinist/nbis/face_jpb_DOM_GMT_DCS.an2").read_bytes())
+    jpeg = face.records[1].get(999)
+    assert jpeg is not None and jpeg.data is not None
+    tx = ebts.build_car(JAIL, SUBJECT, ARREST, {1: wsq_finger, 6: wsq_finger}, photo_jpeg=jpeg.data)
+    back = traditional.read(traditional.write(tx), check_images=True)
+    assert [r.type for r in back.records] == [1, 2, 4, 4, 10]
+    assert validate(back, "ebts") == []
+    photo = ebts.read_booking(back).photos[0]
+    assert (photo.compression, photo.width, photo.height) == ("JPEGB", 768, 1024)
+    with pytest.raises(ProfileError, match="JPEG"):
+        ebts.build_car(JAIL, SUBJECT, ARREST, {1: wsq_finger}, photo_jpeg=b"not a jpeg")
