@@ -221,7 +221,7 @@ class CriminalHistoryRepository:
         if conviction is not None and conviction.sentence_days < 0:
             raise InvalidRecordError("sentence_days must not be negative")
         disposition = Disposition(
-            charge_id=charge.id,
+            charge=charge,
             outcome=outcome,
             decided_on=decided_on,
             court=court,
@@ -233,7 +233,7 @@ class CriminalHistoryRepository:
         if conviction is not None:
             self.session.add(
                 Conviction(
-                    disposition_id=disposition.id,
+                    disposition=disposition,
                     identity_id=charge.arrest.identity_id,
                     ncic_code=conviction.ncic_code,
                     literal=conviction.literal,
@@ -265,6 +265,7 @@ class CriminalHistoryRepository:
                 .selectinload(Charge.disposition)
                 .selectinload(Disposition.conviction)
             )
+            .execution_options(populate_existing=True)
         ).all()
         return RapSheet(
             fbi_number=identity.fbi_number,

@@ -1,0 +1,54 @@
+"""Fixtures of the pipeline tests: a migrated database (SQLite file, or PostgreSQL when
+DATABASE_URL points at one), a fixed clock, and bookings made from the real EBTS sample."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from securecomm.clock import FixedClock
+from securecomm.interop.testing import fresh_database
+from securecomm.store.database import make_session_factory
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith("postgresql") else None
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "postgres":
+        url = _postgres_url()
+        if url is None:
+            pytest.skip("DATABASE_URL does not point at PostgreSQL")
+        return url
+    return f"sqlite:///{tmp_path / 'securecomm.db'}"
+
+
+@pytest.fixture()
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = fresh_database(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture()
+def factory(engine: Engine) -> sessionmaker[Session]:
+    return make_session_factory(engine)
+
+
+@pytest.fixture()
+def clock() -> FixedClock:
+    return FixedClock(datetime(2011, 3, 1, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture(scope="session")
+def car_template(shared_data: Path) -> bytes:
+    return (shared_data / "ansinist" / "ebts" / "NISTFile.ebts").read_bytes()
