@@ -1,0 +1,470 @@
+"""Property: no sequence of calls, by any role, with any arguments, reaches an illegal state.
+
+A hypothesis ``RuleBasedStateMachine`` drives two cases through random service calls — right
+or wrong role, right or wrong evidence, at any time — and after every step checks the
+invariants that the safeguards promise.  Refusals (``SecurecommError``) are expected; any other
+exception, or any broken invariant, fails the test.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+from enforcement_support import (
+    BOOKING,
+    COUNSEL,
+    JAIL,
+    LESC,
+    MANAGER,
+    OFFICER,
+    OTHER_JAIL,
+    PARTNER,
+    PARTNER_ELSEWHERE,
+    REF,
+    START,
+    SUPERVISOR,
+    notice,
+)
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from sqlalchemy import select
+
+from securecomm.clock import FixedClock
+from securecomm.enforcement import (
+    audit,
+    charging,
+    citizenship,
+    court,
+    custody,
+    decisions,
+    detainers,
+    interviews,
+    partners,
+    policies,
+    removal,
+    status,
+)
+from securecomm.enforcement.cases import CaseWork
+from securecomm.enforcement.guards import ACTIVE_DETAINER
+from securecomm.enforcement.inputs import (
+    CriminalHistoryEvent,
+    Disposition,
+    ImmigrationEventKind,
+    ImmigrationHistoryEvent,
+)
+from securecomm.enforcement.levels import assess_level
+from securecomm.enforcement.lifecycle import DETAINER_STATES, TRANSITIONS
+from securecomm.enforcement.models import Case, Interview
+from securecomm.enforcement.vocabulary import (
+    PROHIBITED_BASES,
+    Action,
+    AppealOutcome,
+    CaseState,
+    ChargingKind,
+    CustodyKind,
+    DetainerStatus,
+    InterviewMode,
+    JailAnswer,
+    LiftReason,
+    ProbableCauseBasis,
+    ReviewFinding,
+    StatusFinding,
+)
+from securecomm.errors import SecurecommError
+from securecomm.store.database import Base, make_engine
+
+PRINCIPALS = [
+    OFFICER, SUPERVISOR, COUNSEL, LESC, BOOKING, PARTNER, PARTNER_ELSEWHERE, MANAGER,
+]  # fmt: skip
+CODES = ["2303", "1204", "3532", "0903", "5404", "1313"]
+events = st.builds(
+    CriminalHistoryEvent,
+    ncic_code=st.sampled_from(CODES),
+    disposition=st.sampled_from(list(Disposition)),
+    date=st.just(date(2020, 1, 1)),
+    sentence_days=st.none() | st.integers(0, 800),
+)
+REACHED: set[CaseState] = set()
+UNVERIFIED_OK = {
+    CaseState.MATCH_RECEIVED,
+    CaseState.MATCH_REJECTED,
+    CaseState.CITIZENSHIP_REVIEW,
+    CaseState.CITIZENSHIP_ESTABLISHED,
+}
+
+
+class CaseMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.dir = Path(tempfile.mkdtemp(prefix="enf-sm-"))
+        engine = make_engine(f"sqlite:///{self.dir / 'cases.db'}")
+        Base.metadata.create_all(engine)
+        self.clock = FixedClock(START)
+        self.work = CaseWork.from_engine(engine, self.clock)
+        self.work.call(policies.register_policy, SUPERVISOR, OTHER_JAIL, accepts_detainers=False)
+        self.work.call(partners.register_partner, MANAGER, JAIL, name="p", signed_on=START.date())
+        self.work.call(custody.register_facility, SUPERVISOR, code="F", name="F",
+                       field_office="DAL", capacity=1)  # fmt: skip
+        self.cases: list[str] = []
+        self.engine = engine
+
+    def teardown(self) -> None:
+        self.engine.dispose()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def attempt(self, fn, *args, **kwargs) -> None:
+        with contextlib.suppress(SecurecommError):
+            self.work.call(fn, *args, **kwargs)
+
+    def case(self, data: st.DataObject) -> str | None:
+        return data.draw(st.sampled_from(self.cases)) if self.cases else None
+
+    # --- rules -----------------------------------------------------------------------------
+
+    @initialize(history=st.lists(events, max_size=3))
+    def two_cases(self, history) -> None:
+        for tcn, facility in (("A", JAIL), ("B", OTHER_JAIL)):
+            case = self.work.open_case_from_match(notice(tcn, facility=facility), history, [])
+            self.cases.append(case.case_number)
+
+    @rule(
+        tcn=st.sampled_from(["A", "B"]),
+        facility=st.sampled_from([JAIL, OTHER_JAIL]),
+        history=st.lists(events, max_size=4),
+        citizen=st.booleans(),
+        removed=st.booleans(),
+    )
+    def open_case(self, tcn, facility, history, citizen, removed) -> None:
+        immigration = []
+        if citizen:
+            immigration.append(
+                ImmigrationHistoryEvent(ImmigrationEventKind.NATURALISATION, date(2010, 1, 1))
+            )
+        if removed:
+            immigration.append(ImmigrationHistoryEvent(ImmigrationEventKind.REMOVED,
+                                                       date(2018, 1, 1)))  # fmt: skip
+        case = self.work.open_case_from_match(notice(tcn, facility=facility), history, immigration)
+        if case.case_number not in self.cases:
+            self.cases.append(case.case_number)
+
+    @rule(data=st.data(), who=st.sampled_from(PRINCIPALS), good_ref=st.booleans(),
+          count=st.integers(0, 30), reject=st.booleans())  # fmt: skip
+    def verify(self, data, who, good_ref, count, reject) -> None:
+        if (cn := self.case(data)) is None:
+            return
+        ref = REF if good_ref else "other"
+        try:
+            if reject:
+                self.work.reject_match(who, cn, paired_minutiae_ref=ref, reason="no match")
+            else:
+                self.work.verify_identity(who, cn, paired_minutiae_ref=ref,
+                                          paired_minutiae_count=count)  # fmt: skip
+        except SecurecommError:
+            pass
+
+    @rule(data=st.data(), who=st.sampled_from(PRINCIPALS),
+          finding=st.sampled_from(list(StatusFinding)), refs=st.booleans(),
+          citizen=st.booleans())  # fmt: skip
+    def research(self, data, who, finding, refs, citizen) -> None:
+        if (cn := self.case(data)) is None:
+            return
+        history = (
+            [ImmigrationHistoryEvent(ImmigrationEventKind.US_BIRTH_RECORD, date(1990, 1, 1))]
+            if citizen
+            else []
+        )
+        self.attempt(
+            status.record_status_research,
+            who, cn, finding=finding, record_references=["EID"] if refs else [],
+            immigration_history=history,
+        )  # fmt: skip
+
+    @rule(data=st.data(), who=st.sampled_from(PRINCIPALS),
+          history=st.none() | st.lists(events, max_size=4))  # fmt: skip
+    def assess(self, data, who, history) -> None:
+        if (cn := self.case(data)) is None:
+            return
+        with contextlib.suppress(SecurecommError):
+            self.work.assess_priority(who, cn, history)
+
+    @rule(data=st.data(), who=st.sampled_from(PRINCIPALS), claim=st.booleans(),
+          mode=st.sampled_from(list(InterviewMode)), complete=st.booleans())  # fmt: skip
+    def interview(self, data, who, claim, mode, complete) -> None:
+        if (cn := self.case(data)) is not None:
+            self._interview(cn, who, claim, mode, complete)
+
+    def _interview(self, cn, who, claim, mode, complete) -> None:
+        with contextlib.suppress(SecurecommError):
+            i = self.work.call(interviews.schedule_interview, who, cn, mode=mode,
+                               scheduled_at=self.clock.now(), language="es",
+                               interpreter="int")  # fmt: skip
+            self.work.call(interviews.conduct_interview, who, cn, i.id, citizenship_claimed=claim)
+        if complete:
+            ids = self.work.call(lambda s, c: list(s.execute(select(Interview.id)).scalars()))
+            for interview_id in ids[-1:]:
+                self.attempt(interviews.complete_officer_review, who, cn, interview_id)
+
+    @rule(data=st.data(), who=st.sampled_from(PRINCIPALS),
+          finding=st.sampled_from(list(ReviewFinding)),
+          step=st.sampled_from(["review", "clear", "establish", "raise"]))  # fmt: skip
+    def gate(self, data, who, finding, step) -> None:
+        if (cn := self.case(data)) is None:
+            return
+        if step == "review":
+            self.attempt(citizenship.record_review, who, cn, finding=finding, reason="r")
+        elif step == "clear":
+            self.attempt(citizenship.clear_citizenship_review, who, cn, reason="r")
+        elif step == "establish":
+            self.attempt(citizenship.establish_citizenship, who, cn, reason="r")
+        else:
+            self.attempt(citizenship.open_citizenship_review, who, cn,
+                         indicator="claim_other", source="said so")  # fmt: skip
+
+    @rule(data=st.data(), who=st.sampled_from(PRINCIPALS),
+          which=st.sampled_from(["close", "discretion", "wait", "notify"]))  # fmt: skip
+    def decide(self, data, who, which) -> None:
+        if (cn := self.case(data)) is None:
+            return
+        fn = {"close": decisions.close_no_action, "discretion": decisions.exercise_discretion,
+              "wait": decisions.wait_for_conviction,
+              "notify": decisions.request_notification}[which]  # fmt: skip
+        self.attempt(fn, who, cn, reason="because")
+
+    @rule(data=st.data(), who=st.sampled_from(PRINCIPALS),
+          bases=st.lists(st.sampled_from(list(ProbableCauseBasis)), max_size=2),
+          release_in=st.none() | st.integers(-60, 120))  # fmt: skip
+    def detainer(self, data, who, bases, release_in) -> None:
+        if (cn := self.case(data)) is None:
+            return
+        release = None if release_in is None else self.clock.now() + timedelta(hours=release_in)
+        self.attempt(detainers.issue_detainer, who, cn, bases=bases, basis_evidence="records",
+                     release_eligible_at=release)  # fmt: skip
+
+    @rule(data=st.data(), who=st.sampled_from(PRINCIPALS),
+          answer=st.sampled_from(list(JailAnswer)),
+          step=st.sampled_from(["answer", "release", "lift", "transfer", "expire"]),
+          hours=st.integers(-24, 96))  # fmt: skip
+    def jail(self, data, who, answer, step, hours) -> None:
+        if (cn := self.case(data)) is None:
+            return
+        if step == "answer":
+            self.attempt(detainers.record_jail_response, who, cn, answer=answer, answered_by="x")
+        elif step == "release":
+            self.attempt(
+                detainers.record_release_time,
+                who,
+                cn,
+                release_eligible_at=self.clock.now() + timedelta(hours=hours),
+            )
+        elif step == "lift":
+            self.attempt(detainers.lift_detainer, who, cn, lift_reason=LiftReason.OTHER,
+                         explanation="x")  # fmt: skip
+        elif step == "transfer":
+            self.attempt(detainers.transfer_custody, who, cn)
+        else:
+            self.attempt(detainers.expire_detainer, who, cn)
+
+    @rule(hours=st.integers(1, 72))
+    def time_passes(self, hours) -> None:
+        self.clock.advance(timedelta(hours=hours))
+        self.work.expire_due_detainers()
+
+    @rule(data=st.data(), who=st.sampled_from(PRINCIPALS),
+          kind=st.sampled_from(list(ChargingKind)), complete=st.booleans(),
+          repat=st.booleans())  # fmt: skip
+    def charge(self, data, who, kind, complete, repat) -> None:
+        if (cn := self.case(data)) is None:
+            return
+        extra = dict(allegations=["a"], charges=["c"], reference="ref") if complete else {}
+        self.attempt(charging.charge, who, cn, kind=kind, rapid_repat=repat, **extra)
+
+    @rule(data=st.data(), who=st.sampled_from(PRINCIPALS),
+          kind=st.sampled_from(list(CustodyKind)))  # fmt: skip
+    def custody(self, data, who, kind) -> None:
+        if (cn := self.case(data)) is None:
+            return
+        self.attempt(custody.decide_custody, who, cn, kind=kind, flight_risk="low",
+                     public_safety_risk="low", risk_rationale="r", bond_amount=1500,
+                     facility_code="F", atd_program="ISAP")  # fmt: skip
+
+    @rule(data=st.data(), who=st.sampled_from(PRINCIPALS),
+          step=st.sampled_from(["refer", "summary", "relief", "terminate", "order", "appeal",
+                                "dismiss", "remand", "final"]))  # fmt: skip
+    def court(self, data, who, step) -> None:
+        if (cn := self.case(data)) is None:
+            return
+        calls = {
+            "refer": (court.refer_to_court, {}),
+            "summary": (court.enter_order_without_hearing, {"reference": "r"}),
+            "relief": (court.grant_relief, {"reference": "r"}),
+            "terminate": (court.terminate_proceedings, {"reference": "r", "reason": "r"}),
+            "order": (court.order_removal, {"reference": "r"}),
+            "appeal": (court.file_appeal, {"reference": "r"}),
+            "dismiss": (court.decide_appeal, {"outcome": AppealOutcome.DISMISSED,
+                                              "reference": "r"}),
+            "remand": (court.decide_appeal, {"outcome": AppealOutcome.REMANDED,
+                                             "reference": "r"}),
+            "final": (court.order_becomes_final, {"reason": "no appeal"}),
+        }  # fmt: skip
+        fn, kwargs = calls[step]
+        self.attempt(fn, who, cn, **kwargs)
+
+    @rule(
+        data=st.data(),
+        who=st.sampled_from(PRINCIPALS),
+        step=st.sampled_from(["request", "issued", "removed", "supervise", "abscond"]),
+    )
+    def remove(self, data, who, step) -> None:
+        if (cn := self.case(data)) is None:
+            return
+        if step == "request":
+            self.attempt(removal.request_travel_document, who, cn, country="Mexico")
+        elif step == "issued":
+            self.attempt(removal.record_travel_document, who, cn, reference="TD")
+        elif step == "removed":
+            self.attempt(removal.verify_removal, who, cn, departed_at=self.clock.now(),
+                         port="Laredo", destination_country="Mexico",
+                         verification_reference="I-205")  # fmt: skip
+        elif step == "supervise":
+            self.attempt(removal.release_on_supervision, who, cn, reason="r")
+        else:
+            self.attempt(removal.record_absconding, who, cn, reason="r")
+
+    @rule(data=st.data(), choice=st.integers(0, 3), count=st.integers(1, 8))
+    def guided_steps(self, data, choice, count) -> None:
+        """Right next steps by the right role, so random runs also reach the late states."""
+        if (cn := self.case(data)) is None:
+            return
+        for _ in range(count):
+            self._guided_step(cn, choice)
+
+    # Hypothesis picks rules uniformly: two more entry points make guided steps more frequent.
+    @rule(data=st.data(), choice=st.integers(0, 3), count=st.integers(1, 8))
+    def guided_steps_again(self, data, choice, count) -> None:
+        self.guided_steps(data, choice, count)
+
+    @rule(data=st.data(), choice=st.integers(0, 3), count=st.integers(1, 8))
+    def guided_steps_once_more(self, data, choice, count) -> None:
+        self.guided_steps(data, choice, count)
+
+    def _guided_step(self, cn: str, choice: int) -> None:
+        state = self.work.call(lambda s, c: s.execute(
+            select(Case.state).where(Case.case_number == cn)).scalar_one())  # fmt: skip
+        st_ = CaseState
+        steps = {
+            st_.MATCH_RECEIVED: lambda: self.work.verify_identity(
+                OFFICER, cn, paired_minutiae_ref=REF, paired_minutiae_count=15),
+            st_.IDENTITY_VERIFIED: lambda: self.attempt(
+                status.record_status_research,
+                LESC, cn, finding=StatusFinding.REMOVAL_ORDER_ON_RECORD,
+                record_references=["EID"]),
+            st_.STATUS_RESEARCHED: lambda: self.work.assess_priority(LESC, cn),
+            st_.PRIORITY_ASSESSED: lambda: self._interview(
+                cn, OFFICER, False, InterviewMode.VIDEO, True),
+            st_.OFFICER_REVIEWED: lambda: self.attempt(
+                detainers.issue_detainer, OFFICER, cn,
+                bases=[ProbableCauseBasis.STATEMENTS_AND_EVIDENCE], basis_evidence="admission",
+                release_eligible_at=self.clock.now() + timedelta(hours=24))
+            if choice != 1
+            else self.attempt(decisions.request_notification, OFFICER, cn, reason="r"),
+            st_.DETAINER_ISSUED: lambda: self.attempt(
+                detainers.record_jail_response, BOOKING, cn,
+                answer=[JailAnswer.HONOURED, JailAnswer.NOTIFY_ONLY, JailAnswer.DECLINED,
+                        JailAnswer.HONOURED][choice], answered_by="jail"),
+            st_.DETAINER_HONOURED: lambda: self.attempt(detainers.transfer_custody, OFFICER, cn),
+            st_.DETAINER_NOTIFY_ONLY: lambda: self.attempt(
+                detainers.transfer_custody, OFFICER, cn),
+            st_.NOTIFICATION_REQUESTED: lambda: self.attempt(
+                detainers.transfer_custody, OFFICER, cn),
+            st_.TRANSFERRED: lambda: self.attempt(
+                charging.charge, OFFICER, cn, kind=list(ChargingKind)[choice],
+                allegations=["a"], charges=["c"], reference="r"),
+            st_.CHARGED: lambda: self.attempt(
+                custody.decide_custody, OFFICER, cn, kind=list(CustodyKind)[choice],
+                flight_risk="low", public_safety_risk="low", risk_rationale="r",
+                bond_amount=1500, facility_code="F", atd_program="ISAP"),
+            st_.CUSTODY_DECIDED: lambda: (
+                self.attempt(court.refer_to_court, OFFICER, cn),
+                self.attempt(court.enter_order_without_hearing, OFFICER, cn, reference="r")),
+            st_.IN_PROCEEDINGS: lambda: self.attempt(court.order_removal, OFFICER, cn,
+                                                     reference="r"),
+            st_.REMOVAL_ORDERED: lambda: self.attempt(court.order_becomes_final, OFFICER, cn,
+                                                      reason="r"),
+            st_.FINAL_ORDER: lambda: self.attempt(removal.request_travel_document, OFFICER, cn,
+                                                  country="MX"),
+            st_.TRAVEL_DOCUMENT_REQUESTED: lambda: self.attempt(
+                removal.record_travel_document, OFFICER, cn, reference="TD"),
+            st_.TRAVEL_DOCUMENT_ISSUED: lambda: self.attempt(
+                removal.verify_removal, OFFICER, cn, departed_at=self.clock.now(), port="p",
+                destination_country="MX", verification_reference="v"),
+        }  # fmt: skip
+        if state in steps:
+            with contextlib.suppress(SecurecommError):
+                steps[state]()
+
+    # --- invariants ------------------------------------------------------------------------
+
+    @invariant()
+    def safeguards_hold(self) -> None:
+        with self.work.factory() as s:
+            for case in s.execute(select(Case)).scalars():
+                cn = case.case_number
+                REACHED.add(case.state)
+                assert case.citizenship_gate_open == (case.state is CaseState.CITIZENSHIP_REVIEW)
+                if case.state not in UNVERIFIED_OK:
+                    assert case.identity_verified_at is not None, cn
+                active = [d for d in case.detainers if d.status in ACTIVE_DETAINER]
+                assert len(active) == (1 if case.state in DETAINER_STATES else 0), cn
+                for d in case.detainers:
+                    assert case.identity_verified_at is not None
+                    assert d.issued_at >= case.identity_verified_at
+                    assert set(d.bases) - {b.value for b in PROHIBITED_BASES}, d.number
+                    assert case.facility_ori != OTHER_JAIL  # that jail takes no detainers
+                    if d.status is DetainerStatus.EXECUTED:
+                        assert d.jail_answer in (JailAnswer.HONOURED, JailAnswer.NOTIFY_ONLY)
+                        assert d.expires_at is not None and d.closed_at is not None
+                        assert d.closed_at <= d.expires_at
+                if case.level_table_version:
+                    events = [
+                        CriminalHistoryEvent(
+                            o.ncic_code, o.disposition, o.offense_date, o.sentence_days
+                        )
+                        for o in case.offenses
+                    ]
+                    expected = assess_level(events).level
+                    assert case.level == (int(expected) if expected else None), cn
+                if case.state is CaseState.CITIZENSHIP_ESTABLISHED:
+                    assert case.record_correction_requested
+            for occupancy in custody.occupancy(s):
+                assert occupancy.in_use <= occupancy.capacity
+
+    @invariant()
+    def audit_chain_intact_and_every_transition_in_the_table(self) -> None:
+        with self.work.factory() as s:
+            report = audit.verify_chain(s)
+            assert report.intact, report.problem
+            entries = s.execute(select(audit.AuditEntry)).scalars()
+            for entry in entries:
+                if not entry.action.startswith("case.") or entry.action in (
+                    "case.opened", "case.read", "case.assigned",
+                ):  # fmt: skip
+                    continue
+                spec = TRANSITIONS[Action(entry.action.removeprefix("case."))]
+                details = audit.details_of(entry)
+                source, target = CaseState(details["from"]), CaseState(details["to"])
+                assert source in spec.sources, entry.seq
+                assert target in spec.targets() | {source}, entry.seq
+
+
+TestCaseMachine = CaseMachine.TestCase
+TestCaseMachine.settings = settings(
+    max_examples=int(__import__("os").environ.get("ENF_SM_EXAMPLES", "30")),
+    stateful_step_count=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
