@@ -1,8 +1,9 @@
 """The field office's work queue: open cases, most serious and most urgent first.
 
-Order: level (1, 2, 3, then not levelled), then the nearest deadline — the detainer's expiry or
-the release-eligible time, whichever comes first — then the oldest case.  Filters by office,
-facility, level, state, officer and team; jail-bound roles see only their jail.  Listing the
+Order: level (1, 2, 3, then not levelled), then the nearest deadline — the release-eligible
+time while it is ahead, then the detainer's expiry (48 hours later) — then the oldest case.
+Filters by office, facility, level, state, officer and team; jail-bound roles see only their
+jail.  Listing the
 queue shows personal data, so it is audited with the case numbers shown.  Assignment to an
 officer or a CAP (Criminal Alien Program) team is audited too.
 """
@@ -54,10 +55,16 @@ class QueueItem:
     opened_at: datetime
 
 
-def _item(session: Session, case: Case) -> QueueItem:
+def next_deadline(now: datetime, *deadlines: datetime | None) -> datetime | None:
+    """The next deadline still ahead; if all are past, the latest one (overdue)."""
+    known = sorted(d for d in deadlines if d is not None)
+    ahead = [d for d in known if d >= now]
+    return ahead[0] if ahead else (known[-1] if known else None)
+
+
+def _item(session: Session, case: Case, now: datetime) -> QueueItem:
     detainer = active_detainer(session, case)
     expiry = detainer.expires_at if detainer else None
-    deadlines = [d for d in (case.release_eligible_at, expiry) if d is not None]
     return QueueItem(
         case_number=case.case_number,
         state=case.state,
@@ -68,7 +75,7 @@ def _item(session: Session, case: Case) -> QueueItem:
         field_office=case.field_office,
         release_eligible_at=case.release_eligible_at,
         detainer_expires_at=expiry,
-        deadline=min(deadlines) if deadlines else None,
+        deadline=next_deadline(now, case.release_eligible_at, expiry),
         assigned_officer=case.assigned_officer,
         assigned_team=case.assigned_team,
         opened_at=case.opened_at,
@@ -111,7 +118,8 @@ def work_queue(
         query = query.where(Case.assigned_officer == f.assigned_officer)
     if f.team:
         query = query.where(Case.assigned_team == f.team)
-    items = sorted((_item(session, c) for c in session.execute(query).scalars()), key=sort_key)
+    now = clock.now()
+    items = sorted((_item(session, c, now) for c in session.execute(query).scalars()), key=sort_key)
     items = items[:limit]
     audit.record(
         session,

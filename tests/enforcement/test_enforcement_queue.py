@@ -1,0 +1,110 @@
+"""The work queue: level first, then the nearest deadline; filters; assignment; audited reads."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from enforcement_support import (
+    BOOKING,
+    LESC,
+    MANAGER,
+    OFFICER,
+    OTHER_JAIL,
+    SUPERVISOR,
+    Flow,
+    conviction,
+)
+
+from securecomm.clock import FixedClock
+from securecomm.enforcement import audit, detainers, queue
+from securecomm.enforcement.errors import PermissionDeniedError
+from securecomm.enforcement.queue import QueueFilter
+from securecomm.enforcement.vocabulary import CaseState
+
+
+@pytest.fixture()
+def mixed(flow: Flow) -> dict[str, str]:
+    """Four cases: level 2 soon, level 1 late, level 1 soon, and one not yet levelled."""
+    now = flow.clock.now()
+    cases = {
+        "l2_soon": flow.reviewed("Q1", history=[conviction("2303")]),
+        "l1_late": flow.reviewed("Q2", history=[conviction("1204")]),
+        "l1_soon": flow.reviewed("Q3", history=[conviction("0903")]),
+        "unlevelled": flow.open("Q4", facility=OTHER_JAIL),
+    }
+    for key, hours in (("l2_soon", 5), ("l1_late", 90), ("l1_soon", 30)):
+        flow.work.call(detainers.record_release_time, OFFICER, cases[key],
+                       release_eligible_at=now + timedelta(hours=hours))  # fmt: skip
+    return cases
+
+
+def numbers(items: list[queue.QueueItem]) -> list[str]:
+    return [i.case_number for i in items]
+
+
+def test_level_first_then_nearest_deadline(flow: Flow, mixed: dict[str, str]) -> None:
+    items = flow.work.work_queue(SUPERVISOR)
+    assert numbers(items) == [mixed[k] for k in ("l1_soon", "l1_late", "l2_soon", "unlevelled")]
+    assert items[0].level == 1 and items[0].deadline is not None
+
+
+def test_detainer_expiry_is_the_deadline_once_release_time_passed(
+    flow: Flow, clock: FixedClock
+) -> None:
+    held = flow.detained_request("D1", history=[conviction("1204")])  # release in 48 h
+    soon = flow.reviewed("D2", history=[conviction("1204")])
+    flow.work.call(detainers.record_release_time, OFFICER, soon,
+                   release_eligible_at=clock.now() + timedelta(hours=70))  # fmt: skip
+    assert numbers(flow.work.work_queue(SUPERVISOR)) == [held, soon]
+    clock.advance(timedelta(hours=50))  # held: release passed 2 h ago, expiry in 46 h
+    items = flow.work.work_queue(SUPERVISOR)
+    assert numbers(items) == [soon, held]  # soon's release is in 20 h
+    assert items[1].deadline == items[1].detainer_expires_at
+
+
+def test_filters(flow: Flow, mixed: dict[str, str]) -> None:
+    w = flow.work
+    assert numbers(w.work_queue(SUPERVISOR, QueueFilter(level=1))) == [
+        mixed["l1_soon"], mixed["l1_late"],
+    ]  # fmt: skip
+    assert numbers(w.work_queue(SUPERVISOR, QueueFilter(facility_ori=OTHER_JAIL))) == [
+        mixed["unlevelled"]
+    ]
+    assert numbers(w.work_queue(SUPERVISOR, QueueFilter(state=CaseState.MATCH_RECEIVED))) == [
+        mixed["unlevelled"]
+    ]
+    assert w.work_queue(SUPERVISOR, QueueFilter(office="NYC")) == []
+
+
+def test_assignment_to_officers_and_cap_teams(flow: Flow, mixed: dict[str, str]) -> None:
+    w = flow.work
+    w.call(queue.assign, SUPERVISOR, mixed["l1_soon"], officer="officer.ruiz", team="CAP-DAL-1")
+    w.call(queue.assign, MANAGER, mixed["l2_soon"], team="CAP-DAL-2")
+    assert numbers(w.work_queue(SUPERVISOR, QueueFilter(team="CAP-DAL-1"))) == [mixed["l1_soon"]]
+    mine = w.work_queue(OFFICER, QueueFilter(assigned_officer="officer.ruiz"))
+    assert numbers(mine) == [mixed["l1_soon"]]
+    with pytest.raises(PermissionDeniedError):
+        w.call(queue.assign, OFFICER, mixed["l1_late"], officer="officer.ruiz")
+
+
+def test_jail_bound_roles_see_only_their_jail(flow: Flow, mixed: dict[str, str]) -> None:
+    seen = numbers(flow.work.work_queue(BOOKING))
+    assert mixed["unlevelled"] not in seen and len(seen) == 3
+
+
+def test_reading_the_queue_is_audited(flow: Flow, mixed: dict[str, str]) -> None:
+    flow.work.work_queue(LESC, QueueFilter(level=1))
+    last = flow.work.call(lambda s, c: audit.entries_for(s, "all"))[-1]
+    assert last.action == "queue.read" and last.actor == "lesc.park"
+    assert audit.details_of(last)["cases"] == [mixed["l1_soon"], mixed["l1_late"]]
+
+
+def test_closed_cases_leave_the_queue(flow: Flow, mixed: dict[str, str]) -> None:
+    flow.work.reject_match(
+        OFFICER,
+        mixed["unlevelled"],
+        paired_minutiae_ref="ident:match/TX0570000-T1/view",
+        reason="different person",
+    )
+    assert mixed["unlevelled"] not in numbers(flow.work.work_queue(SUPERVISOR))
