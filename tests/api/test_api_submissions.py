@@ -60,11 +60,11 @@ def _rows(client: TestClient) -> int:
 def test_submit_answers_with_tcn_and_is_idempotent(
     client: TestClient, keys: dict[str, str], car_template: bytes
 ) -> None:
-    raw = booking_variant(car_template, tcn="VA-T-1", ori="VA0010000")
+    raw = booking_variant(car_template, tcn="VA-T1-00000", ori="VA0010000")
     first = client.post("/submissions", content=raw, headers=_auth(keys["VA0010000"]))
     again = client.post("/submissions", content=raw, headers=_auth(keys["VA0010000"]))
     assert first.status_code == again.status_code == 202
-    assert first.json() == {"tcn": "VA-T-1", "ori": "VA0010000", "tot": "CAR", "created": True}
+    assert first.json() == {"tcn": "VA-T1-00000", "ori": "VA0010000", "tot": "CAR", "created": True}
     assert again.json()["created"] is False
     assert _rows(client) == 1
 
@@ -72,7 +72,7 @@ def test_submit_answers_with_tcn_and_is_idempotent(
 def test_bad_input_gets_4xx_with_exact_message_and_nothing_stored(
     client: TestClient, keys: dict[str, str], car_template: bytes
 ) -> None:
-    raw = booking_variant(car_template, tcn="VA-T-2", ori="VA0010000")[:-100]
+    raw = booking_variant(car_template, tcn="VA-T-2-000000", ori="VA0010000")[:-100]
     response = client.post("/submissions", content=raw, headers=_auth(keys["VA0010000"]))
     assert response.status_code == 400
     assert response.json()["detail"].startswith("record 2 (Type-4), field 4.001, byte offset")
@@ -82,7 +82,7 @@ def test_bad_input_gets_4xx_with_exact_message_and_nothing_stored(
 def test_unauthenticated_and_wrong_ori_are_refused(
     client: TestClient, keys: dict[str, str], car_template: bytes
 ) -> None:
-    raw = booking_variant(car_template, tcn="VA-T-3", ori="VA0010000")
+    raw = booking_variant(car_template, tcn="VA-T-3-000000", ori="VA0010000")
     assert client.post("/submissions", content=raw).status_code == 401
     bad_key = client.post("/submissions", content=raw, headers=_auth("VA0010000.nope"))
     assert bad_key.status_code == 401 and "unknown or revoked" in bad_key.json()["detail"]
@@ -95,23 +95,24 @@ def test_unauthenticated_and_wrong_ori_are_refused(
 def test_a_jail_reads_only_its_own_answers(
     client: TestClient, keys: dict[str, str], car_template: bytes, tmp_path: Path
 ) -> None:
-    raw = booking_variant(car_template, tcn="VA-T-4", ori="VA0010000", damage_images=True)
+    raw = booking_variant(car_template, tcn="VA-T-4-000000", ori="VA0010000", damage_images=True)
     assert (
         client.post("/submissions", content=raw, headers=_auth(keys["VA0010000"])).status_code
         == 202
     )
     factory = client.app.state.session_factory  # type: ignore[attr-defined]
-    settings = Settings(home=tmp_path / "home")
-    run_worker(factory, pipeline_context(settings), STEPS, worker="test", until_idle=True)
-    own = client.get("/submissions/VA-T-4", headers=_auth(keys["VA0010000"]))
+    context = pipeline_context(Settings(home=tmp_path / "home"))
+    run_worker(factory, context, STEPS, worker="test", until_idle=True)
+    context.components.galleries.close()
+    own = client.get("/submissions/VA-T-4-000000", headers=_auth(keys["VA0010000"]))
     assert own.status_code == 200
     body = own.json()
     assert body["answer"]["tot"] == "ERRT"
     assert "image data cannot be decoded" in body["answer"]["content"]
     assert [m["kind"] for m in body["messages"]] == ["ERRT"]
-    foreign = client.get("/submissions/VA-T-4", headers=_auth(keys["TX0020000"]))
+    foreign = client.get("/submissions/VA-T-4-000000", headers=_auth(keys["TX0020000"]))
     assert foreign.status_code == 404
-    assert foreign.json()["detail"] == "agency TX0020000 has no submission with TCN 'VA-T-4'"
+    assert foreign.json()["detail"] == "agency TX0020000 has no submission with TCN 'VA-T-4-000000'"
 
 
 def test_openapi_schema_lists_the_routes(client: TestClient) -> None:

@@ -38,7 +38,7 @@ def _start_worker(database_url: str, home: Path, log: Path) -> subprocess.Popen[
 
 def _submit(factory: sessionmaker[Session], template: bytes, numbers: range) -> None:
     for n in numbers:
-        raw = booking_variant(template, tcn=f"KILL-{n:04d}", ori="VA0010000", damage_images=True)
+        raw = booking_variant(template, tcn=f"KILL-{n:06d}", ori="VA0010000", damage_images=True)
         with unit_of_work(factory) as session:
             receive(session, raw, now=SystemClock().now())
 

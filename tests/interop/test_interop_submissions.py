@@ -26,7 +26,7 @@ def _count(factory: sessionmaker[Session], model: type) -> int:
 def test_resubmission_returns_same_submission_and_creates_nothing(
     factory: sessionmaker[Session], clock: FixedClock, car_template: bytes
 ) -> None:
-    raw = booking_variant(car_template, tcn="TCN-0001", ori="VA0010000")
+    raw = booking_variant(car_template, tcn="TCN-0001-000000", ori="VA0010000")
     with unit_of_work(factory) as session:
         first = receive(session, raw, now=clock.now())
     with unit_of_work(factory) as session:
@@ -35,7 +35,7 @@ def test_resubmission_returns_same_submission_and_creates_nothing(
     assert (second.submission_id, second.ori, second.tcn) == (
         first.submission_id,
         "VA0010000",
-        "TCN-0001",
+        "TCN-0001-000000",
     )
     assert _count(factory, Submission) == 1
     assert _count(factory, Job) == 1
@@ -48,10 +48,16 @@ def test_same_tcn_with_other_bytes_is_refused(
     factory: sessionmaker[Session], clock: FixedClock, car_template: bytes
 ) -> None:
     with unit_of_work(factory) as session:
-        receive(session, booking_variant(car_template, tcn="T-1", ori="VA0010000"), now=clock.now())
-    other = booking_variant(car_template, tcn="T-1", ori="VA0010000", damage_images=True)
+        receive(
+            session,
+            booking_variant(car_template, tcn="T1-0000000", ori="VA0010000"),
+            now=clock.now(),
+        )
+    other = booking_variant(car_template, tcn="T1-0000000", ori="VA0010000", damage_images=True)
     with (
-        pytest.raises(DuplicateTcnError, match="TCN T-1 of agency VA0010000 was already used"),
+        pytest.raises(
+            DuplicateTcnError, match="TCN T1-0000000 of agency VA0010000 was already used"
+        ),
         unit_of_work(factory) as session,
     ):
         receive(session, other, now=clock.now())
@@ -63,10 +69,14 @@ def test_same_tcn_from_two_agencies_are_two_submissions(
 ) -> None:
     with unit_of_work(factory) as session:
         a = receive(
-            session, booking_variant(car_template, tcn="T-1", ori="VA0010000"), now=clock.now()
+            session,
+            booking_variant(car_template, tcn="T1-0000000", ori="VA0010000"),
+            now=clock.now(),
         )
         b = receive(
-            session, booking_variant(car_template, tcn="T-1", ori="TX0020000"), now=clock.now()
+            session,
+            booking_variant(car_template, tcn="T1-0000000", ori="TX0020000"),
+            now=clock.now(),
         )
     assert a.submission_id != b.submission_id
     assert _count(factory, Submission) == 2
@@ -88,7 +98,7 @@ def test_bad_input_raises_precise_error_and_stores_nothing(
     error: type[Exception],
     message: str,
 ) -> None:
-    raw = mangle(booking_variant(car_template, tcn="T-9", ori="VA0010000"))  # type: ignore[operator]
+    raw = mangle(booking_variant(car_template, tcn="T-9-00000000", ori="VA0010000"))  # type: ignore[operator]
     with pytest.raises(error, match=message), unit_of_work(factory) as session:
         receive(session, raw, now=clock.now())
     assert _count(factory, Submission) == 0
@@ -98,7 +108,7 @@ def test_bad_input_raises_precise_error_and_stores_nothing(
 def test_agency_cannot_submit_under_another_ori(
     factory: sessionmaker[Session], clock: FixedClock, car_template: bytes
 ) -> None:
-    raw = booking_variant(car_template, tcn="T-2", ori="VA0010000")
+    raw = booking_variant(car_template, tcn="T-2-00000000", ori="VA0010000")
     with (
         pytest.raises(ForbiddenSubmissionError, match=r"1\.008 ORI is VA0010000"),
         unit_of_work(factory) as session,

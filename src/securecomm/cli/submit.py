@@ -64,8 +64,8 @@ def submit_command(
         return
     settings = Settings.from_env()
     engine, factory = open_database(settings)
+    context = pipeline_context(settings)
     try:
-        context = pipeline_context(settings)
         try:
             receipt = submit(factory, raw, context)
         except SecurecommError as exc:
@@ -76,6 +76,7 @@ def submit_command(
             return
         _finish(wait_for_answer(factory, context, receipt, timeout_seconds=timeout))
     finally:
+        context.components.galleries.close()
         engine.dispose()
 
 

@@ -37,10 +37,11 @@ def worker(
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    context = pipeline_context(settings)
     try:
         stats = run_worker(
             factory,
-            pipeline_context(settings),
+            context,
             STEPS,
             worker=name,
             until_idle=until_idle,
@@ -48,6 +49,7 @@ def worker(
             lease=timedelta(seconds=lease_seconds),
         )
     finally:
+        context.components.galleries.close()
         engine.dispose()
     console.print(
         f"worker stopped: {stats.done} jobs done, {stats.retried} retried, {stats.failed} failed"

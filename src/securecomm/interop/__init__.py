@@ -10,6 +10,7 @@ from securecomm.interop.deliveries import FieldOfficeNotice, MailboxEntry
 from securecomm.interop.jobs import Job, JobState
 from securecomm.interop.outbox import MessageKind, OutboxMessage
 from securecomm.interop.submissions import Receipt, Submission, SubmissionState, receive
+from securecomm.interop.templates_store import SubmissionTemplate
 from securecomm.interop.timing import ResponseTimeTargets, StepTiming
 from securecomm.interop.worker import WorkerHeartbeat, run_worker
 
@@ -26,6 +27,7 @@ __all__ = [
     "StepTiming",
     "Submission",
     "SubmissionState",
+    "SubmissionTemplate",
     "WorkerHeartbeat",
     "receive",
     "run_worker",

@@ -1,81 +1,54 @@
-"""The parts of the pipeline that other layers provide, as the interfaces the steps call.
+"""The parts of the pipeline that the biometric layer provides.
 
-The steps are written against these protocols; ``available_components`` fills in the real
-implementations this build has. A step whose component is missing raises
-``ComponentUnavailableError`` (a system fault, never a fake answer).
+- ``extract``: one finger image → its minutiae template (``securecomm.afis.extraction``);
+- ``galleries``: the criminal and immigration 1:N search engines
+  (``securecomm.afis.search``), opened on first use and kept for the life of the process.
 
-- ``FeatureExtractor``: ten finger images → one template per finger (``securecomm.afis``).
-- ``Gallery``: 1:N search of a booking's templates, and enrolment of a new subject
-  (``securecomm.afis.search``; one instance for the criminal gallery, one for immigration).
+A gallery is a set of files that one process at a time may write (the engine locks it); a
+worker keeps its galleries open, so run one worker per gallery directory (or the Ray engine,
+``SECURECOMM_SEARCH_ENGINE=ray``, for several machines).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
+from securecomm.afis.extraction import extract
+from securecomm.afis.search import SearchEngine, open_search_engine
 from securecomm.afis.types import FingerImage, Template
 from securecomm.config import Settings
-from securecomm.interop.errors import ComponentUnavailableError
+
+CRIMINAL_GALLERY = "criminal"
+IMMIGRATION_GALLERY = "immigration"
 
 
-@dataclass(frozen=True)
-class FingerTemplate:
-    position: int  # EBTS finger position 1-10
-    template: Template
+@dataclass
+class GalleryProvider:
+    """Opens a named gallery once per process."""
 
+    opener: Callable[[str], SearchEngine]
+    _open: dict[str, SearchEngine] = field(default_factory=dict)
 
-@dataclass(frozen=True)
-class Candidate:
-    subject_id: str
-    score: float
+    def get(self, name: str) -> SearchEngine:
+        if name not in self._open:
+            self._open[name] = self.opener(name)
+        return self._open[name]
 
-
-@dataclass(frozen=True)
-class SearchResult:
-    """Candidates best first; ``match`` is the subject above the decision threshold, if any."""
-
-    candidates: tuple[Candidate, ...]
-    match: str | None
-    threshold: float
-
-
-class FeatureExtractor(Protocol):
-    def extract(self, fingers: Sequence[tuple[int, FingerImage]]) -> list[FingerTemplate]:
-        """Templates for the (position, image) pairs; raises ``AfisError`` for unusable prints."""
-        ...
-
-
-class Gallery(Protocol):
-    def search(self, templates: Sequence[FingerTemplate]) -> SearchResult: ...
-
-    def enrol(self, subject_id: str, templates: Sequence[FingerTemplate]) -> None: ...
+    def close(self) -> None:
+        for engine in self._open.values():
+            engine.close()
+        self._open.clear()
 
 
 @dataclass(frozen=True)
 class PipelineComponents:
-    extractor: FeatureExtractor | None = None
-    criminal_gallery: Gallery | None = None
-    immigration_gallery: Gallery | None = None
-
-    def require_extractor(self) -> FeatureExtractor:
-        if self.extractor is None:
-            raise ComponentUnavailableError(
-                "feature extraction is not available in this build (securecomm.afis.extraction)"
-            )
-        return self.extractor
-
-    def require_gallery(self, which: str) -> Gallery:
-        gallery = self.criminal_gallery if which == "criminal" else self.immigration_gallery
-        if gallery is None:
-            raise ComponentUnavailableError(
-                f"the {which} 1:N search is not available in this build (securecomm.afis.search)"
-            )
-        return gallery
+    galleries: GalleryProvider
+    extract: Callable[[FingerImage], Template] = extract
 
 
 def available_components(settings: Settings) -> PipelineComponents:
-    """The real components this build provides (none of the biometric ones yet)."""
-    del settings  # galleries will be opened from settings.gallery_dir once afis.search lands
-    return PipelineComponents()
+    """The real extractor and the galleries under ``settings.gallery_dir``."""
+    return PipelineComponents(
+        galleries=GalleryProvider(lambda name: open_search_engine(settings, name))
+    )

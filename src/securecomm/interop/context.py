@@ -17,8 +17,8 @@ from securecomm.interop.timing import ResponseTimeTargets
 
 @dataclass(frozen=True)
 class PipelineContext:
+    components: PipelineComponents
     clock: Clock = field(default_factory=SystemClock)
-    components: PipelineComponents = field(default_factory=PipelineComponents)
     targets: ResponseTimeTargets = field(default_factory=ResponseTimeTargets)
 
 

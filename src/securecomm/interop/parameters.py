@@ -1,4 +1,4 @@
-"""Every tuning number of the pipeline machinery, in one place."""
+"""Every tuning number and fixed address of the pipeline, in one place."""
 
 from __future__ import annotations
 
@@ -15,3 +15,17 @@ RETRY_CAP = timedelta(minutes=5)
 WORKER_POLL_SECONDS = 0.2
 #: How long a worker's heartbeat stays fresh (``submit`` runs jobs itself when none is fresh).
 WORKER_HEARTBEAT_TTL = timedelta(seconds=10)
+
+#: A booking needs at least this many fingers with a usable template, or it gets an ERRT.
+MIN_USABLE_FINGERS = 1
+#: Candidates reported in an IDENT data response.
+IDR_CANDIDATES = 5
+
+#: The answering parties' ORIs: FBI CJIS (SRE/ERRT), DHS IDENT (IDR), the LESC (IAR).
+CJIS_ORI = "WVIAFIS0Z"
+IDENT_ORI = "DCDHS0000"
+LESC_ORI = "VTICE0900"
+#: Where a jail's notices go when it has no field office on record.
+UNASSIGNED_FIELD_OFFICE = "DCICE0000"
+#: The LESC as an outbox recipient (IAQs go there).
+LESC_RECIPIENT = "LESC"

@@ -20,7 +20,9 @@ from sqlalchemy import Integer, LargeBinary, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from securecomm.ansinist import traditional
+from securecomm.ansinist.errors import ProfileError
 from securecomm.ansinist.transaction import Transaction
+from securecomm.ansinist.validation import validate
 from securecomm.interop.errors import (
     DuplicateTcnError,
     ForbiddenSubmissionError,
@@ -81,7 +83,8 @@ class BookingHeader:
 
 
 def read_booking(raw: bytes) -> tuple[Transaction, BookingHeader]:
-    """Parse ``raw`` and take its TOT, ORI and TCN; raises the precise error for bad input."""
+    """Parse ``raw``, check it against the EBTS rules and take its TOT, ORI and TCN; raises the
+    precise error (record, field, byte offset) for bad input."""
     transaction = traditional.read(raw, check_images=True)
     type1 = transaction.type1
     tot = type1.value(4).strip().upper()
@@ -101,6 +104,11 @@ def read_booking(raw: bytes) -> tuple[Transaction, BookingHeader]:
         raise SubmissionFormatError(
             f"record 1 (Type-1), field 1.009 TCN: {len(tcn)} characters, at most 40 allowed"
         )
+    violations = validate(transaction, "ebts")
+    if violations:
+        listed = "; ".join(str(v) for v in violations[:10])
+        more = f" (and {len(violations) - 10} more)" if len(violations) > 10 else ""
+        raise ProfileError(f"the {tot} violates EBTS: {listed}{more}")
     return transaction, BookingHeader(ori=ori, tcn=tcn, tot=tot)
 
 

@@ -31,6 +31,8 @@ class Sex(enum.StrEnum):
 class ChargeLevel(enum.StrEnum):
     FELONY = "felony"
     MISDEMEANOR = "misdemeanor"
+    #: A booking charge whose grade the submission did not say (EBTS has no field for it).
+    UNKNOWN = "unknown"
 
 
 class DispositionOutcome(enum.StrEnum):
@@ -94,7 +96,8 @@ class Charge(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     arrest_id: Mapped[int] = mapped_column(ForeignKey("arrests.id"), index=True)
     sequence: Mapped[int] = mapped_column(Integer)
-    ncic_code: Mapped[str] = mapped_column(String(4))
+    #: None when the booking gave only the literal (EBTS carries no offense code).
+    ncic_code: Mapped[str | None] = mapped_column(String(4))
     literal: Mapped[str] = mapped_column(String(200))
     level: Mapped[ChargeLevel] = mapped_column(enum_column(ChargeLevel, "charge_level"))
 

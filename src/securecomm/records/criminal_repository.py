@@ -33,7 +33,7 @@ def new_fbi_number() -> str:
 
 @dataclass(frozen=True)
 class ChargeInput:
-    ncic_code: str
+    ncic_code: str | None
     literal: str
     level: ChargeLevel
 
@@ -49,7 +49,7 @@ class ConvictionInput:
 
 @dataclass(frozen=True)
 class RapSheetCharge:
-    ncic_code: str
+    ncic_code: str | None
     literal: str
     level: ChargeLevel
     outcome: DispositionOutcome | None  # None: pending

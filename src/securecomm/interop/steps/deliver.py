@@ -20,9 +20,9 @@ from securecomm.interop.context import PipelineContext
 from securecomm.interop.deliveries import FieldOfficeNotice, MailboxEntry
 from securecomm.interop.jobs import ClaimedJob, enqueue
 from securecomm.interop.outbox import MessageKind, OutboxMessage
+from securecomm.interop.parameters import LESC_RECIPIENT
 from securecomm.interop.submissions import Submission
 
-LESC_RECIPIENT = "LESC"
 LESC_STEP = "lesc.research"
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 03:33:50.349810
+Create Date: 2026-11-29 03:46:21.461669
 """
 
 from __future__ import annotations
@@ -544,17 +544,37 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "submission_templates",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("submission_id", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("template", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["submission_id"],
+            ["submissions.id"],
+            name=op.f("fk_submission_templates_submission_id_submissions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_submission_templates")),
+        sa.UniqueConstraint("submission_id", "position", name="uq_submission_templates_finger"),
+    )
+    with op.batch_alter_table("submission_templates", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_submission_templates_submission_id"), ["submission_id"], unique=False
+        )
+
+    op.create_table(
         "charges",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("arrest_id", sa.Integer(), nullable=False),
         sa.Column("sequence", sa.Integer(), nullable=False),
-        sa.Column("ncic_code", sa.String(length=4), nullable=False),
+        sa.Column("ncic_code", sa.String(length=4), nullable=True),
         sa.Column("literal", sa.String(length=200), nullable=False),
         sa.Column(
             "level",
             sa.Enum(
                 "felony",
                 "misdemeanor",
+                "unknown",
                 name="charge_level",
                 native_enum=False,
                 create_constraint=True,
@@ -685,6 +705,7 @@ def upgrade() -> None:
             sa.Enum(
                 "felony",
                 "misdemeanor",
+                "unknown",
                 name="charge_level",
                 native_enum=False,
                 create_constraint=True,
@@ -751,6 +772,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_charges_arrest_id"))
 
     op.drop_table("charges")
+    with op.batch_alter_table("submission_templates", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_submission_templates_submission_id"))
+
+    op.drop_table("submission_templates")
     with op.batch_alter_table("step_timings", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_step_timings_submission_id"))
 

@@ -1,0 +1,154 @@
+"""Step ``immigration_search``: the same prints, automatically, against the immigration
+gallery; the IDENT data response (IDR); on a match, the IAQ to the LESC.
+
+The IDR is a JSON document (match or no match, the candidate list with scores and thresholds,
+the matched identity's encounter history). A match records the booking as an encounter in the
+immigration file (once per ORI and TCN) and sends an Nlets IAQ to the LESC, whose answer is
+researched by the ``lesc.research`` step.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from sqlalchemy.orm import Session
+
+from securecomm import ansinist
+from securecomm.interop import parameters, timing
+from securecomm.interop.components import IMMIGRATION_GALLERY
+from securecomm.interop.context import PipelineContext
+from securecomm.interop.jobs import ClaimedJob
+from securecomm.interop.outbox import MessageKind, emit
+from securecomm.interop.steps.criminal import GalleryRecordsMismatch
+from securecomm.interop.submissions import Submission, SubmissionState
+from securecomm.interop.templates_store import load_templates
+from securecomm.records.immigration import EncounterKind, ImmigrationIdentity
+from securecomm.records.immigration_repository import ImmigrationRepository
+from securecomm.records.provenance import SourceSystem
+
+JSON_CONTENT_TYPE = "application/json"
+NLETS_CONTENT_TYPE = "text/x-nlets"
+UNKNOWN_OFFENSE = "0399"
+
+
+def immigration_search(context: PipelineContext, session: Session, job: ClaimedJob) -> None:
+    submission = session.get(Submission, job.payload["submission_id"])
+    if submission is None or submission.state is not SubmissionState.ANSWERED:
+        return
+    templates = load_templates(session, submission.id)
+    result = context.components.galleries.get(IMMIGRATION_GALLERY).search(templates)
+    repository = ImmigrationRepository(session)
+    now = context.clock.now()
+    identity: ImmigrationIdentity | None = None
+    if result.hit is not None:
+        identity = repository.find(subject_id=result.hit.identity_id)
+        if identity is None:
+            raise GalleryRecordsMismatch(
+                f"immigration gallery subject {result.hit.identity_id} has no immigration record"
+            )
+        repository.add_encounter(
+            identity,
+            kind=EncounterKind.JAIL_BOOKING,
+            occurred_at=submission.received_at,
+            location=f"BOOKING ORI/{submission.ori}",
+            source_system=SourceSystem.SECURECOMM,
+            last_updated=now,
+            agency_ori=submission.ori,
+            tcn=submission.tcn,
+        )
+    idr = {
+        "tcn": submission.tcn,
+        "ori": submission.ori,
+        "responder": parameters.IDENT_ORI,
+        "match": identity is not None,
+        "fin": identity.fin if identity is not None else None,
+        "gallery_size": result.gallery_size,
+        "target_fpir": result.target_fpir,
+        "candidates": [
+            {
+                "subject_id": c.identity_id,
+                "score": round(c.score, 3),
+                "threshold": round(c.threshold, 3),
+                "fingers": len(c.finger_scores),
+            }
+            for c in result.candidates[: parameters.IDR_CANDIDATES]
+        ],
+        "encounters": _encounters(repository, identity) if identity is not None else [],
+    }
+    emit(
+        session,
+        kind=MessageKind.IDR,
+        recipient=submission.ori,
+        body=json.dumps(idr, sort_keys=True).encode(),
+        content_type=JSON_CONTENT_TYPE,
+        summary=f"IDR {submission.tcn}: "
+        + (f"MATCH FIN/{identity.fin}" if identity else "NO MATCH"),
+        idempotency_key=f"idr:{submission.id}",
+        submission_id=submission.id,
+        now=now,
+    )
+    timing.record(
+        session, context.targets, name="idr", kind="milestone",
+        started_at=submission.received_at, finished_at=now, submission_id=submission.id,
+    )  # fmt: skip
+    if identity is None:
+        submission.state = SubmissionState.COMPLETED
+        submission.completed_at = now
+        return
+    iaq = _iaq(submission, identity, job.payload.get("fbi_number"))
+    emit(
+        session,
+        kind=MessageKind.IAQ,
+        recipient=parameters.LESC_RECIPIENT,
+        body=ansinist.format_iaq(iaq).encode(),
+        content_type=NLETS_CONTENT_TYPE,
+        summary=f"IAQ {submission.tcn}: FIN/{identity.fin}",
+        idempotency_key=f"iaq:{submission.id}",
+        submission_id=submission.id,
+        now=now,
+    )
+
+
+def _encounters(
+    repository: ImmigrationRepository, identity: ImmigrationIdentity
+) -> list[dict[str, str]]:
+    file = repository.file(identity)
+    return [
+        {
+            "kind": e.kind.value,
+            "occurred_at": e.occurred_at.isoformat(),
+            "location": e.location,
+            "source_system": e.source_system.value,
+            "last_updated": e.last_updated.isoformat(),
+        }
+        for e in file.encounters
+    ]
+
+
+def _iaq(
+    submission: Submission, identity: ImmigrationIdentity, fbi_number: str | None
+) -> ansinist.Iaq:
+    booking = ansinist.read_booking(ansinist.read(submission.raw))
+    subject = booking.subject
+    date_of_birth = subject.date_of_birth or identity.date_of_birth
+    if date_of_birth is None:
+        raise ValueError(f"submission {submission.id}: no date of birth for the IAQ")
+    offense = next((o.ncic_code for o in booking.arrest.offenses if o.ncic_code), UNKNOWN_OFFENSE)
+    name = re.sub(r"[^A-Z ,'-]", "", subject.name.upper())[:30] or "UNKNOWN, UNKNOWN"
+    return ansinist.Iaq(
+        ori=submission.ori,
+        purpose="C",
+        attention="SECURE COMMUNITIES",
+        phone="0000000000",
+        name=name,
+        date_of_birth=date_of_birth,
+        sex=subject.sex if subject.sex in ("M", "F", "X", "U") else "U",
+        place_of_birth=(subject.place_of_birth or "XX")[:2],
+        in_custody=True,
+        offense=offense,
+        control=f"S{submission.id}"[:10],
+        fbi=fbi_number,
+        fin=identity.fin,
+        remarks=f"IDENT MATCH ON BOOKING TCN {submission.tcn}",
+    )
