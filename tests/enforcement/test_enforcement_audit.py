@@ -154,3 +154,34 @@ def test_canonical_json_is_stable() -> None:
     a = audit.canonical_json({"b": 1, "a": ["é", 2]})
     assert a == '{"a":["é",2],"b":1}'
     assert json.loads(a) == {"a": ["é", 2], "b": 1}
+
+
+def test_concurrent_appends_keep_one_linear_chain(tmp_path: Path) -> None:
+    import threading
+
+    from enforcement_support import notice
+
+    from securecomm.clock import SystemClock
+    from securecomm.store.database import Base, make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'c.db'}")
+    Base.metadata.create_all(engine)
+    work = CaseWork.from_engine(engine, SystemClock())
+    cn = work.open_case_from_match(notice("C")).case_number
+    errors: list[Exception] = []
+
+    def reader() -> None:
+        for _ in range(10):
+            try:
+                work.read_case(OFFICER, cn)
+            except Exception as exc:  # collected and asserted below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=reader) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    report = work.verify_audit()
+    assert report.intact and report.checked == 1 + 40

@@ -15,12 +15,15 @@ Reading a case's personal data (``read_case``) is audited.
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from securecomm.clock import Clock, SystemClock
@@ -36,6 +39,7 @@ from securecomm.enforcement.levels import LevelAssessment
 from securecomm.enforcement.lookup import authorize, load_case
 from securecomm.enforcement.models import Case
 from securecomm.enforcement.notices import NoticeCatalog
+from securecomm.enforcement.parameters import AUDIT_CONFLICT_RETRIES
 from securecomm.enforcement.roles import SYSTEM_PRINCIPAL, Permission, Principal
 from securecomm.enforcement.vocabulary import CaseState, StatusFinding
 from securecomm.store.database import (
@@ -105,6 +109,13 @@ def read_case(session: Session, clock: Clock, principal: Principal, case_number:
     )
 
 
+def _is_append_conflict(exc: Exception) -> bool:
+    text = str(exc).lower()
+    if isinstance(exc, IntegrityError):
+        return "audit_entries" in text or "audit_head" in text
+    return "locked" in text or "busy" in text
+
+
 class CaseWork:
     """Case-work services over one database, each call in its own transaction."""
 
@@ -136,9 +147,21 @@ class CaseWork:
         *args: P.args,
         **kwargs: P.kwargs,
     ) -> R:
-        """Run one domain function in a transaction of its own."""
-        with transaction(self.factory) as session:
-            return fn(session, self.clock, *args, **kwargs)
+        """Run one domain function in a transaction of its own.
+
+        Two transactions appending to the audit chain at once conflict on its head (the second
+        sees a stale head, or SQLite refuses its write lock); the loser is rolled back whole and
+        run again, so the chain stays linear without losing the call.
+        """
+        for attempt in range(AUDIT_CONFLICT_RETRIES + 1):
+            try:
+                with transaction(self.factory) as session:
+                    return fn(session, self.clock, *args, **kwargs)
+            except (IntegrityError, OperationalError) as exc:
+                if attempt == AUDIT_CONFLICT_RETRIES or not _is_append_conflict(exc):
+                    raise
+                time.sleep(random.uniform(0.002, 0.02) * (attempt + 1))
+        raise AssertionError("unreachable")  # pragma: no cover
 
     # The main path, named -------------------------------------------------------------
 

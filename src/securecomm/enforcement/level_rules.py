@@ -196,6 +196,15 @@ def write_level_table(ncic_codes: Path, out: Path) -> int:
     return len(rows)
 
 
+def render_rules_markdown() -> str:
+    """The category rules and the reviewed exceptions as Markdown tables (for the docs)."""
+    lines = ["| category | level | rule |", "|---|---|---|"]
+    lines += [f"| {c} | {level} | {rule} |" for c, (level, rule) in CATEGORY_RULES.items()]
+    lines += ["", "| code | level | reviewed exception |", "|---|---|---|"]
+    lines += [f"| {c} | {level} | {rule} |" for c, (level, rule) in CODE_EXCEPTIONS.items()]
+    return "\n".join(lines) + "\n"
+
+
 if __name__ == "__main__":  # pragma: no cover - maintenance script
     source = Path(sys.argv[1])
     target = (

@@ -400,3 +400,26 @@ def apply_transition(
         },
     )
     return target
+
+
+def render_state_diagram() -> str:
+    """The transition table as a Mermaid state diagram (docs/enforcement.md embeds it)."""
+
+    def order(state: CaseState) -> int:
+        return list(CaseState).index(state)
+
+    gate = S.CITIZENSHIP_REVIEW.value
+    lines = [
+        "stateDiagram-v2",
+        f"    [*] --> {S.MATCH_RECEIVED.value}",
+        f"    note right of {gate}: entered from every open state (open_citizenship_review);",
+        f"    note right of {gate}: clear_citizenship_review resumes where it opened",
+    ]
+    for spec in _TABLE:
+        if spec.target in ("resume", "same") or spec.action is A.OPEN_CITIZENSHIP_REVIEW:
+            continue  # the notes above; in-place records (release time, reviews) not drawn
+        for source in sorted(spec.sources, key=order):
+            for target in sorted(spec.targets(), key=order):
+                lines.append(f"    {source.value} --> {target.value}: {spec.action.value}")
+    lines += [f"    {s.value} --> [*]" for s in sorted(TERMINAL_STATES, key=order)]
+    return "\n".join(lines) + "\n"

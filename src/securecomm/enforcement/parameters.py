@@ -26,3 +26,7 @@ REENTRY_STATUTE = "8 U.S.C. 1326"
 
 #: Rapid REPAT: convictions at or above this sentence count as serious felonies.
 REPAT_SERIOUS_FELONY_MIN_SENTENCE_DAYS = 365 * 5
+
+#: How often ``CaseWork.call`` re-runs a transaction that lost a race to append to the audit
+#: chain (each retry waits a few milliseconds more).
+AUDIT_CONFLICT_RETRIES = 20
