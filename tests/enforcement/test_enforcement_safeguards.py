@@ -418,3 +418,21 @@ def test_rapid_repat_refused_with_violent_history(flow: Flow, code: str) -> None
     with pytest.raises(SafeguardError, match="not eligible for Rapid REPAT: violent"):
         flow.work.call(charging.charge, OFFICER, cn, kind=ChargingKind.STIPULATED_REMOVAL,
                        reference="stip", rapid_repat=True)  # fmt: skip
+
+
+def test_no_interview_before_verification_or_while_the_gate_is_open(flow: Flow) -> None:
+    cn = flow.open()
+    schedule = dict(mode=InterviewMode.PHONE, scheduled_at=flow.clock.now(), language="en")
+    with pytest.raises(VerificationRequiredError):
+        flow.work.call(interviews.schedule_interview, OFFICER, cn, **schedule)
+    cn = flow.reviewed("T2")
+    claim_in_interview(flow, cn)
+    with pytest.raises(CitizenshipGateError):
+        flow.work.call(interviews.schedule_interview, OFFICER, cn, **schedule)
+
+
+def test_interview_in_another_language_needs_an_interpreter(flow: Flow) -> None:
+    cn = flow.researched()
+    with pytest.raises(EvidenceRequiredError, match="needs an interpreter"):
+        flow.work.call(interviews.schedule_interview, OFFICER, cn, mode=InterviewMode.VIDEO,
+                       scheduled_at=flow.clock.now(), language="es")  # fmt: skip

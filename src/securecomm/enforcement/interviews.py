@@ -15,12 +15,34 @@ from sqlalchemy.orm import Session
 from securecomm.clock import Clock
 from securecomm.enforcement import audit
 from securecomm.enforcement.citizenship import open_gate
-from securecomm.enforcement.errors import EvidenceRequiredError, InputError, UnknownCaseError
+from securecomm.enforcement.errors import (
+    CitizenshipGateError,
+    EvidenceRequiredError,
+    InputError,
+    UnknownCaseError,
+    VerificationRequiredError,
+)
 from securecomm.enforcement.lifecycle import OPEN_STATES, apply_transition
 from securecomm.enforcement.lookup import authorize, load_case
 from securecomm.enforcement.models import Case, Interview
 from securecomm.enforcement.roles import Permission, Principal
 from securecomm.enforcement.vocabulary import Action, CitizenshipIndicatorKind, InterviewMode
+
+
+def _may_interview(case: Case) -> None:
+    """Interviews follow verification and stop while the citizenship gate is open."""
+    if case.state not in OPEN_STATES:
+        raise InputError(f"case {case.case_number} is closed ({case.state.value})")
+    if case.identity_verified_at is None:
+        raise VerificationRequiredError(
+            f"case {case.case_number}: no officer has verified the biometric match; no "
+            "interview before that"
+        )
+    if case.citizenship_gate_open:
+        raise CitizenshipGateError(
+            f"case {case.case_number}: a citizenship indicator is under review; no interview "
+            "until a supervisor and counsel review it"
+        )
 
 
 def schedule_interview(
@@ -36,8 +58,7 @@ def schedule_interview(
 ) -> Interview:
     case = load_case(session, case_number)
     authorize(session, clock, principal, Permission.INTERVIEW, case)
-    if case.state not in OPEN_STATES:
-        raise InputError(f"case {case_number} is closed ({case.state.value})")
+    _may_interview(case)
     if scheduled_at.tzinfo is None:
         raise InputError("interview.scheduled_at must be timezone-aware (UTC)")
     language = language.strip().lower()
@@ -85,6 +106,7 @@ def conduct_interview(
     interview = session.get(Interview, interview_id)
     if interview is None or interview.case_id != case.id:
         raise UnknownCaseError(f"case {case_number} has no interview {interview_id}")
+    _may_interview(case)
     interview.conducted_at = clock.now()
     interview.citizenship_claimed = citizenship_claimed
     interview.notes = notes
