@@ -22,6 +22,13 @@ from securecomm.enforcement.models import AuditEntry
 runner = CliRunner()
 
 
+@pytest.fixture(autouse=True)
+def _embedded_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests use the SQLite file under SECURECOMM_HOME, whatever CI exports."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("SECURECOMM_DATABASE_URL", raising=False)
+
+
 @pytest.fixture()
 def settled(home: Path, clock: FixedClock) -> CaseWork:
     """A case worked on the configured database (SECURECOMM_HOME), with about ten entries."""

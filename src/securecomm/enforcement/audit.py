@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
@@ -115,14 +115,42 @@ class ChainReport:
 
 
 def verify_chain(session: Session) -> ChainReport:
-    """Walk the chain in sequence order and report the first entry that does not verify."""
-    if not inspect(session.get_bind()).has_table(AuditEntry.__tablename__):
+    """Walk the chain in sequence order and report the first entry that does not verify.
+
+    On PostgreSQL the walk and the head are read in one REPEATABLE READ snapshot, so entries
+    appended meanwhile are not mistaken for a break (SQLite's WAL read is a snapshot already).
+    """
+    bind = session.get_bind()
+    if not inspect(bind).has_table(AuditEntry.__tablename__):
         return ChainReport(0)
-    expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
-    rows = session.execute(
+    if bind.dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    result = session.execute(
         select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=1000)
-    ).scalars()
-    for entry in rows:
+    )
+    try:
+        walked = _walk(result.scalars())
+    finally:
+        result.close()  # a server-side cursor on PostgreSQL: close it even on an early return
+    if isinstance(walked, ChainReport):
+        return walked
+    checked, last_hash = walked
+    head = session.get(AuditHead, HEAD_ID)
+    head_count = head.count if head else 0
+    if head_count != checked or (head is not None and head.last_hash != last_hash):
+        return ChainReport(
+            checked,
+            checked + 1,
+            f"entry #{checked + 1} is missing: the log holds {checked} entries but its head "
+            f"records {head_count} (the newest entries were deleted)",
+        )
+    return ChainReport(checked)
+
+
+def _walk(entries: Iterable[AuditEntry]) -> ChainReport | tuple[int, str]:
+    """The first break in sequence, link or hash; else (entries checked, last hash)."""
+    expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
+    for entry in entries:
         if entry.seq != expected_seq:
             return ChainReport(
                 checked,
@@ -146,16 +174,7 @@ def verify_chain(session: Session) -> ChainReport:
         prev_hash = entry.entry_hash
         expected_seq += 1
         checked += 1
-    head = session.get(AuditHead, HEAD_ID)
-    head_count = head.count if head else 0
-    if head_count != checked or (head is not None and head.last_hash != prev_hash):
-        return ChainReport(
-            checked,
-            checked + 1,
-            f"entry #{checked + 1} is missing: the log holds {checked} entries but its head "
-            f"records {head_count} (the newest entries were deleted)",
-        )
-    return ChainReport(checked)
+    return checked, prev_hash
 
 
 def entries_for(session: Session, subject: str) -> list[AuditEntry]:
