@@ -17,6 +17,7 @@ from securecomm.afis.search.gallery import (
     HEADER_SIZE,
     EnrolmentRecord,
     Gallery,
+    append_packed,
     pack_ten_print,
 )
 from securecomm.afis.template_synthesis import TenPrintGenerator
@@ -143,3 +144,24 @@ def test_torn_commit_record_is_ignored(tmp_path: Path) -> None:
         _enrol(g, range(10, 11))
     with Gallery.open(path) as g:
         assert len(g) == 5
+
+
+def test_bulk_append_equals_per_identity_enrolment(tmp_path: Path) -> None:
+    ids = [f"b{i}" for i in range(9)]
+    packed = GEN.impressions(np.arange(9), 0)
+    with Gallery.open(tmp_path / "bulk", shards=2) as bulk:
+        append_packed(bulk, ids, packed)
+        with Gallery.open(tmp_path / "one", shards=2) as one:
+            _enrol_named(one, ids)
+            for s_bulk, s_one in zip(bulk.shards, one.shards, strict=True):
+                assert np.array_equal(s_bulk.codes, s_one.codes)
+                assert np.array_equal(s_bulk.minutiae, s_one.minutiae)
+                assert s_bulk.ids.tolist() == s_one.ids.tolist()
+        with pytest.raises(IdentityExistsError):
+            append_packed(bulk, ids[:1], GEN.impressions([0], 0))
+
+
+def _enrol_named(gallery: Gallery, ids: list[str]) -> None:
+    gallery.enrol_many(
+        [EnrolmentRecord(name, pack_ten_print(GEN.ten_print(i))) for i, name in enumerate(ids)]
+    )

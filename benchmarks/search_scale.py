@@ -1,0 +1,288 @@
+"""Ten-print 1:N identification at scale (BENCHMARKS.md §2): synthetic galleries of N identities.
+
+    python benchmarks/search_scale.py --identities N [--probes M] [--engine embedded|ray]
+                                      --json FILE
+    python benchmarks/search_scale.py --sweep 10000,100000,1000000 [--probes M]
+
+Galleries are built from the seeded template-level generator (impression 0 of identities
+0..N-1) and cached between runs under ``--cache-dir`` (default ``~/.cache/securecomm/search``),
+keyed by seed, size and code layout. Mated probes are impression 1 of M identities drawn
+uniformly from the gallery; non-mated probes are impression 1 of M identities never enrolled.
+
+Accuracy (protocol of BENCHMARKS.md): the threshold is set on the non-mated searches' top
+fused scores for FPIR = 0.1 % (with fewer than 1,000 non-mated searches that is the highest
+non-mated score: zero false positives allowed); FNIR is the fraction of mated searches whose
+mate is not on the candidate list with a score at or above that threshold. The engine's own
+model threshold (thresholds.py) is reported separately with the FPIR/FNIR measured at it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from securecomm.afis.search import EmbeddedSearchEngine
+from securecomm.afis.search.engine import prepare_probe
+from securecomm.afis.search.gallery import FINGERS, Gallery, append_packed
+from securecomm.afis.search.kernels import prefilter_scores
+from securecomm.afis.search.parameters import (
+    CODE_LAYOUT_VERSION,
+    CODE_WORDS,
+    PREFILTER_IMPOSTOR_DICE,
+    PREFILTER_SHORTLIST,
+)
+from securecomm.afis.template_synthesis import NONMATED_BASE, TenPrintGenerator
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+BUILD_BATCH = 20_000
+TARGET_FPIR = 1e-3
+
+
+def machine() -> dict[str, object]:
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cores": os.cpu_count(), "cpu": model, "python": platform.python_version()}
+
+
+def identity_name(i: int) -> str:
+    return f"S{i:09d}"
+
+
+def build_gallery(path: Path, n: int, seed: int, shards: int) -> float:
+    """Build (or reuse) the cached gallery; returns the build time in seconds."""
+    done = path / "BUILD_DONE.json"
+    if done.exists():
+        return float(json.loads(done.read_text())["build_s"])
+    if path.exists():
+        shutil.rmtree(path)
+    gen = TenPrintGenerator(seed)
+    t0 = time.perf_counter()
+    with Gallery.open(path, shards=shards) as gallery:
+        for start in range(0, n, BUILD_BATCH):
+            ids = np.arange(start, min(n, start + BUILD_BATCH), dtype=np.int64)
+            packed = gen.impressions(ids, 0)
+            append_packed(gallery, [identity_name(int(i)) for i in ids], packed)
+            print(
+                f"  built {start + len(ids):,}/{n:,} ({time.perf_counter() - t0:.0f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
+    build_s = time.perf_counter() - t0
+    done.write_text(json.dumps({"build_s": build_s, "identities": n, "seed": seed}))
+    return build_s
+
+
+def open_engine(kind: str, path: Path):
+    if kind == "ray":
+        from securecomm.afis.search.ray_engine import RaySearchEngine
+
+        return RaySearchEngine.open(path)
+    return EmbeddedSearchEngine(Gallery.open(path, create=False))
+
+
+def prefilter_speed(path: Path, probe_fingers: dict) -> float:
+    """Finger comparisons per second per core of the pre-filter scan (median of ≥ 5 runs)."""
+    import numba
+
+    from securecomm.afis import matching
+
+    probe = prepare_probe(probe_fingers, matching)
+    with Gallery.open(path, writable=False, create=False) as g:
+        comparisons = sum(s.identities for s in g.shards) * len(probe.prepared)
+        for s in g.shards:  # warm-up (JIT, page cache)
+            prefilter_scores(s.codes, s.pops, s.live, probe.codes, probe.pops, 0.0)
+        times = []
+        t_end = time.perf_counter() + 2.0
+        while len(times) < 5 or time.perf_counter() < t_end:
+            t = time.perf_counter()
+            for s in g.shards:
+                prefilter_scores(
+                    s.codes, s.pops, s.live, probe.codes, probe.pops, PREFILTER_IMPOSTOR_DICE
+                )
+            times.append(time.perf_counter() - t)
+            if len(times) >= 200:
+                break
+    return comparisons / statistics.median(times) / numba.get_num_threads()
+
+
+def run(n: int, probes: int, engine_kind: str, seed: int, cache: Path, shards: int) -> dict:
+    path = cache / f"gallery-s{seed}-n{n}-sh{shards}-c{CODE_LAYOUT_VERSION}"
+    print(f"[{engine_kind}] gallery of {n:,} at {path}", file=sys.stderr, flush=True)
+    build_s = build_gallery(path, n, seed, shards)
+    gen = TenPrintGenerator(seed)
+    rng = np.random.default_rng(seed + 1)
+    mated_ids = np.sort(rng.choice(n, size=min(probes, n), replace=False))
+    nonmated_ids = NONMATED_BASE + np.arange(probes)
+
+    t = time.perf_counter()
+    engine = open_engine(engine_kind, path)
+    reopen_s = time.perf_counter() - t
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    try:
+        engine.search(gen.ten_print(int(mated_ids[0]), 1))  # warm-up: JIT and page cache
+        latencies: list[float] = []
+        mated_rank: list[int] = []
+        mated_score: list[float] = []
+        model_hits_mated = 0
+        for i in mated_ids.tolist():
+            probe = gen.ten_print(i, 1)
+            t = time.perf_counter()
+            result = engine.search(probe)
+            latencies.append(time.perf_counter() - t)
+            name = identity_name(i)
+            rank = next((c.rank for c in result.candidates if c.identity_id == name), 0)
+            score = next((c.score for c in result.candidates if c.identity_id == name), -1.0)
+            mated_rank.append(rank)
+            mated_score.append(score)
+            model_hits_mated += int(result.hit is not None and result.hit.identity_id == name)
+        nonmated_top: list[float] = []
+        model_false = 0
+        for i in nonmated_ids.tolist():
+            t = time.perf_counter()
+            result = engine.search(gen.ten_print(int(i), 1))
+            latencies.append(time.perf_counter() - t)
+            nonmated_top.append(result.candidates[0].score if result.candidates else 0.0)
+            model_false += int(result.hit is not None)
+    finally:
+        engine.close()
+    rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    top = np.sort(np.array(nonmated_top))[::-1]
+    allowed = int(np.floor(TARGET_FPIR * len(top)))  # false positives allowed
+    threshold = float(np.nextafter(top[allowed], np.inf)) if len(top) else 0.0
+    ms = np.array(mated_score)
+    fnir = float(np.mean(ms < threshold))
+    pf_speed = prefilter_speed(path, gen.ten_print(int(mated_ids[0]), 1))
+    disk = sum(f.stat().st_size for f in path.rglob("*.bin"))
+    lat = np.array(latencies)
+    return {
+        "identities": n,
+        "engine": engine_kind,
+        "mated_searches": len(mated_ids),
+        "nonmated_searches": len(nonmated_ids),
+        "fnir_at_fpir_0_001": fnir,
+        "threshold_at_fpir_0_001": threshold,
+        "rank1_rate": float(np.mean(np.array(mated_rank) == 1)),
+        "mate_on_candidate_list_rate": float(np.mean(np.array(mated_rank) > 0)),
+        "model_threshold_fnir": 1.0 - model_hits_mated / len(mated_ids),
+        "model_threshold_fpir": model_false / len(nonmated_ids),
+        "latency_p50_s": float(np.percentile(lat, 50)),
+        "latency_p95_s": float(np.percentile(lat, 95)),
+        "searches_per_s": float(1.0 / lat.mean()),
+        "prefilter_comparisons_per_s_per_core": pf_speed,
+        "bytes_per_identity": (FINGERS * CODE_WORDS * 8 + FINGERS * 2 + 1),
+        "disk_bytes_per_identity": disk / n,
+        "resident_growth_bytes_per_identity": max(0, rss1 - rss0) * 1024 / n,
+        "build_s": build_s,
+        "reopen_s": reopen_s,
+        "shortlist_per_shard": PREFILTER_SHORTLIST,
+        "shards": shards,
+        "seed": seed,
+        "machine": machine(),
+    }
+
+
+def table(rows: list[dict]) -> str:
+    cols = [
+        ("identities", "{:>9,}"),
+        ("engine", "{:>8}"),
+        ("rank1_rate", "{:>6.3f}"),
+        ("fnir_at_fpir_0_001", "{:>6.3f}"),
+        ("latency_p50_s", "{:>6.3f}"),
+        ("latency_p95_s", "{:>6.3f}"),
+        ("searches_per_s", "{:>6.2f}"),
+        ("prefilter_comparisons_per_s_per_core", "{:>10.3g}"),
+        ("build_s", "{:>7.1f}"),
+        ("reopen_s", "{:>6.3f}"),
+    ]
+    head = " ".join(f"{c:>{len(f.format(r[c]))}}"[:24] for c, f in cols for r in rows[:1])
+    lines = [head]
+    for r in rows:
+        lines.append(" ".join(f.format(r[c]) for c, f in cols))
+    return "\n".join(lines)
+
+
+def plot(rows: list[dict], out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4.2))
+    for kind, marker in (("embedded", "o"), ("ray", "s")):
+        pts = sorted(
+            (r["identities"], r["latency_p50_s"], r["latency_p95_s"])
+            for r in rows
+            if r["engine"] == kind
+        )
+        if not pts:
+            continue
+        x, p50, p95 = zip(*pts, strict=True)
+        ax.plot(x, p50, marker=marker, label=f"{kind} p50")
+        ax.plot(x, p95, marker=marker, linestyle="--", alpha=0.6, label=f"{kind} p95")
+    ax.axhline(1.0, color="grey", linewidth=0.8, linestyle=":", label="target p50 (1 s at 1M)")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("gallery size (identities, 10 fingers each)")
+    ax.set_ylabel("ten-print search latency (s)")
+    ax.set_title(f"1:N search latency, {machine()['cores']} cores")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(out, dpi=120)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--identities", type=int)
+    ap.add_argument("--probes", type=int, default=100)
+    ap.add_argument("--engine", choices=("embedded", "ray"), default="embedded")
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--sweep", type=str, help="comma-separated sizes: both engines, plot")
+    ap.add_argument("--seed", type=int, default=2008)
+    ap.add_argument("--shards", type=int, default=2)
+    ap.add_argument(
+        "--cache-dir", type=Path, default=Path.home() / ".cache" / "securecomm" / "search"
+    )
+    args = ap.parse_args(argv)
+    args.cache_dir.mkdir(parents=True, exist_ok=True)
+    if args.sweep:
+        rows = []
+        for n in [int(v) for v in args.sweep.split(",")]:
+            for kind in ("embedded", "ray"):
+                rows.append(run(n, args.probes, kind, args.seed, args.cache_dir, args.shards))
+                print(table(rows[-1:]), flush=True)
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        out = args.json or RESULTS / "search_scale.json"
+        out.write_text(json.dumps(rows, indent=2))
+        plot(rows, RESULTS / "search_scale_latency.png")
+        print(table(rows))
+        return 0
+    if not args.identities:
+        ap.error("--identities is required (or --sweep)")
+    row = run(args.identities, args.probes, args.engine, args.seed, args.cache_dir, args.shards)
+    print(table([row]))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(row, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
