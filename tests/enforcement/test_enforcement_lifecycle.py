@@ -221,3 +221,17 @@ def test_open_is_idempotent_on_ori_and_tcn(flow: Flow) -> None:
     assert flow.open("T9") == first
     count = flow.work.call(lambda s, c: s.query(Case).count())
     assert count == 1
+
+
+def test_unknown_action_is_refused_in_plain_words(flow: Flow) -> None:
+    from securecomm.enforcement.lifecycle import apply_transition
+    from securecomm.enforcement.lookup import load_case
+
+    cn = flow.open()
+
+    def teleport(session, clock):
+        case = load_case(session, cn)
+        apply_transition(session, case, "teleport", OFFICER, clock)  # type: ignore[arg-type]
+
+    with pytest.raises(IllegalTransitionError, match="unknown action 'teleport'; the actions"):
+        flow.work.call(teleport)

@@ -436,3 +436,23 @@ def test_interview_in_another_language_needs_an_interpreter(flow: Flow) -> None:
     with pytest.raises(EvidenceRequiredError, match="needs an interpreter"):
         flow.work.call(interviews.schedule_interview, OFFICER, cn, mode=InterviewMode.VIDEO,
                        scheduled_at=flow.clock.now(), language="es")  # fmt: skip
+
+
+def test_no_detainer_once_the_hold_window_is_over(flow: Flow, clock: FixedClock) -> None:
+    cn = flow.reviewed()
+    with pytest.raises(DetainerExpiredError, match="can no longer be issued"):
+        flow.work.issue_detainer(
+            OFFICER,
+            cn,
+            bases=BASIS,
+            basis_evidence=EVIDENCE,
+            release_eligible_at=clock.now() - timedelta(hours=49),
+        )
+    d = flow.work.issue_detainer(
+        OFFICER,
+        cn,
+        bases=BASIS,
+        basis_evidence=EVIDENCE,
+        release_eligible_at=clock.now() - timedelta(hours=47),
+    )
+    assert d.expires_at == clock.now() + timedelta(hours=1)

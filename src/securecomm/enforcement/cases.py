@@ -37,11 +37,11 @@ from securecomm.enforcement.inputs import (
 )
 from securecomm.enforcement.levels import LevelAssessment
 from securecomm.enforcement.lookup import authorize, load_case
-from securecomm.enforcement.models import Case
+from securecomm.enforcement.models import Case, Detainer
 from securecomm.enforcement.notices import NoticeCatalog
 from securecomm.enforcement.parameters import AUDIT_CONFLICT_RETRIES
 from securecomm.enforcement.roles import SYSTEM_PRINCIPAL, Permission, Principal
-from securecomm.enforcement.vocabulary import CaseState, StatusFinding
+from securecomm.enforcement.vocabulary import CaseState, ProbableCauseBasis, StatusFinding
 from securecomm.store.database import (
     Base,
     make_engine,
@@ -214,6 +214,18 @@ class CaseWork:
         return self.call(
             status.assess_priority, principal, case_number, criminal_history=criminal_history
         )
+
+    def issue_detainer(
+        self, principal: Principal, case_number: str, *,
+        bases: Sequence[ProbableCauseBasis | str], basis_evidence: str,
+        release_eligible_at: datetime | None = None,
+    ) -> Detainer:  # fmt: skip
+        """Issue with this service's notice catalogue (the person's language must be in it)."""
+        return self.call(
+            detainers.issue_detainer, principal, case_number, bases=bases,
+            basis_evidence=basis_evidence, notices=self.notices,
+            release_eligible_at=release_eligible_at,
+        )  # fmt: skip
 
     def expire_due_detainers(self) -> list[str]:
         return self.call(detainers.expire_due_detainers)

@@ -70,6 +70,7 @@ def issue_detainer(
             "bases": basis_values,
             "basis_evidence": basis_evidence,
             "notice_language": case.subject_language,
+            "release_eligible_at": release_eligible_at,
         },
     )
     if release_eligible_at is not None:

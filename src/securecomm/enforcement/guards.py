@@ -30,11 +30,13 @@ from securecomm.enforcement.models import (
     Interview,
     JurisdictionPolicy,
 )
-from securecomm.enforcement.parameters import MIN_PAIRED_MINUTIAE
+from securecomm.enforcement.parameters import DETAINER_HOLD, MIN_PAIRED_MINUTIAE
+from securecomm.enforcement.repatriation import repat_eligibility
 from securecomm.enforcement.roles import Principal
 from securecomm.enforcement.vocabulary import (
     PROHIBITED_BASES,
     SUMMARY_CHARGING,
+    CaseState,
     ChargingKind,
     CustodyKind,
     DetainerStatus,
@@ -269,9 +271,7 @@ def charging_document_complete(ctx: GuardContext) -> None:
 
 def charged_from_jail_only_by_repat(ctx: GuardContext) -> None:
     """Charging before transfer is the Rapid REPAT pathway only (stipulated removal)."""
-    from securecomm.enforcement.repatriation import repat_eligibility
-
-    if ctx.case.state.value == "transferred":
+    if ctx.case.state is CaseState.TRANSFERRED:
         return
     if ChargingKind(ctx.evidence["kind"]) is not ChargingKind.STIPULATED_REMOVAL:
         raise EvidenceRequiredError(
@@ -319,7 +319,7 @@ def summary_charging(ctx: GuardContext) -> None:
             f"case {ctx.case.case_number}: an order without hearing needs reinstatement, "
             f"stipulated removal or voluntary return (charged with {ctx.case.charging_kind})"
         )
-    if ctx.case.state.value == "charged" and not ctx.case.rapid_repat:
+    if ctx.case.state is CaseState.CHARGED and not ctx.case.rapid_repat:
         raise EvidenceRequiredError(
             f"case {ctx.case.case_number}: decide custody before the order (only Rapid REPAT "
             "cases stay in state custody)"
@@ -327,8 +327,9 @@ def summary_charging(ctx: GuardContext) -> None:
 
 
 def not_detained(ctx: GuardContext) -> None:
-    if ctx.case.custody_kind is CustodyKind.DETAIN and ctx.case.state.value != (
-        "released_on_supervision"
+    if (
+        ctx.case.custody_kind is CustodyKind.DETAIN
+        and ctx.case.state is not CaseState.RELEASED_ON_SUPERVISION
     ):
         raise SafeguardError(
             f"case {ctx.case.case_number}: the person is detained; absconding is not possible "
@@ -343,4 +344,14 @@ def detainer_not_lapsed(ctx: GuardContext) -> None:
         raise DetainerExpiredError(
             f"case {ctx.case.case_number}: detainer {detainer.number} expired at "
             f"{detainer.expires_at.isoformat()}; it cannot be extended"
+        )
+
+
+def hold_window_open(ctx: GuardContext) -> None:
+    """No detainer for a person whose 48 hours after release eligibility are already over."""
+    release = ctx.evidence.get("release_eligible_at") or ctx.case.release_eligible_at
+    if release is not None and ctx.now > release + DETAINER_HOLD:
+        raise DetainerExpiredError(
+            f"case {ctx.case.case_number}: the release-eligible time {release.isoformat()} is "
+            "more than 48 hours past; a detainer can no longer be issued"
         )

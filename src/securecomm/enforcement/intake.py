@@ -21,7 +21,7 @@ from securecomm.enforcement.inputs import (
     ImmigrationHistoryEvent,
     MatchNotice,
 )
-from securecomm.enforcement.levels import load_level_table
+from securecomm.enforcement.levels import assess_level, conviction_level, load_level_table
 from securecomm.enforcement.models import Case, CaseOffense
 from securecomm.enforcement.parameters import CASE_NUMBER_PREFIX
 from securecomm.enforcement.reentry import refer_reentry
@@ -39,8 +39,6 @@ def pending_summary(events: Iterable[CriminalHistoryEvent]) -> list[dict[str, ob
 
 def offense_rows(events: Sequence[CriminalHistoryEvent]) -> list[CaseOffense]:
     """The snapshot rows; an unknown NCIC code is refused here, naming the event."""
-    from securecomm.enforcement.levels import assess_level, conviction_level
-
     table = load_level_table()
     assess_level(events, table)  # validates every code against the table
     return [

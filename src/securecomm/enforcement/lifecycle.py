@@ -168,7 +168,7 @@ _TABLE = [
        S.NOTIFICATION_REQUESTED, P.DECIDE, P.ISSUE_DETAINER, reason=True),
     _t(A.ISSUE_DETAINER, {S.OFFICER_REVIEWED}, S.DETAINER_ISSUED, P.ISSUE_DETAINER,
        evidence=("bases", "basis_evidence", "notice_language"),
-       guards_=(g.probable_cause, g.jurisdiction_takes_detainers)),
+       guards_=(g.probable_cause, g.jurisdiction_takes_detainers, g.hold_window_open)),
     _t(A.RECORD_JAIL_RESPONSE, {S.DETAINER_ISSUED},
        {"honoured": S.DETAINER_HONOURED, "declined": S.DETAINER_DECLINED,
         "notify_only": S.DETAINER_NOTIFY_ONLY},
@@ -303,8 +303,9 @@ def check_transition(
 ) -> CaseState:
     """Everything ``apply_transition`` checks, without changing anything; returns the target."""
     spec = TRANSITIONS.get(action)
-    if spec is None:  # pragma: no cover - enum and table are checked equal at import
-        raise IllegalTransitionError(f"unknown action {action!r}")
+    if spec is None:
+        known = ", ".join(a.value for a in Action)
+        raise IllegalTransitionError(f"unknown action {action!r}; the actions are: {known}")
     evidence = dict(evidence or {})
     partner = (
         agreement_active(session, case.facility_ori, clock.now().date())

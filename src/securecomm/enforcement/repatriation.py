@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from securecomm.enforcement.inputs import Disposition, Jurisdiction
-from securecomm.enforcement.levels import load_level_table
 from securecomm.enforcement.models import Case
 from securecomm.enforcement.parameters import REPAT_SERIOUS_FELONY_MIN_SENTENCE_DAYS
 
@@ -41,7 +40,6 @@ def is_violent(code: str) -> bool:
 
 def repat_eligibility(case: Case) -> RepatEligibility:
     """Eligibility from the case's recorded convictions, with the reasons when not."""
-    table = load_level_table()
     convictions = [o for o in case.offenses if o.disposition is Disposition.CONVICTED]
     reasons: list[str] = []
     if not any(o.jurisdiction is Jurisdiction.STATE for o in convictions):
@@ -53,9 +51,7 @@ def repat_eligibility(case: Case) -> RepatEligibility:
         {
             o.ncic_code
             for o in convictions
-            if (o.level == 1)
-            or (o.sentence_days or 0) >= REPAT_SERIOUS_FELONY_MIN_SENTENCE_DAYS
-            or (table.rows[o.ncic_code].level == 1 and not table.rows[o.ncic_code].drug)
+            if o.level == 1 or (o.sentence_days or 0) >= REPAT_SERIOUS_FELONY_MIN_SENTENCE_DAYS
         }
     )
     if serious:

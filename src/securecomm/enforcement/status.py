@@ -19,7 +19,7 @@ from securecomm.enforcement.intake import offense_rows, pending_summary
 from securecomm.enforcement.levels import LevelAssessment, assess_level
 from securecomm.enforcement.lifecycle import apply_transition
 from securecomm.enforcement.lookup import load_case
-from securecomm.enforcement.models import Case
+from securecomm.enforcement.models import Case, CaseOffense
 from securecomm.enforcement.roles import Principal
 from securecomm.enforcement.vocabulary import Action, StatusFinding
 
@@ -95,10 +95,7 @@ def assess_priority(
     return result
 
 
-def _event_of(offense: object) -> CriminalHistoryEvent:
-    from securecomm.enforcement.models import CaseOffense
-
-    assert isinstance(offense, CaseOffense)
+def _event_of(offense: CaseOffense) -> CriminalHistoryEvent:
     return CriminalHistoryEvent(
         ncic_code=offense.ncic_code,
         disposition=offense.disposition,
