@@ -15,8 +15,8 @@ core (median of ≥ 5 runs of ≥ 1 s, all templates prepared in memory, batch k
     securecomm afis bench ...      (the same)
 
 Writes ``benchmarks/results/afis_fvc.json`` and ``benchmarks/results/afis_fvc_det.png``.
-``--fit`` also refits the score calibration on the impostor pairs and prints the constants
-for ``securecomm/afis/matching/calibration.py``.
+``--fit`` also refits the score calibration on the impostor pairs of every set and mode run
+and prints the constants for ``securecomm/afis/matching/calibration.py``.
 """
 
 from __future__ import annotations
@@ -301,8 +301,7 @@ def run(
             log(f"{name} [{mode}] ...")
             result, imp = run_set(data, name, mode, runs, log)
             results.append(result)
-            if mode == "iso":
-                impostor_raw.append(imp)
+            impostor_raw.append(imp)
     avg = averages(results)
     print_table(results, avg)
     print(f"machine: {info['cpu']}, {info['cores']} cores, load {info['load_average_at_start']}")
@@ -316,10 +315,15 @@ def run(
         "averages": avg,
     }
     if fit and impostor_raw:
-        raws, logs, slope = fit_calibration(np.concatenate(impostor_raw))
-        print("RAW_KNOTS =", tuple(round(v, 6) for v in raws))
-        print("LOG_FMR_KNOTS =", tuple(round(v, 4) for v in logs))
-        print("TAIL_SLOPE =", round(slope, 4))
+        pooled = np.concatenate(impostor_raw)
+        raws, logs, slope = fit_calibration(pooled)
+        print("# paste into src/securecomm/afis/matching/calibration.py")
+        print(f"RAW_KNOTS: tuple[float, ...] = ({', '.join(f'{v:.6g}' for v in raws)})")
+        print(f"LOG_FMR_KNOTS: tuple[float, ...] = ({', '.join(f'{v:.4f}' for v in logs)})")
+        print(f"TAIL_SLOPE = {slope:.4f}")
+        print(
+            f'FIT_SOURCE = "{", ".join(modes)} impostors of {", ".join(sets)}: {len(pooled)} pairs"'
+        )
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(doc, indent=2) + "\n")

@@ -98,13 +98,15 @@ def _score_pairs(  # type: ignore[no-untyped-def]
             values[u0:u1], masks[u0:u1], x[u0:u1], y[u0:u1], angle[u0:u1], rb,
             sqrt_table, consts_i[0], consts_i[1], zd, za,
             consts_i[2], consts_i[3], consts_i[4], consts_i[5],
-            consts_f[0], consts_f[1], consts_i[6], consts_f[2],
+            consts_f[0], consts_f[1], consts_i[6], consts_f[2], consts_f[3],
         )  # fmt: skip
         out[t] = score
     return out
 
 
-_CONSTS_F = np.array([P.MU_P, P.TAU_P, P.RELAXATION_WEIGHT], dtype=np.float64)
+_CONSTS_F = np.array(
+    [P.MU_P, P.TAU_P, P.RELAXATION_WEIGHT, P.RELATIVE_DISTANCE_TOLERANCE], dtype=np.float64
+)
 _CONSTS_I = np.array(
     [
         _MIN_COMMON_BITS,

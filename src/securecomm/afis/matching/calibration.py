@@ -6,8 +6,9 @@ score is ``s = −log10 FMR(raw)``, where FMR(raw) is the fraction of impostor c
 thousand and 4 one in ten thousand: :data:`THRESHOLD_FMR_1E3` and :data:`THRESHOLD_FMR_1E4`.
 
 How it was fitted (:func:`fit_calibration`, run by ``benchmarks/afis_fvc.py --fit``): all
-impostor comparisons of the FVC sets in ``../shared/data/fvc`` (five sets × 2,880 pairs,
-ISO templates) give the empirical survival function FMR(raw) = P(impostor ≥ raw). Knots are
+impostor comparisons of the FVC sets in ``../shared/data/fvc`` (five sets × 2,880 pairs, both
+on the third-party ISO templates and on our extractor's templates: 28,800 pairs) give the
+empirical survival function FMR(raw) = P(impostor ≥ raw). Knots are
 taken at fixed impostor quantiles up to 99.9 %; beyond the last knot, where samples are too
 few, the tail is extrapolated by the exponential (log-linear) fit of FMR on the top 5 % of
 impostor scores. Between knots the mapping is linear, so it is monotone and continuous.
@@ -33,16 +34,16 @@ TAIL_FRACTION = 0.05
 #: Raw similarity at each knot and the −log10 FMR there; then the tail slope (decades/raw).
 RAW_KNOTS: tuple[float, ...] = (
     0,
-    0.0136229,
-    0.0147693,
-    0.0156968,
-    0.0172888,
-    0.0190775,
-    0.0224533,
-    0.0250326,
-    0.0275852,
-    0.0317088,
-    0.0370379,
+    0.0150431,
+    0.0165515,
+    0.0177622,
+    0.0199925,
+    0.0226598,
+    0.0270233,
+    0.0308849,
+    0.0366317,
+    0.0438626,
+    0.0499442,
 )
 LOG_FMR_KNOTS: tuple[float, ...] = (
     0.0000,
@@ -55,10 +56,13 @@ LOG_FMR_KNOTS: tuple[float, ...] = (
     2.0000,
     2.3010,
     2.6960,
-    2.9823,
+    2.9970,
 )
-TAIL_SLOPE = 88.3010
-FIT_SOURCE = "FVC2002 DB1-DB4 B + FVC2004 DB1 B ISO templates, 14400 impostor pairs"
+TAIL_SLOPE = 61.7310
+FIT_SOURCE = (
+    "iso, e2e impostors of fvc2002/DB1_B, fvc2002/DB2_B, fvc2002/DB3_B, fvc2002/DB4_B, "
+    "fvc2004/DB1_B: 28800 pairs"
+)
 
 
 def calibrate(raw: float) -> float:

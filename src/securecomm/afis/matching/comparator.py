@@ -67,6 +67,7 @@ def _match(  # type: ignore[no-untyped-def]
     tau_p,
     iterations,
     weight,
+    relative_tolerance,
 ):
     """Γ → one-to-one pairs → relaxation → (raw score, pair indices into A and B)."""
     na = va.shape[0]
@@ -95,6 +96,7 @@ def _match(  # type: ignore[no-untyped-def]
         weight,
         n_p,
         min(na, nb, max_pairs),
+        relative_tolerance,
     )
     return score, pa[best], pb[best]
 
@@ -133,6 +135,7 @@ def _kernel(p: PreparedTemplate, q: PreparedTemplate) -> tuple[float, np.ndarray
         P.TAU_P,
         P.RELAXATION_ITERATIONS,
         P.RELAXATION_WEIGHT,
+        P.RELATIVE_DISTANCE_TOLERANCE,
     )
 
 

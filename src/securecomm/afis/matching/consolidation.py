@@ -103,6 +103,7 @@ def relax(
     weight: float,
     n_p: int,
     n_r: int,
+    relative_tolerance: float,
 ) -> tuple[float, np.ndarray]:
     """LSS-R score of the selected pairs and the indices (into pa/pb) of the n_P best ones.
 
@@ -123,7 +124,7 @@ def relax(
             bk = pb[k]
             da = math.sqrt((xa[ak] - xa[ai]) ** 2 + (ya[ak] - ya[ai]) ** 2)
             db = math.sqrt((xb[bk] - xb[bi]) ** 2 + (yb[bk] - yb[bi]) ** 2)
-            s = int(abs(da - db) * 4.0)
+            s = int(max(abs(da - db) - relative_tolerance * (da + db), 0.0) * 4.0)
             if s >= steps:
                 continue
             # relative directions (uint8 turns: wrap-around by integer arithmetic)
