@@ -53,10 +53,10 @@ from securecomm.records import (
 SECURECOMM = Path(sys.executable).parent / "securecomm"
 JAIL = "VA0010000"
 FIN = "5550001111"
-#: Three people (pairs of FVC fingers); the first has an immigration record.
-PEOPLE = ((103, 104), (101, 102), (105, 106))
-ROUNDS = 6
-DAMAGED_PER_ROUND = 4
+#: Two people (pairs of FVC fingers); the first has an immigration record.
+PEOPLE = ((103, 104), (101, 102))
+ROUNDS = 4
+DAMAGED_PER_ROUND = 3
 
 
 def _fvc(shared_data: Path, finger: int, impression: int) -> FingerImage:
@@ -68,7 +68,7 @@ def _booking(shared_data: Path, person: int, impression: int, tcn: str) -> bytes
     car = ansinist.build_car(
         ansinist.Addressing(ori=JAIL, dai="WVIAFIS0Z", tcn=tcn, when=SystemClock().now()),
         ansinist.Subject(
-            name=f"PERSON, NUMBER{'ABC'[person]}", sex="M", race="U",
+            name=f"PERSON, NUMBER{'AB'[person]}", sex="M", race="U",
             date_of_birth=date(1980, 1, 1 + person), place_of_birth="VA",
         ),
         ansinist.Arrest(

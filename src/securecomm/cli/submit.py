@@ -9,6 +9,7 @@ works on the embedded database, running the jobs itself when no worker is runnin
 from __future__ import annotations
 
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Annotated
@@ -21,6 +22,7 @@ from securecomm.errors import SecurecommError
 from securecomm.interop.service import (
     Answer,
     SystemFault,
+    finish_pending_jobs,
     open_database,
     pipeline_context,
     submit,
@@ -32,14 +34,19 @@ EXIT_ERRT = 3
 EXIT_SYSTEM_FAULT = 4
 
 
-def _finish(answer: Answer | SystemFault) -> None:
+def _print(answer: Answer | SystemFault) -> int:
     if isinstance(answer, SystemFault):
         typer.echo(f"system failure: {answer.message}", err=True)
-        raise typer.Exit(EXIT_SYSTEM_FAULT)
+        return EXIT_SYSTEM_FAULT
     typer.echo(answer.tot)
     if answer.content:
         typer.echo(answer.content)
-    raise typer.Exit(EXIT_SRE if answer.tot == "SRE" else EXIT_ERRT)
+    sys.stdout.flush()
+    return EXIT_SRE if answer.tot == "SRE" else EXIT_ERRT
+
+
+def _finish(answer: Answer | SystemFault) -> None:
+    raise typer.Exit(_print(answer))
 
 
 def submit_command(
@@ -74,7 +81,11 @@ def submit_command(
         if not wait:
             typer.echo(receipt.tcn)
             return
-        _finish(wait_for_answer(factory, context, receipt, timeout_seconds=timeout))
+        code = _print(wait_for_answer(factory, context, receipt, timeout_seconds=timeout))
+        # The immigration search, IAQ/IAR and notices follow the answer; with no worker
+        # running, this process does them before it exits (they are durable jobs either way).
+        finish_pending_jobs(factory, context)
+        raise typer.Exit(code)
     finally:
         context.components.galleries.close()
         engine.dispose()

@@ -109,3 +109,14 @@ def wait_for_answer(
             continue
         time.sleep(0.05 if not alive else 0.2)
     return SystemFault(f"no answer within {timeout_seconds:.0f} s")
+
+
+def finish_pending_jobs(factory: sessionmaker[Session], context: PipelineContext) -> WorkerStats:
+    """Run every runnable job here, unless a worker is alive to do it (embedded ``submit``)."""
+    with factory() as session:
+        if live_workers(session, context.clock.now()):
+            return WorkerStats()
+    stats = WorkerStats()
+    while run_one(factory, context, STEPS, worker=default_worker_name(), stats=stats):
+        pass
+    return stats
