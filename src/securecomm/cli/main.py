@@ -11,6 +11,7 @@ import typer
 from securecomm.cli import afis, audit, demo, synth
 from securecomm.cli import ansinist as ansinist_cli
 from securecomm.cli import serve as serve_cli
+from securecomm.cli import simulate as simulate_cli
 from securecomm.cli import submit as submit_cli
 from securecomm.cli import worker as worker_cli
 
@@ -31,6 +32,8 @@ app.command("demo")(demo.demo)
 app.add_typer(afis.app, name="afis")
 app.add_typer(ansinist_cli.app, name="ansinist")
 app.add_typer(audit.app, name="audit")
+app.command("simulate")(simulate_cli.simulate)
+app.add_typer(simulate_cli.plan_app, name="plan")
 app.command("submit")(submit_cli.submit_command)
 app.add_typer(synth.app, name="synth")
 app.command("worker")(worker_cli.worker)

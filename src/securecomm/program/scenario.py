@@ -158,7 +158,7 @@ class CapacityParameters:
         22000, "assumption: about two thirds of the 33,400 funded beds (FY2009-FY2012)"
     )
     #: Immigration-judge equivalents hearing these cases (detained docket first).
-    judge_equivalents: int = param(60, "assumption: share of about 260 judges (EOIR 2011)")
+    judge_equivalents: int = param(50, "assumption: share of about 260 judges (EOIR 2011)")
     completions_per_judge_year: float = param(1100.0, "assumption: EOIR statistics")
     #: What-if: every facility gets a video link.
     video_everywhere: bool = param(False, "the registry's video links")
@@ -182,7 +182,7 @@ class EnforcementParameters:
     #: Share of arrested persons removed without a hearing (reinstatement, expedited,
     #: stipulated order, voluntary return), by level.
     summary_removal_share: tuple[float, float, float, float] = param(
-        (0.20, 0.25, 0.30, 0.35),
+        (0.18, 0.23, 0.28, 0.33),
         "calibrated: fit to sc_removals_mid2011 (pathway shares of SC arrests not published)",
     )
     #: Days from arrest to removal on the summary pathways (detained).

@@ -247,17 +247,22 @@ class NationalSimulation:
 
         cap = scenario.capacity
 
-        def scaled(n: float) -> int:
-            return max(1, round(n * scale))
+        def servers(n: float) -> tuple[int, float]:
+            """Whole servers for ``n × scale`` and the service-time factor that keeps the
+            scaled throughput exact (e.g. 0.24 judges: one judge working 1/0.24 times slower)."""
+            k = max(1, round(n * scale))
+            return k, k / (n * scale)
 
+        lesc, self.lesc_slow = servers(cap.lesc_specialists)
+        officers, self.officer_slow = servers(cap.cap_teams * cap.officers_per_team)
+        deport, self.deport_slow = servers(cap.deport_officers)
+        court, self.court_slow = servers(cap.judge_equivalents)
         self.res = _Resources(
-            lesc=simpy.Resource(env, capacity=scaled(cap.lesc_specialists)),
-            officers=simpy.PriorityResource(
-                env, capacity=scaled(cap.cap_teams * cap.officers_per_team)
-            ),
-            deport=simpy.PriorityResource(env, capacity=scaled(cap.deport_officers)),
-            court=simpy.PriorityResource(env, capacity=scaled(cap.judge_equivalents)),
-            beds=scaled(cap.detention_beds),
+            lesc=simpy.Resource(env, capacity=lesc),
+            officers=simpy.PriorityResource(env, capacity=officers),
+            deport=simpy.PriorityResource(env, capacity=deport),
+            court=simpy.PriorityResource(env, capacity=court),
+            beds=max(1, round(cap.detention_beds * scale)),
         )
         self._prepare_facilities()
 
@@ -396,7 +401,7 @@ class NationalSimulation:
         with res.lesc.request() as req:
             yield req
             service = cap.lesc_minutes_per_query / 60.0
-            yield env.timeout(service / cap.officer_hours_per_day)
+            yield env.timeout(service / cap.officer_hours_per_day * self.lesc_slow)
         self.lesc_hours[min(int(env.now), s.days - 1)] += service
         self._count(Event.IAR, src, level)
         ledger.move(pid, Place.LOCAL_CUSTODY)
@@ -426,7 +431,8 @@ class NationalSimulation:
                 return
             decide = u[U_DECIDE] < enf.detainer_probability[level]
             work = hours + (cap.processing_hours if decide else 0.0)
-            yield env.timeout(work / cap.officer_hours_per_day)
+            slow = self.deport_slow if src == Source.DEPORT else self.officer_slow
+            yield env.timeout(work / cap.officer_hours_per_day * slow)
             pool.release(req)
             self._staff(level, work)
         else:
@@ -529,7 +535,7 @@ class NationalSimulation:
         res.court_waiting += 1
         with res.court.request(priority=0 if detained else 1) as req:
             yield req
-            mean = 365.25 / self.s.capacity.completions_per_judge_year
+            mean = 365.25 / self.s.capacity.completions_per_judge_year * self.court_slow
             yield env.timeout(_exp(mean, u[U_COURT]))
         res.court_waiting -= 1
         self._count(Event.HEARING, src, level)
