@@ -110,12 +110,11 @@ def _filter_pass(
         o = orient_bin[r, c]
         p = period_bin[r, c]
         rad = radii[p]
-        acc = 0.0
-        for dy in range(-rad, rad + 1):
-            row = padded[r + rmax + dy]
-            krow = kernels[o, p, rmax + dy]
-            for dx in range(-rad, rad + 1):
-                acc += krow[rmax + dx] * row[c + rmax + dx]
+        acc = np.float32(0.0)
+        k0 = rmax - rad
+        for i in range(2 * rad + 1):
+            for j in range(2 * rad + 1):
+                acc += kernels[o, p, k0 + i, k0 + j] * padded[r + k0 + i, c + k0 + j]
         v = gain * acc
         if v > 1.0:
             v = 1.0
@@ -197,6 +196,9 @@ def grow_ridges(
         r, c = min(mask.shape[0], zoomed.shape[0]), min(mask.shape[1], zoomed.shape[1])
         image[:r, :c] = np.clip(zoomed[:r, :c], -1.0, 1.0)
         image[~mask] = 0.0
+        # Plateaus of the interpolated pattern are already saturated; only the ridge flanks
+        # need the full-resolution filter.
+        flanks = mask & (np.abs(image) < params.polish_level)
         image, polished = _grow(
             mask,
             orientation,
@@ -206,7 +208,7 @@ def grow_ridges(
             params,
             params.polish_passes,
             until_covered=False,
-            start_all_active=True,
+            first_active=flanks,
         )
         passes += polished
     else:
@@ -224,7 +226,7 @@ def _grow(
     max_passes: int,
     *,
     until_covered: bool,
-    start_all_active: bool = False,
+    first_active: BoolArray | None = None,
 ) -> tuple[FloatArray, int]:
     rmax = bank.max_radius
     n_orient = params.orientation_bins
@@ -237,13 +239,16 @@ def _grow(
     padded = np.zeros((mask.shape[0] + 2 * rmax, mask.shape[1] + 2 * rmax), dtype=np.float32)
     inner = (slice(rmax, rmax + mask.shape[0]), slice(rmax, rmax + mask.shape[1]))
     padded[inner] = image
-    changed = mask.copy() if start_all_active else image != 0
+    changed = image != 0
     mask_area = int(mask.sum())
     passes = 0
     settle_left: int | None = None
-    for passes in range(1, max_passes + 1):  # noqa: B007 (the count is returned)
-        active = ndimage.maximum_filter(changed.view(np.uint8), size=2 * rmax + 1) > 0
-        active &= mask
+    for passes in range(1, max_passes + 1):
+        if passes == 1 and first_active is not None:
+            active = first_active
+        else:
+            active = ndimage.maximum_filter(changed.view(np.uint8), size=2 * rmax + 1) > 0
+            active &= mask
         active_rows, active_cols = np.nonzero(active)
         out = padded[inner].copy()
         changed = np.zeros(mask.shape, dtype=bool)

@@ -25,6 +25,7 @@ import numpy as np
 
 from securecomm.afis.synthesis.classes import FingerClass, SingularPoints
 from securecomm.afis.synthesis.contact import FingerShape
+from securecomm.afis.synthesis.fields import smooth_random_field
 from securecomm.afis.synthesis.parameters import MasterParameters
 from securecomm.afis.types import FloatArray
 
@@ -73,4 +74,10 @@ def orientation_field(
         for px, py in points.cores:
             alpha = np.arctan2(-(y - py), x - px)
             theta += 0.5 * _apply_correction(alpha, _correction(rng, params))
+    if params.orientation_noise > 0:
+        # Real fields wander from any model: add a smooth random turn (continuous, so the
+        # singular points keep their Poincaré index).
+        theta = theta + params.orientation_noise * smooth_random_field(
+            rng, (rows, cols), params.orientation_noise_scale
+        )
     return np.mod(theta, np.pi).astype(np.float32)

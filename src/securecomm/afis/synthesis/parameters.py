@@ -49,7 +49,11 @@ class MasterParameters:
     #: Number of nodes of the piecewise-linear correction g(α) of each singular point.
     correction_nodes: int = 8
     #: Standard deviation of the node displacement g(α_k) − α_k.
-    correction_sigma: float = 0.22
+    correction_sigma: float = 0.35
+    #: Smooth random deviation from the model (radians, standard deviation) and its
+    #: correlation length (pixels).
+    orientation_noise: float = 0.15
+    orientation_noise_scale: float = 70.0
     #: Maximum rotation of the whole field (the finger is not always upright on the master).
     field_rotation_max: float = 0.12
 
@@ -65,7 +69,7 @@ class MasterParameters:
 
     # Iterative Gabor growth (growth.py).
     #: Seeds per 10,000 pixels of contact area.
-    seed_density: float = 2.5
+    seed_density: float = 5.0
     #: Gabor envelope sigma as a fraction of the local period.
     gabor_sigma_factor: float = 0.42
     #: Orientation bins of the filter bank (0..π).
@@ -80,6 +84,8 @@ class MasterParameters:
     #: passes restore the exact ridge shape (growth.py).
     growth_downsample: int = 2
     polish_passes: int = 1
+    #: Only pixels below this magnitude after interpolation (the ridge flanks) are polished.
+    polish_level: float = 0.97
     #: A pixel whose value moved less than this in a pass counts as settled; only pixels near
     #: unsettled ones are filtered in the next pass.
     change_tolerance: float = 0.1
@@ -132,6 +138,8 @@ class ImpressionParameters:
     distortion_translation_max: float = 9.0
     distortion_rotation_max_degrees: float = 4.0
     inverse_iterations: int = 6
+    #: The inverse map is solved every this many pixels and interpolated in between.
+    inverse_map_step: int = 4
 
     # Pressure / skin condition: ridge width via erosion (dry, light) or dilation (wet, heavy).
     #: Probability weights of morphological steps −2, −1, 0, +1, +2 (negative = erosion).
@@ -144,7 +152,7 @@ class ImpressionParameters:
     valley_blob_density: tuple[float, float] = (0.3, 3.0)
     blob_radius_range: tuple[float, float] = (0.7, 1.6)
     #: Dry skin: fraction of the print where ridges break, and the grain of the breaks.
-    dryness_range: tuple[float, float] = (0.0, 0.18)
+    dryness_range: tuple[float, float] = (0.0, 0.24)
     dryness_scale: float = 5.0
     scratch_count_range: tuple[int, int] = (0, 3)
     scratch_width_range: tuple[int, int] = (1, 3)
@@ -153,14 +161,14 @@ class ImpressionParameters:
     background_range: tuple[float, float] = (200.0, 235.0)
     ridge_level_range: tuple[float, float] = (15.0, 70.0)
     #: Smooth variation of the contrast across the print (fraction of full contrast).
-    contrast_variation: float = 0.2
+    contrast_variation: float = 0.25
     contrast_scale: float = 70.0
     #: Fade of the ridges towards the edge of the contact region (pixels).
     edge_fade: float = 12.0
     #: Smooth variation of the background gray level (amplitude, correlation length).
     background_variation: float = 6.0
     background_scale: float = 90.0
-    gaussian_noise_range: tuple[float, float] = (3.0, 9.0)
+    gaussian_noise_range: tuple[float, float] = (3.0, 12.0)
 
     # Clean impressions (used to check ground truth): no noise, no distortion.
     #: Ground-truth minutiae nearer than this to the visible contact border are dropped.
