@@ -1,4 +1,8 @@
-"""``securecomm serve``: the REST API with uvicorn."""
+"""``securecomm serve``: the REST API and the officers' console with uvicorn.
+
+On the embedded default (development), the console's demonstration data — synthetic users for
+every role and synthetic cases — is seeded the first time (``--no-demo-data`` to skip).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import typer
 import uvicorn
 
 from securecomm.api.app import create_app
-from securecomm.cli.output import user_errors
+from securecomm.cli.output import console, user_errors
 from securecomm.config import Settings
 
 
@@ -16,6 +20,24 @@ from securecomm.config import Settings
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    demo_data: Annotated[
+        bool, typer.Option(help="Seed the console's synthetic demo data (development only).")
+    ] = True,
 ) -> None:
-    """Serve the REST API (submissions, responses, OpenAPI schema at /docs)."""
-    uvicorn.run(create_app(Settings.from_env()), host=host, port=port, log_level="info")
+    """Serve the REST API (OpenAPI schema at /docs) and the console (at /console)."""
+    from securecomm import web
+    from securecomm.web.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
+
+    settings = Settings.from_env()
+    app = create_app(settings)
+    console_context = web.mount(app, settings)
+    if demo_data and settings.environment == "development":
+        with console.status("seeding the console's synthetic demo data (first run only)…"):
+            seeded = seed_demo(console_context)
+        if seeded:
+            console.print("demo data seeded (synthetic).")
+        console.print(
+            f"console: http://{host}:{port}/console/ — synthetic users "
+            f"{', '.join(u.username for u in DEMO_USERS)}; password {DEMO_PASSWORD!r}"
+        )
+    uvicorn.run(app, host=host, port=port, log_level="info")

@@ -1,0 +1,81 @@
+"""Mount the console on the FastAPI application: ``mount(app, settings)``.
+
+The console shares the API's database (``app.state.session_factory``) and clock; it adds its
+own tables (users, sessions) and the enforcement layer's where they do not exist yet (the
+embedded default, as ``CaseWork.from_settings`` does), its pages under ``/console`` and its
+assets under ``/console/static`` — every asset served from the package, none from a CDN.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+import securecomm.enforcement.models
+import securecomm.web.models
+from securecomm.clock import Clock, SystemClock
+from securecomm.config import Settings
+from securecomm.enforcement.cases import CaseWork
+from securecomm.enforcement.notices import NoticeCatalog
+from securecomm.store.database import Base
+from securecomm.web.context import Console
+from securecomm.web.pages import (
+    audit,
+    case,
+    dashboard,
+    documents,
+    queue,
+    reviews,
+    signin,
+    verification,
+)
+from securecomm.web.parameters import PREFIX
+from securecomm.web.prints import PrintStore
+from securecomm.web.rendering import STATIC_DIR
+from securecomm.web.signing import Signer
+
+del securecomm  # imported for their tables
+
+ROUTERS = (
+    signin.router,
+    queue.router,
+    case.router,
+    verification.router,
+    documents.router,
+    reviews.router,
+    dashboard.router,
+    audit.router,
+)
+
+
+def mount(
+    app: FastAPI,
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    prints: PrintStore | None = None,
+) -> Console:
+    """Add the console to ``app`` (made by ``securecomm.api.create_app``); returns its context."""
+    engine = app.state.engine
+    Base.metadata.create_all(engine)
+    clock = clock or getattr(app.state, "clock", None) or SystemClock()
+    factory = app.state.session_factory
+    console = Console(
+        settings=settings,
+        factory=factory,
+        clock=clock,
+        work=CaseWork(factory, clock, NoticeCatalog.load()),
+        prints=prints or PrintStore(settings.home / "examiner"),
+        signer=Signer(settings.secret_key),
+    )
+    app.state.console = console
+    app.mount(PREFIX + "/static", StaticFiles(directory=STATIC_DIR), name="console-static")
+    for router in ROUTERS:
+        app.include_router(router)
+
+    @app.get(PREFIX, include_in_schema=False)
+    def _console_root() -> RedirectResponse:
+        return RedirectResponse(PREFIX + "/", status_code=307)
+
+    return console

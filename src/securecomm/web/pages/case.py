@@ -1,0 +1,165 @@
+"""The case page: identifiers, IDENT response and IAR, convictions (with levels) and pending
+charges apart, history from the audit log, documents, and the actions the state and role allow.
+
+Reading the page goes through ``enforcement.cases.read_case``, which authorises the reader and
+writes the audit entry; every action is the enforcement service's, run in its own transaction,
+and a refusal is shown with the service's own message.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from securecomm.enforcement import audit
+from securecomm.enforcement.cases import read_case
+from securecomm.enforcement.errors import UnknownCaseError
+from securecomm.enforcement.guards import active_detainer
+from securecomm.enforcement.levels import load_level_table
+from securecomm.enforcement.lookup import load_case
+from securecomm.enforcement.models import (
+    Case,
+    ChargingDocument,
+    CitizenshipReview,
+    CustodyDecision,
+    Detainer,
+    Interview,
+)
+from securecomm.enforcement.roles import Permission
+from securecomm.enforcement.vocabulary import Action, CaseState
+from securecomm.errors import SecurecommError
+from securecomm.interop.outbox import MessageKind, OutboxMessage
+from securecomm.interop.submissions import Submission
+from securecomm.web.actions import FORMS_BY_KEY, offered_forms
+from securecomm.web.auth import SignedInUser
+from securecomm.web.context import Console
+from securecomm.web.errors import FormError
+from securecomm.web.forms import parse
+from securecomm.web.parameters import PREFIX
+from securecomm.web.rendering import page
+from securecomm.web.routing import ConsoleDep, ConsoleRoute, Posted, requires
+
+router = APIRouter(prefix=PREFIX, route_class=ConsoleRoute, include_in_schema=False)
+Reader = Annotated[SignedInUser, Depends(requires(Permission.READ_CASE))]
+#: Audit actions that are reads, listed apart from the case's history of events.
+READS = frozenset({"case.read", "case.examiner_view", "document.read"})
+
+
+def _messages(session: Session, case: Case) -> dict[str, str]:
+    """The IDENT data response and IAR texts of the booking, when the pipeline holds them."""
+    submission = session.execute(
+        select(Submission).where(
+            Submission.ori == case.booking_ori, Submission.tcn == case.booking_tcn
+        )
+    ).scalar_one_or_none()
+    if submission is None:
+        return {}
+    found: dict[str, str] = {}
+    for message in session.execute(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.submission_id == submission.id,
+            OutboxMessage.kind.in_([MessageKind.IDR, MessageKind.IAR]),
+        )
+        .order_by(OutboxMessage.id)
+    ).scalars():
+        found[message.kind.value] = message.body.decode("utf-8", errors="replace")
+    return found
+
+
+def case_context(
+    session: Session, console: Console, user: SignedInUser, case_number: str
+) -> dict[str, Any]:
+    """Everything the case page shows; the read is audited by ``read_case``."""
+    view = read_case(session, console.clock, user.principal, case_number)
+    case = load_case(session, case_number)
+    table = load_level_table()
+    convictions = [o for o in case.offenses if o.disposition.value == "convicted"]
+    others = [o for o in case.offenses if o.disposition.value != "convicted"]
+
+    def rows(model: type, order: Any) -> list[Any]:
+        return list(
+            session.execute(select(model).where(model.case_id == case.id).order_by(order))
+            .scalars()
+            .all()
+        )
+
+    entries = audit.entries_for(session, case_number)
+    return {
+        "view": view,
+        "case": case,
+        "convictions": convictions,
+        "other_offenses": others,
+        "describe": lambda code: _describe(table, code),
+        "detainers": rows(Detainer, Detainer.id),
+        "active_detainer": active_detainer(session, case),
+        "interviews": rows(Interview, Interview.id),
+        "reviews": rows(CitizenshipReview, CitizenshipReview.id),
+        "charging": rows(ChargingDocument, ChargingDocument.id),
+        "custody": rows(CustodyDecision, CustodyDecision.id),
+        "messages": _messages(session, case),
+        "history": [(e, audit.details_of(e)) for e in entries if e.action not in READS],
+        "reads": [e for e in entries if e.action in READS],
+        "forms": offered_forms(case, user),
+        "choices": {
+            f.name: f.choices_from(session, case)
+            for form in offered_forms(case, user)
+            for f in form.fields
+            if f.choices_from is not None
+        },
+        "can_verify": user.can(Permission.VERIFY_IDENTITY)
+        and case.state is CaseState.MATCH_RECEIVED,
+        "notice_languages": console.work.notices.languages,
+    }
+
+
+def _describe(table: Any, code: str) -> str:
+    try:
+        return str(table.row(code).literal)
+    except (SecurecommError, KeyError, AttributeError):
+        return ""
+
+
+@router.get("/cases/{case_number}")
+def case_page(
+    request: Request, console: ConsoleDep, user: Reader, case_number: str, done: str = ""
+) -> Response:
+    with console.unit() as session:
+        context = case_context(session, console, user, case_number)
+        return page(request, "case.html", user=user, done=done, **context)
+
+
+@router.post("/cases/{case_number}/actions/{key}")
+def case_action(
+    request: Request, console: ConsoleDep, form: Posted, case_number: str, key: str
+) -> Response:
+    """Run one action; on refusal, the case page again with the refusal in plain words."""
+    spec = FORMS_BY_KEY.get(key)
+    if spec is None:
+        raise UnknownCaseError(f"there is no case action {key!r}")
+    try:
+        values = parse(spec.fields, form.values, form.lists)
+        spec.run(console.work, form.user.principal, case_number, values)
+    except SecurecommError as exc:
+        with console.unit() as session:
+            context = case_context(session, console, form.user, case_number)
+        status = exc.status_code if not isinstance(exc, FormError) else 422
+        return page(
+            request,
+            "case.html",
+            user=form.user,
+            status_code=status,
+            refusal=str(exc),
+            refused_action=key,
+            refused_label=spec.label,
+            submitted=form.values,
+            **context,
+        )
+    return RedirectResponse(f"{PREFIX}/cases/{case_number}?done={key}", status_code=303)
+
+
+ACTION_LABELS = {a.value: a.value.replace("_", " ") for a in Action}

@@ -1,0 +1,115 @@
+"""Match verification: probe and gallery prints side by side with the paired minutiae (the
+fingerprint engine's examiner view), per-finger scores, and the officer's confirm or reject.
+
+The paired-minutiae count sent to the enforcement layer is the comparator's, recomputed here
+from the stored prints — never typed by the officer; the ≥12-pair floor and the requirement
+that the decision be made on this match's view are enforcement's guards.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from securecomm.enforcement import audit
+from securecomm.enforcement.cases import read_case
+from securecomm.enforcement.lookup import authorize, load_case
+from securecomm.enforcement.roles import Permission
+from securecomm.enforcement.vocabulary import CaseState
+from securecomm.errors import SecurecommError
+from securecomm.web.auth import SignedInUser
+from securecomm.web.context import Console
+from securecomm.web.errors import FormError
+from securecomm.web.parameters import PREFIX
+from securecomm.web.rendering import page
+from securecomm.web.routing import ConsoleDep, ConsoleRoute, Posted, requires
+
+router = APIRouter(prefix=PREFIX, route_class=ConsoleRoute, include_in_schema=False)
+Reader = Annotated[SignedInUser, Depends(requires(Permission.READ_CASE))]
+
+
+def _page(
+    request: Request, console: Console, user: SignedInUser, case_number: str, **extra: object
+) -> Response:
+    with console.unit() as session:
+        view = read_case(session, console.clock, user.principal, case_number)
+        case = load_case(session, case_number)
+        ref = case.paired_minutiae_ref
+        prints_error = ""
+        try:
+            fingers = console.prints.summary(ref)
+        except SecurecommError as exc:
+            fingers, prints_error = [], str(exc)
+        audit.record(
+            session, console.clock, user.principal, "case.examiner_view", case_number,
+            {"paired_minutiae_ref": ref, "fingers": [int(f.position) for f in fingers]},
+        )  # fmt: skip
+        status = int(extra.pop("status_code", 200))  # type: ignore[call-overload]
+        return page(
+            request,
+            "verify.html",
+            user=user,
+            status_code=status,
+            view=view,
+            case=case,
+            fingers=fingers,
+            best=max((f.paired for f in fingers), default=0),
+            prints_error=prints_error,
+            can_decide=user.can(Permission.VERIFY_IDENTITY)
+            and case.state is CaseState.MATCH_RECEIVED,
+            **extra,
+        )
+
+
+@router.get("/cases/{case_number}/verify")
+def verification_page(
+    request: Request, console: ConsoleDep, user: Reader, case_number: str
+) -> Response:
+    return _page(request, console, user, case_number)
+
+
+@router.get("/cases/{case_number}/verify/{position}.png")
+def examiner_picture(
+    console: ConsoleDep, user: Reader, case_number: str, position: int
+) -> Response:
+    with console.unit() as session:
+        case = load_case(session, case_number)
+        authorize(session, console.clock, user.principal, Permission.READ_CASE, case)
+        ref = case.paired_minutiae_ref
+    return Response(
+        console.prints.view_png(ref, position),
+        media_type="image/png",
+        headers={"Cache-Control": "private, no-store"},
+    )
+
+
+@router.post("/cases/{case_number}/verify")
+def decide(request: Request, console: ConsoleDep, form: Posted, case_number: str) -> Response:
+    decision = form.values.get("decision", "")
+    reason = form.values.get("reason", "").strip()
+    principal = form.user.principal
+    try:
+        if decision not in ("confirm", "reject"):
+            raise FormError("decision: choose confirm or reject")
+        with console.unit() as session:
+            ref = load_case(session, case_number).paired_minutiae_ref
+        fingers = console.prints.summary(ref)
+        best = max((f.paired for f in fingers), default=0)
+        if decision == "confirm":
+            console.work.verify_identity(
+                principal, case_number, paired_minutiae_ref=ref, paired_minutiae_count=best,
+                notes=reason,
+            )  # fmt: skip
+        else:
+            console.work.reject_match(
+                principal, case_number, paired_minutiae_ref=ref, reason=reason
+            )
+    except SecurecommError as exc:
+        return _page(
+            request, console, form.user, case_number, refusal=str(exc),
+            status_code=exc.status_code, submitted=form.values,
+        )  # fmt: skip
+    done = "verify_identity" if decision == "confirm" else "reject_match"
+    return RedirectResponse(f"{PREFIX}/cases/{case_number}?done={done}", status_code=303)

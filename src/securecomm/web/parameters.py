@@ -1,0 +1,37 @@
+"""Every tuning constant of the console, in one place."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+#: Where the console is mounted on the FastAPI application.
+PREFIX = "/console"
+
+#: A session ends this long after sign-in, whatever the activity (re-authenticate each shift).
+SESSION_LIFETIME = timedelta(hours=8)
+#: A session ends after this long without a request (an unattended screen).
+SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+
+#: Cookie names; both are HttpOnly and SameSite=Strict.
+SESSION_COOKIE = "sc_session"
+SIGNIN_COOKIE = "sc_signin"
+
+#: scrypt work factors (RFC 7914): n=2**14, r=8, p=1 costs about 16 MiB and ~50 ms per check.
+SCRYPT_N = 2**14
+SCRYPT_R = 8
+SCRYPT_P = 1
+SCRYPT_DKLEN = 32
+SALT_BYTES = 16
+MIN_PASSWORD_LENGTH = 12
+
+#: Citizenship reviews open longer than this are listed as overdue on the review queues.
+REVIEW_OVERDUE_AFTER = timedelta(hours=72)
+#: Detainers whose expiry is nearer than this are listed as urgent.
+DETAINER_URGENT_WITHIN = timedelta(hours=12)
+
+#: Rows shown on the work queue and on an audit search page.
+QUEUE_LIMIT = 200
+AUDIT_PAGE_SIZE = 100
+
+#: Months shown on the dashboard's funnel by month.
+DASHBOARD_MONTHS = 12

@@ -1,0 +1,96 @@
+"""Jinja2 pages with the signed-in user, the navigation their role allows, and the CSRF token."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from securecomm.enforcement.roles import Permission
+from securecomm.web.auth import SignedInUser
+from securecomm.web.parameters import PREFIX
+
+TEMPLATES_DIR = Path(__file__).with_name("templates")
+STATIC_DIR = Path(__file__).with_name("static")
+
+#: (label, path, any of these permissions) — shown only to roles holding one of them.
+NAVIGATION = (
+    ("Work queue", "/queue", (Permission.READ_CASE,)),
+    (
+        "Reviews",
+        "/reviews",
+        (Permission.REVIEW_CITIZENSHIP_SUPERVISOR, Permission.REVIEW_CITIZENSHIP_COUNSEL),
+    ),
+    ("Dashboard", "/dashboard", (Permission.READ_STATISTICS,)),
+    ("Audit log", "/audit", (Permission.VERIFY_AUDIT,)),
+)
+
+
+def duration(delta: timedelta) -> str:
+    """``2 d 4 h``, ``3 h 20 min``, ``12 min`` — the time left (or overdue) in words."""
+    minutes = int(abs(delta).total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        text = f"{days} d {hours} h"
+    elif hours:
+        text = f"{hours} h {mins} min"
+    else:
+        text = f"{mins} min"
+    return text
+
+
+def utc(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return "—" if value is None else value.strftime(fmt) + " UTC"
+
+
+def words(value: object) -> str:
+    """An enum value as words: ``detainer_issued`` → ``detainer issued``."""
+    text = getattr(value, "value", value)
+    return "—" if text is None or text == "" else str(text).replace("_", " ")
+
+
+environment = Environment(
+    loader=FileSystemLoader(TEMPLATES_DIR),
+    autoescape=select_autoescape(["html", "svg"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+environment.filters.update(utc=utc, words=words, duration=duration)
+environment.globals.update(prefix=PREFIX, Permission=Permission)
+
+
+def navigation(user: SignedInUser | None) -> list[tuple[str, str]]:
+    if user is None:
+        return []
+    return [
+        (label, PREFIX + path)
+        for label, path, permissions in NAVIGATION
+        if any(user.can(p) for p in permissions)
+    ]
+
+
+def page(
+    request: Request,
+    template: str,
+    *,
+    user: SignedInUser | None = None,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    console = request.app.state.console
+    csrf = console.signer.signature("csrf", str(user.session_id)) if user else ""
+    context.setdefault("csrf_token", csrf)
+    context.setdefault("now", console.clock.now())
+    html = environment.get_template(template).render(
+        request=request, user=user, nav=navigation(user), path=request.url.path, **context
+    )
+    return HTMLResponse(
+        html,
+        status_code=status_code,
+        headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY"},
+    )

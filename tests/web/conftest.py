@@ -1,0 +1,38 @@
+"""Fixtures of the console tests: a database seeded once per session with the demo's synthetic
+users and cases (with real FVC prints for the examiner's view), copied fresh for each test."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from web_support import NOW, WebApp, build_template, open_web
+
+from securecomm.web.prints import FingerPair
+
+
+@pytest.fixture(scope="session")
+def fvc_pairs(shared_data: Path) -> dict[str, FingerPair]:
+    from web_support import fvc_pair
+
+    db = shared_data / "fvc" / "fvc2002" / "DB1_B"
+    return {finger: fvc_pair(db, finger, position) for finger, position in
+            (("102", 2), ("103", 3), ("101", 7))}  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def seeded_home(tmp_path_factory: pytest.TempPathFactory, fvc_pairs) -> Path:
+    home = tmp_path_factory.mktemp("web-template") / "home"
+    build_template(home, fvc_pairs)
+    return home
+
+
+@pytest.fixture()
+def web(tmp_path: Path, seeded_home: Path) -> Iterator[WebApp]:
+    home = tmp_path / "home"
+    shutil.copytree(seeded_home, home)
+    app = open_web(home, NOW)
+    yield app
+    app.close()

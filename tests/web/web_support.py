@@ -1,0 +1,130 @@
+"""Helpers of the console tests: the seeded template, signing in, reading tokens and cases."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from securecomm.afis.extraction import extract
+from securecomm.afis.image import load_image
+from securecomm.afis.types import FingerImage, FingerPosition
+from securecomm.api.app import create_app
+from securecomm.clock import FixedClock
+from securecomm.config import Settings
+from securecomm.enforcement.inputs import (
+    CriminalHistoryEvent,
+    Disposition,
+    IdentResponse,
+    MatchNotice,
+    SubjectIdentifiers,
+)
+from securecomm.enforcement.models import Case
+from securecomm.web import mount
+from securecomm.web.context import Console
+from securecomm.web.demo import DEMO_PASSWORD, FIELD_OFFICE, JAILS, seed_demo
+from securecomm.web.prints import FingerPair
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+SECRET = "test-secret-key-for-the-console"
+LOW_PAIRS_NAME = "LOWPAIR, TESS"
+PASSWORD = DEMO_PASSWORD
+
+
+def fvc_pair(db: Path, finger: str, position: int) -> FingerPair:
+    """Impressions 1 (probe) and 2 (gallery) of one real FVC finger, with our templates."""
+    pos = FingerPosition(position)
+    probe = load_image(db / f"{finger}_1.png")
+    gallery = load_image(db / f"{finger}_2.png")
+    probe = FingerImage(probe.pixels, probe.ppi, pos)
+    gallery = FingerImage(gallery.pixels, gallery.ppi, pos)
+    return FingerPair(pos, probe, extract(probe), gallery, extract(gallery))
+
+
+@dataclass
+class WebApp:
+    app: FastAPI
+    console: Console
+    clock: FixedClock
+    settings: Settings
+
+    def client(self, username: str | None = None) -> TestClient:
+        client = TestClient(self.app, follow_redirects=True)
+        if username:
+            sign_in(client, username)
+        return client
+
+    def case_number(self, subject_name: str) -> str:
+        with self.console.unit() as session:
+            return session.execute(
+                select(Case.case_number).where(Case.subject_name == subject_name)
+            ).scalar_one()
+
+    def case(self, case_number: str) -> Case:
+        with self.console.unit() as session:
+            return session.execute(select(Case).where(Case.case_number == case_number)).scalar_one()
+
+    def close(self) -> None:
+        self.app.state.engine.dispose()
+
+
+def open_web(home: Path, now: datetime) -> WebApp:
+    settings = Settings(home=home, secret_key=SECRET)
+    clock = FixedClock(now)
+    app = create_app(settings, clock=clock)
+    console = mount(app, settings)
+    return WebApp(app, console, clock, settings)
+
+
+def build_template(home: Path, pairs: dict[str, FingerPair]) -> None:
+    """The demo's data on real prints, plus one match whose best finger pairs too few minutiae."""
+    web = open_web(home, NOW)
+    try:
+        seed_demo(web.console, finger_pairs=[pairs["102"], pairs["103"]], now=NOW)
+        ref = web.console.prints.save("low-pairs", [pairs["101"]])
+        ori, facility_name, _, _ = JAILS[0]
+        notice = MatchNotice(
+            booking_ori=ori, booking_tcn="TEST-LOW-000001", facility_ori=ori,
+            facility_name=facility_name, field_office=FIELD_OFFICE,
+            subject=SubjectIdentifiers(fin="SYN9001", name=LOW_PAIRS_NAME,
+                                       date_of_birth=date(1990, 5, 5), language="es"),
+            ident=IdentResponse(summary="IDENT match (test)", candidate_score=3.0,
+                                paired_minutiae_ref=ref),
+            booked_at=NOW,
+        )  # fmt: skip
+        web.console.work.open_case_from_match(
+            notice, [CriminalHistoryEvent("2303", Disposition.CONVICTED, date(2020, 1, 1))]
+        )
+    finally:
+        web.close()
+
+
+_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    match = _TOKEN.search(html)
+    assert match is not None, "the page has no form with a CSRF token"
+    return match.group(1)
+
+
+def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> None:
+    form = client.get("/console/sign-in")
+    response = client.post(
+        "/console/sign-in",
+        data={"csrf_token": csrf_of(form.text), "username": username, "password": password,
+              "next": "/console/"},
+    )  # fmt: skip
+    assert response.status_code == 200, response.text
+    assert "signed-in-as" in response.text
+
+
+def post_form(client: TestClient, page_url: str, action_url: str, data: dict) -> object:
+    """POST a form with the CSRF token of the page it is on."""
+    token = csrf_of(client.get(page_url).text)
+    return client.post(action_url, data={"csrf_token": token, **data})
