@@ -38,8 +38,8 @@ from securecomm.afis.search.kernels import prefilter_scores
 from securecomm.afis.search.parameters import (
     CODE_LAYOUT_VERSION,
     CODE_WORDS,
-    PREFILTER_IMPOSTOR_DICE,
     PREFILTER_SHORTLIST,
+    PREFILTER_Z_OFFSET,
 )
 from securecomm.afis.template_synthesis import NONMATED_BASE, TenPrintGenerator
 
@@ -114,7 +114,7 @@ def prefilter_speed(path: Path, probe_fingers: dict) -> float:
             t = time.perf_counter()
             for s in g.shards:
                 prefilter_scores(
-                    s.codes, s.pops, s.live, probe.codes, probe.pops, PREFILTER_IMPOSTOR_DICE
+                    s.codes, s.pops, s.live, probe.codes, probe.pops, PREFILTER_Z_OFFSET
                 )
             times.append(time.perf_counter() - t)
             if len(times) >= 200:

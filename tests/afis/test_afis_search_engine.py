@@ -117,9 +117,10 @@ def test_popcount_matches_numpy(words: list[int]) -> None:
     assert np.array_equal(popcounts(codes), np.bitwise_count(codes).sum(axis=1))
 
 
-def test_prefilter_scores_are_dice_sums() -> None:
+def test_prefilter_scores_are_overlap_z_sums() -> None:
     rng = np.random.default_rng(1)
     codes = rng.integers(0, 2**63, size=(5, 10, 16), dtype=np.uint64)
+    codes &= rng.integers(0, 2**63, size=(5, 10, 16), dtype=np.uint64)  # ~25 % density
     pops = np.bitwise_count(codes).sum(axis=2).astype(np.uint16)
     pops[2, 4] = 0
     codes[2, 4] = 0
@@ -127,10 +128,13 @@ def test_prefilter_scores_are_dice_sums() -> None:
     probe = codes[1].copy()
     probe_pop = pops[1].copy()
     scores = prefilter_scores(codes, pops, live, probe, probe_pop, 0.0)
-    inter = np.bitwise_count(codes & probe[None]).sum(axis=2)
-    dice = 2 * inter / np.maximum(pops.astype(float) + probe_pop, 1)
-    expected = dice.sum(axis=1)
-    assert np.allclose(scores[[0, 1, 2, 4]], expected[[0, 1, 2, 4]], rtol=1e-5)
+    inter = np.bitwise_count(codes & probe[None]).sum(axis=2).astype(float)
+    pa, pb = probe_pop.astype(float)[None, :], pops.astype(float)
+    mu = pa * pb / 1024
+    z = (inter - mu) / np.sqrt(mu * (1 - pa / 1024) * (1 - pb / 1024) + 1e-9)
+    z[pops == 0] = 0.0
+    expected = z.sum(axis=1)
+    assert np.allclose(scores[[0, 1, 2, 4]], expected[[0, 1, 2, 4]], rtol=1e-4)
     assert scores[3] == -np.inf
-    assert scores[1] == pytest.approx(10.0)
+    assert scores[1] == scores.max() and scores[1] > 10 * abs(scores[0])
     assert shortlist(scores, 2).tolist() == [1, int(np.argsort(-scores)[1])]

@@ -27,9 +27,9 @@ CODE_ANGLE_BINS = 6
 CODE_LAYOUT_VERSION = 2
 
 # --- pre-filter (kernels.py, engine.py) -------------------------------------------------------
-#: Expected Dice similarity of two unrelated finger codes; subtracted per finger so that a
-#: finger missing on either side contributes no evidence instead of a penalty.
-PREFILTER_IMPOSTOR_DICE = 0.0
+#: Subtracted from each finger's overlap z-score (kernels.py). The z-score of unrelated
+#: fingers is already centred near 0, so a missing finger (which adds nothing) is neutral.
+PREFILTER_Z_OFFSET = 0.0
 #: Identities kept per shard after the pre-filter, re-ranked with the 1:1 comparator.
 PREFILTER_SHORTLIST = 16
 #: Sequential re-ranking: after this many fingers (best probe quality first) a candidate whose

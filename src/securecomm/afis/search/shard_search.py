@@ -10,13 +10,16 @@ shard actor for Ray — so they return the same candidates by construction.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 from securecomm.afis.search.engine import Comparator, Probe, ShardCandidate
 from securecomm.afis.search.gallery import GalleryShard
 from securecomm.afis.search.kernels import prefilter_scores, shortlist
 from securecomm.afis.search.parameters import (
-    PREFILTER_IMPOSTOR_DICE,
+    PREFILTER_Z_OFFSET,
     RERANK_CONTINUE_EVIDENCE,
     RERANK_MIN_FINGERS,
 )
@@ -28,7 +31,7 @@ def prefilter(shard: GalleryShard, probe: Probe, k: int) -> tuple[np.ndarray, np
     if shard.slots == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.float32)
     scores = prefilter_scores(
-        shard.codes, shard.pops, shard.live, probe.codes, probe.pops, PREFILTER_IMPOSTOR_DICE
+        shard.codes, shard.pops, shard.live, probe.codes, probe.pops, PREFILTER_Z_OFFSET
     )
     best = shortlist(scores, k)
     return best, scores[best]
@@ -37,23 +40,35 @@ def prefilter(shard: GalleryShard, probe: Probe, k: int) -> tuple[np.ndarray, np
 def search_shard(
     shard: GalleryShard, probe: Probe, comparator: Comparator, k: int
 ) -> list[ShardCandidate]:
-    """Shortlist ``k`` identities of ``shard`` and score every finger shared with the probe."""
+    """Shortlist ``k`` identities of ``shard`` and score the fingers shared with the probe.
+
+    Candidates are scored on a small thread pool (the comparator's preparation is numpy work
+    that partly releases the GIL); results keep the shortlist order, so they do not depend on
+    thread timing.
+    """
     slots, scores = prefilter(shard, probe, k)
-    out = []
-    for slot, pf in zip(slots.tolist(), scores.tolist(), strict=True):
-        enrolled = shard.fingers(slot)
-        finger_scores: dict[int, float] = {}
-        evidence = 0.0
-        for position in probe.order:
-            template = enrolled.get(FingerPosition(position))
-            if template is None or template.count == 0:
-                continue
-            if len(finger_scores) >= RERANK_MIN_FINGERS and evidence < RERANK_CONTINUE_EVIDENCE:
-                break  # sequential early rejection (see parameters)
-            score = float(
-                comparator.compare_prepared(probe.prepared[position], comparator.prepare(template))
-            )
-            finger_scores[position] = score
-            evidence += max(0.0, score)
-        out.append(ShardCandidate(shard.identity_id(slot), float(pf), finger_scores))
-    return out
+    work = list(zip(slots.tolist(), scores.tolist(), strict=True))
+    if len(work) <= 1:
+        return [_score_candidate(shard, probe, comparator, s, pf) for s, pf in work]
+    with ThreadPoolExecutor(max_workers=min(len(work), os.cpu_count() or 1)) as pool:
+        return list(pool.map(lambda w: _score_candidate(shard, probe, comparator, *w), work))
+
+
+def _score_candidate(
+    shard: GalleryShard, probe: Probe, comparator: Comparator, slot: int, pf: float
+) -> ShardCandidate:
+    enrolled = shard.fingers(slot)
+    finger_scores: dict[int, float] = {}
+    evidence = 0.0
+    for position in probe.order:
+        template = enrolled.get(FingerPosition(position))
+        if template is None or template.count == 0:
+            continue
+        if len(finger_scores) >= RERANK_MIN_FINGERS and evidence < RERANK_CONTINUE_EVIDENCE:
+            break  # sequential early rejection (see parameters)
+        score = float(
+            comparator.compare_prepared(probe.prepared[position], comparator.prepare(template))
+        )
+        finger_scores[position] = score
+        evidence += max(0.0, score)
+    return ShardCandidate(shard.identity_id(slot), pf, finger_scores)
