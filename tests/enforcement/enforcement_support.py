@@ -13,6 +13,7 @@ from securecomm.enforcement.inputs import (
     Disposition,
     IdentResponse,
     ImmigrationHistoryEvent,
+    Jurisdiction,
     MatchNotice,
     SubjectIdentifiers,
 )
@@ -56,7 +57,7 @@ def notice(
 
 
 def conviction(code: str, sentence: int | None = None, on: date = date(2019, 6, 1)):
-    return CriminalHistoryEvent(code, Disposition.CONVICTED, on, sentence)
+    return CriminalHistoryEvent(code, Disposition.CONVICTED, on, sentence, Jurisdiction.STATE)
 
 
 def pending(code: str) -> CriminalHistoryEvent:
@@ -97,12 +98,13 @@ class Flow:
 
     def reviewed(self, tcn: str = "T1", **kwargs: object) -> str:
         kwargs.setdefault("history", [conviction("2303"), pending("1313")])
+        language = str(kwargs.get("language", "es"))
         cn = self.researched(tcn, **kwargs)
         self.work.assess_priority(LESC, cn)
         interview = self.work.call(
             interviews.schedule_interview, OFFICER, cn, mode=InterviewMode.VIDEO,
-            scheduled_at=self.clock.now() + timedelta(hours=1), language="es",
-            interpreter="Lionbridge #4411",
+            scheduled_at=self.clock.now() + timedelta(hours=1), language=language,
+            interpreter="" if language == "en" else "Lionbridge #4411",
         )  # fmt: skip
         self.work.call(
             interviews.conduct_interview, OFFICER, cn, interview.id, citizenship_claimed=False

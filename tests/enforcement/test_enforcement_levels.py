@@ -156,3 +156,16 @@ def test_level_is_the_minimum_over_convictions(history: list[CriminalHistoryEven
     a = assess_level(history)
     levels = [c.level for c in a.convictions]
     assert a.level == (min(levels) if levels else None)
+
+
+def test_uncoded_or_unknown_pending_charge_is_shown_apart_not_refused() -> None:
+    a = assess_level(
+        [ev("2303", Disposition.CONVICTED), CriminalHistoryEvent("", Disposition.PENDING,
+                                                                 date(2026, 1, 1))]
+    )  # fmt: skip
+    assert a.level is Level.LEVEL_2 and len(a.pending) == 1
+
+
+def test_a_conviction_must_be_coded() -> None:
+    with pytest.raises(InputError, match="only a charge that is not a conviction"):
+        CriminalHistoryEvent("", Disposition.CONVICTED, date(2020, 1, 1))

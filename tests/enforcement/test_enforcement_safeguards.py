@@ -456,3 +456,11 @@ def test_no_detainer_once_the_hold_window_is_over(flow: Flow, clock: FixedClock)
         release_eligible_at=clock.now() - timedelta(hours=47),
     )
     assert d.expires_at == clock.now() + timedelta(hours=1)
+
+
+def test_interview_language_becomes_the_notice_language(flow: Flow) -> None:
+    cn = flow.reviewed(language="en")  # booked with no language; interviewed in English
+    assert case_row(flow, cn).subject_language == "en"
+    issue(flow, cn)
+    d = flow.work.call(lambda s, c: s.query(Detainer).one())
+    assert d.notice_language == "en"

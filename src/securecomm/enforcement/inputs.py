@@ -36,6 +36,8 @@ class Jurisdiction(enum.StrEnum):
     STATE = "state"
     FEDERAL = "federal"
     LOCAL = "local"
+    #: Not stated by the source record; never assumed to be a state conviction.
+    UNKNOWN = "unknown"
 
 
 class ImmigrationEventKind(enum.StrEnum):
@@ -123,13 +125,15 @@ class CriminalHistoryEvent:
     disposition: Disposition
     date: date
     sentence_days: int | None = None
-    jurisdiction: Jurisdiction = Jurisdiction.STATE
+    jurisdiction: Jurisdiction = Jurisdiction.UNKNOWN
     description: str = ""
 
     def __post_init__(self) -> None:
-        if len(self.ncic_code) != 4 or not self.ncic_code.isdigit():
+        uncoded_charge = self.ncic_code == "" and self.disposition is not Disposition.CONVICTED
+        if not uncoded_charge and (len(self.ncic_code) != 4 or not self.ncic_code.isdigit()):
             raise InputError(
                 f"criminal history event.ncic_code {self.ncic_code!r} is not a 4-digit NCIC code"
+                " (only a charge that is not a conviction may be uncoded)"
             )
         if self.sentence_days is not None and self.sentence_days < 0:
             raise InputError(

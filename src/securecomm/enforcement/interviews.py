@@ -3,7 +3,8 @@
 Video interviews follow the DEPORT model used for federal prisons (an officer in a central
 location interviews by video).  Every interview records its language and interpreter; an
 interview in a language other than English needs an interpreter.  A claim of U.S. citizenship
-in an interview opens the citizenship gate at once.
+in an interview opens the citizenship gate at once.  The language of the conducted interview
+becomes the case's notice language (booking records do not carry it).
 """
 
 from __future__ import annotations
@@ -110,13 +111,19 @@ def conduct_interview(
     interview.conducted_at = clock.now()
     interview.citizenship_claimed = citizenship_claimed
     interview.notes = notes
+    # The language the person was interviewed in is the language of their notices.
+    case.subject_language = interview.language
     audit.record(
         session,
         clock,
         principal,
         "interview.conducted",
         case_number,
-        {"interview_id": interview_id, "citizenship_claimed": citizenship_claimed},
+        {
+            "interview_id": interview_id,
+            "citizenship_claimed": citizenship_claimed,
+            "language": interview.language,
+        },
     )
     if citizenship_claimed:
         open_gate(

@@ -1,7 +1,8 @@
 """A person's Level (1 most serious, 3 least) from convictions only, by the versioned table.
 
 DESIGN.md §5.4: the level comes from convictions only — the most serious one; pending charges
-are returned apart and never raise it; dismissed charges are ignored; drug offenses are Level 1
+are returned apart and never raise it (their codes need not be in the table, and may be blank
+when the source did not code them); dismissed charges are ignored; drug offenses are Level 1
 only when the sentence is more than one year (365 days), and a drug conviction with no recorded
 sentence stays at Level 2 (an unknown never raises the level).  The assessment names the table
 version that decided it.
@@ -124,7 +125,7 @@ def assess_level(
     table = table or load_level_table()
     events = list(events)
     for index, event in enumerate(events):
-        if event.ncic_code not in table.rows:
+        if event.disposition is Disposition.CONVICTED and event.ncic_code not in table.rows:
             raise LevelTableError(
                 f"criminal history event {index}: NCIC code {event.ncic_code} is not in "
                 f"level table {table.version}"
