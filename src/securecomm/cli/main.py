@@ -9,7 +9,9 @@ from __future__ import annotations
 import typer
 
 from securecomm.cli import afis, audit, demo, synth
+from securecomm.cli import agency as agency_cli
 from securecomm.cli import ansinist as ansinist_cli
+from securecomm.cli import population as population_cli
 from securecomm.cli import serve as serve_cli
 from securecomm.cli import simulate as simulate_cli
 from securecomm.cli import submit as submit_cli
@@ -38,6 +40,8 @@ app.command("submit")(submit_cli.submit_command)
 app.add_typer(synth.app, name="synth")
 app.command("worker")(worker_cli.worker)
 app.command("serve")(serve_cli.serve)
+app.add_typer(agency_cli.app, name="agency")
+app.add_typer(population_cli.app, name="population")
 
 
 def main() -> None:  # pragma: no cover - console entry
