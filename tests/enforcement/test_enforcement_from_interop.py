@@ -1,0 +1,100 @@
+"""Field-office notices from the booking pipeline become cases, exactly once."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from enforcement_support import START, Flow
+
+from securecomm import ansinist
+from securecomm.enforcement import from_interop
+from securecomm.enforcement.errors import InputError
+from securecomm.enforcement.models import Case, ProsecutionReferral
+from securecomm.enforcement.vocabulary import CaseState
+from securecomm.interop.deliveries import FieldOfficeNotice
+from securecomm.interop.outbox import MessageKind, OutboxMessage
+from securecomm.interop.submissions import Submission, SubmissionState
+
+RESEARCH = {
+    "fin": "1234567890",
+    "statuses": [{"status": "no_status", "effective_on": "2019-04-02",
+                  "source_system": "eid", "last_updated": "2019-04-02"}],
+    "removals": [{"removed_on": "2020-07-01", "destination": "MX", "source_system": "eid"}],
+    "convictions": [{"ncic_code": "3532", "literal": "COCAINE - POSSESS", "level": 2,
+                     "convicted_on": "2021-02-03", "sentence_kind": "jail",
+                     "sentence_days": 400}],
+    "pending_charges": [{"ncic_code": None, "literal": "UNCODED", "arrested_on": "2026-03-01"}],
+    "citizenship_indicators": [],
+}  # fmt: skip
+
+
+def add_pipeline_rows(flow: Flow, tcn: str, research: dict, match: bool = True) -> int:
+    def add(session, clock) -> int:
+        sub = Submission(ori="TX0570000", tcn=tcn, tot="CAR", raw=b"x", sha256="0" * 64, size=1,
+                         state=SubmissionState.COMPLETED,
+                         received_at=START - timedelta(hours=2))  # fmt: skip
+        session.add(sub)
+        session.flush()
+        idr = {"match": match, "fin": "1234567890", "gallery_size": 1000,
+               "candidates": [{"subject_id": 7, "score": 88.5, "threshold": 40.0, "fingers": 10},
+                              {"subject_id": 9, "score": 12.0, "threshold": 40.0, "fingers": 10}],
+               "encounters": [{"kind": "jail_booking"}]}  # fmt: skip
+        iaq = ansinist.Iaq(ori="TX0570000", purpose="C", attention="SGT", phone="555",
+                           name="DOE, JOHN", date_of_birth=date(1988, 5, 6), sex="M",
+                           place_of_birth="MX", in_custody=True, fbi="123456AB1")  # fmt: skip
+        messages = [
+            OutboxMessage(idempotency_key=f"{kind}:{tcn}", kind=kind, recipient="x",
+                          submission_id=sub.id, content_type="t", body=body, summary="s",
+                          created_at=START)
+            for kind, body in ((MessageKind.IDR, json.dumps(idr).encode()),
+                               (MessageKind.IAQ, ansinist.format_iaq(iaq).encode()),
+                               (MessageKind.FIELD_OFFICE_NOTICE, b"{}"))
+        ]  # fmt: skip
+        session.add_all(messages)
+        session.flush()
+        notice = FieldOfficeNotice(field_office_ori="DALICE000", message_id=messages[-1].id,
+                                   submission_id=sub.id, jail_ori="TX0570000", tcn=tcn,
+                                   fin="1234567890", fbi_number="123456AB1", research=research,
+                                   delivered_at=START)  # fmt: skip
+        session.add(notice)
+        session.flush()
+        return notice.id
+
+    return flow.work.call(add)
+
+
+def test_notice_becomes_one_case_with_history_referral_and_examiner_view(flow: Flow) -> None:
+    add_pipeline_rows(flow, "P1", RESEARCH)
+    taken = flow.work.call(from_interop.take_field_office_notices)
+    assert len(taken) == 1
+    assert flow.work.call(from_interop.take_field_office_notices) == []  # taken once
+    case = flow.work.call(lambda s, c: s.query(Case).one())
+    assert case.case_number == taken[0] and case.state is CaseState.MATCH_RECEIVED
+    assert case.subject_name == "DOE, JOHN" and case.subject_date_of_birth == date(1988, 5, 6)
+    assert case.candidate_score == 88.5
+    assert case.paired_minutiae_ref.endswith("/candidate:7")
+    assert case.field_office == "DALICE000" and case.facility_ori == "TX0570000"
+    codes = flow.work.call(lambda s, c: [o.ncic_code for o in s.query(Case).one().offenses])
+    assert codes == ["3532", ""]
+    assert flow.work.call(lambda s, c: s.query(ProsecutionReferral).count()) == 1
+    notice = flow.work.call(lambda s, c: s.query(FieldOfficeNotice).one())
+    assert notice.case_reference == case.case_number and notice.taken_at is not None
+
+
+def test_citizenship_status_in_research_opens_the_gate(flow: Flow) -> None:
+    research = dict(RESEARCH, statuses=[{"status": "naturalized", "effective_on": "2015-09-17",
+                                         "source_system": "claims"}])  # fmt: skip
+    add_pipeline_rows(flow, "P2", research)
+    flow.work.call(from_interop.take_field_office_notices)
+    case = flow.work.call(lambda s, c: s.query(Case).one())
+    assert case.state is CaseState.CITIZENSHIP_REVIEW
+
+
+def test_a_notice_without_a_match_is_refused_and_left_untaken(flow: Flow) -> None:
+    add_pipeline_rows(flow, "P3", RESEARCH, match=False)
+    with pytest.raises(InputError, match="not a match"):
+        flow.work.call(from_interop.take_field_office_notices)
+    notice = flow.work.call(lambda s, c: s.query(FieldOfficeNotice).one())
+    assert notice.taken_at is None
