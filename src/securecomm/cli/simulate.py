@@ -31,7 +31,7 @@ from securecomm.program.calibration import (
     scenario_names,
     side_by_side,
 )
-from securecomm.program.errors import ScenarioError
+from securecomm.program.errors import ScenarioError, StatisticsError
 from securecomm.program.reference import load_reference_figures
 from securecomm.program.registry import generate_registry
 from securecomm.program.scenario import SCENARIOS, build_scenario, parameter_sources
@@ -303,3 +303,35 @@ def allocate(
         }
         payload["expected_gain"] = gain
         json_path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+
+
+@plan_app.command("stats")
+@user_errors
+def stats(
+    out: Annotated[Path, typer.Option(help="Folder for statistics.csv, .html, definitions.csv.")],
+    database_url: Annotated[
+        str | None, typer.Option(help="Database (default: SECURECOMM_DATABASE_URL or the home).")
+    ] = None,
+) -> None:
+    """The monthly interoperability statistics from the case database (CSV and HTML)."""
+    from securecomm.program.statistics import compute_statistics, definitions_csv, to_csv, to_html
+    from securecomm.store.database import make_engine
+
+    url = database_url or Settings.from_env().effective_database_url
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = compute_statistics(conn)
+    except Exception as exc:  # translate database errors at the boundary
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(exc, SQLAlchemyError):
+            raise StatisticsError(f"cannot read the case database at {url}: {exc.args[0]}") from exc
+        raise
+    finally:
+        engine.dispose()
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "statistics.csv").write_text(to_csv(rows), encoding="utf-8")
+    (out / "statistics.html").write_text(to_html(rows), encoding="utf-8")
+    (out / "definitions.csv").write_text(definitions_csv(), encoding="utf-8")
+    console.print(f"{len(rows)} figures written to {out}")

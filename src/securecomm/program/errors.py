@@ -4,7 +4,8 @@ SecurecommError
  └── ProgramError               anything wrong with planning input
       ├── ReferenceDataError    program_figures.csv is missing, malformed or lacks a row
       ├── ScenarioError         an unknown scenario name or an impossible parameter value
-      └── AllocationError       an allocation problem with no feasible answer
+      ├── AllocationError       an allocation problem with no feasible answer
+      └── StatisticsError       the case database cannot be read for the report
 """
 
 from __future__ import annotations
@@ -26,3 +27,7 @@ class ScenarioError(ProgramError):
 
 class AllocationError(ProgramError):
     """An allocation problem is malformed or has no feasible answer."""
+
+
+class StatisticsError(ProgramError):
+    """The case database cannot be read for the statistics report."""
