@@ -109,3 +109,31 @@ def test_ledger_detects_imbalance() -> None:
     ledger.counts[Place.RELIEF] += 1
     with pytest.raises(AssertionError, match="out of balance"):
         ledger.check()
+
+
+def test_rollout_orders_keep_the_pace_and_change_the_order() -> None:
+    from securecomm.program.simulation import activation_days
+    from securecomm.program.tiers import risk_score
+
+    s = build_scenario("plan_low")
+    facilities = list(_facilities())
+    by_order = {
+        order: activation_days(
+            replace(s, rollout=replace(s.rollout, order=order)),
+            facilities,
+            np.random.default_rng(9),
+        )
+        for order in ("risk", "reverse", "random")
+    }
+    never = by_order["risk"].max()
+    slots = {o: np.sort(d[d < never]).tolist() for o, d in by_order.items()}
+    assert slots["risk"] == slots["reverse"] == slots["random"]
+    risk = np.array([risk_score(f) for f in facilities])
+    first_year = {o: risk[(d <= 365)].sum() for o, d in by_order.items()}
+    assert first_year["risk"] > first_year["random"] > first_year["reverse"]
+    with pytest.raises(ScenarioError, match="rollout order"):
+        activation_days(
+            replace(s, rollout=replace(s.rollout, order="alphabetical")),
+            facilities,
+            np.random.default_rng(9),
+        )

@@ -235,6 +235,8 @@ class RolloutParameters:
         "0 in the plan (strict risk order); 2.5 in sc_rollout: calibrated, fit to "
         "sc_submissions_mid2011 (the deployed order is not published facility by facility)",
     )
+    #: ``risk`` (the plan), or for what-if ``reverse`` / ``random``: same pace, other order.
+    order: str = param("risk", "the plan: highest risk first")
     #: Federal prisons: DEPORT centre screening active.
     deport_active: bool = param(True, "DEPORT centre operating since 2006")
 

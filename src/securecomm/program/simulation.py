@@ -176,8 +176,10 @@ def activation_days(
 
     Within a tier, facilities are activated evenly over the tier's window in decreasing order of
     ``log(risk) + order_noise × N(0, 1)``: pure risk order with no noise (the plan), partly
-    by chance with noise (as deployed, when states' agreements set the pace). Federal
-    facilities never (the DEPORT centre screens them).
+    by chance with noise (as deployed, when states' agreements set the pace). With
+    ``rollout.order`` = ``reverse`` or ``random`` the same activation days (the same pace) are
+    given to facilities lowest-risk first or in random order (what-if). Federal facilities
+    never (the DEPORT centre screens them).
     """
     never = np.iinfo(np.int64).max // 2
     days = np.full(len(facilities), never, dtype=np.int64)
@@ -201,7 +203,21 @@ def activation_days(
         n = len(members)
         for rank, (i, _) in enumerate(members):
             days[i] = first + (rank * (last - first)) // max(n, 1)
-    return days
+    order = scenario.rollout.order
+    if order == "risk":
+        return days
+    # Same pace (activation days), different order: lowest risk first, or at random.
+    scheduled = np.flatnonzero(days < never)
+    slots = np.sort(days[scheduled])
+    if order == "reverse":
+        ranked = sorted(scheduled.tolist(), key=lambda i: (key[facilities[i].id], facilities[i].id))
+    elif order == "random":
+        ranked = [int(i) for i in rng.permutation(scheduled)]
+    else:
+        raise ScenarioError(f"rollout order must be 'risk', 'reverse' or 'random', not {order!r}")
+    out = np.full(len(facilities), never, dtype=np.int64)
+    out[ranked] = slots
+    return out
 
 
 class NationalSimulation:

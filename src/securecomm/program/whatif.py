@@ -21,18 +21,29 @@ from securecomm.program.simulation import L1, Event, SimulationResult, simulate
 
 def variants(base: Scenario) -> dict[str, Scenario]:
     cap, enf, roll = base.capacity, base.enforcement, base.rollout
-    windows = roll.tier_windows
+    few_teams = replace(cap, cap_teams=119)
     return {
         "base": base,
-        "rollout: Tier IV first": replace(
-            base, rollout=replace(roll, tier_windows=tuple(reversed(windows)))
+        "rollout: lowest risk first": replace(base, rollout=replace(roll, order="reverse")),
+        "rollout: random order": replace(base, rollout=replace(roll, order="random")),
+        "teams: 119": replace(base, capacity=few_teams),
+        "teams: 119 + video everywhere": replace(
+            base, capacity=replace(few_teams, video_everywhere=True)
         ),
-        "rollout: random order": replace(base, rollout=replace(roll, order_noise=50.0)),
-        "teams: 119": replace(base, capacity=replace(cap, cap_teams=119)),
         "teams: 400": replace(base, capacity=replace(cap, cap_teams=400)),
         "beds: 22,000": replace(base, capacity=replace(cap, detention_beds=22000)),
-        "alternatives: 70 %": replace(base, enforcement=replace(enf, alternatives_share=0.70)),
-        "video everywhere": replace(base, capacity=replace(cap, video_everywhere=True)),
+        # Half of the discretionary (non-Level 1) detention replaced by ATD.
+        "alternatives: half of discretionary detention": replace(
+            base,
+            enforcement=replace(
+                enf,
+                detention_probability=(
+                    enf.detention_probability[0],
+                    *(p / 2 for p in enf.detention_probability[1:]),
+                ),
+                alternatives_share=0.70,
+            ),
+        ),
     }
 
 
