@@ -201,6 +201,11 @@ class EnforcementParameters:
     removal_logistics_days: float = param(14.0, "assumption")
     #: Share of state prisoners on Rapid REPAT (conditional early release for removal).
     rapid_repat_share: float = param(0.03, "assumption: few participating states")
+    #: A case is heard while the person is still in local custody (institutional hearing) when
+    #: at least this many days of the local sentence remain after the detainer.
+    institutional_hearing_min_days: float = param(
+        60.0, "assumption: IRP hearings need about two months"
+    )
     #: Days of detention before a hearing for a detained case beyond the queue.
     detained_hearing_prep_days: float = param(10.0, "assumption")
 

@@ -286,7 +286,6 @@ class NationalSimulation:
     def _prepare_facilities(self) -> None:
         f = self.facilities
         s = self.s
-        self.kind = np.array([x.kind is FacilityKind.FEDERAL for x in f])
         self.is_local = np.array([x.kind is FacilityKind.COUNTY_CITY for x in f])
         self.is_state = np.array([x.kind is FacilityKind.STATE for x in f])
         self.daily = np.array([x.annual_bookings for x in f]) / 365.25
@@ -484,7 +483,11 @@ class NationalSimulation:
         if repat:
             self._count(Event.RAPID_REPAT, src, level)
         else:
-            if court_case and answer == "honoured" and remaining > 60.0:
+            if (
+                court_case
+                and answer == "honoured"
+                and remaining > enf.institutional_hearing_min_days
+            ):
                 ordered = yield from self._hearing(pid, src, level, detained=True, u=u)
                 in_custody_order = ordered
                 if not ordered:
