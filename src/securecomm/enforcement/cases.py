@@ -135,10 +135,12 @@ class CaseWork:
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock | None = None) -> CaseWork:
-        """Over the configured database, creating the tables if they do not exist yet
-        (the embedded default; PostgreSQL deployments run the Alembic migration)."""
-        engine = make_engine(settings.effective_database_url)
-        Base.metadata.create_all(engine)
+        """Over the configured database.  The embedded SQLite default gets its tables created
+        if they do not exist yet; PostgreSQL deployments run the Alembic migration instead."""
+        url = settings.effective_database_url
+        engine = make_engine(url)
+        if engine.dialect.name == "sqlite":
+            Base.metadata.create_all(engine)
         return cls.from_engine(engine, clock)
 
     def call(
