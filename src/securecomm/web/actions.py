@@ -293,8 +293,6 @@ def offered(form: ActionForm, case: Case, user: SignedInUser) -> bool:
     """Whether the case page offers this form to this user on this case now."""
     if form.action is None:
         assert form.permission is not None
-        if form.key == "conduct_interview" and not case.citizenship_gate_open:
-            return user.can(form.permission) and case.state in OPEN_STATES
         return (
             user.can(form.permission)
             and case.state in OPEN_STATES

@@ -7,10 +7,12 @@ with the common colour-vision deficiencies).  Pages show the same numbers in a t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from itertools import count
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
+from markupsafe import escape as _escape
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 FONT = 12
@@ -19,6 +21,13 @@ LABEL_WIDTH = 220
 BAR_WIDTH = 380
 VALUE_WIDTH = 120
 _ids = count(1)
+#: Characters XML 1.0 does not allow (C0 controls other than tab, newline, return; surrogates).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def escape(text: object) -> Markup:
+    """Escaped for XML text and attributes, with characters XML cannot carry replaced."""
+    return _escape(_NOT_XML.sub("\ufffd", str(text)))
 
 
 def _fmt(value: float) -> str:

@@ -1,0 +1,139 @@
+"""The case page: what it shows, that reading it is audited, actions and their refusals,
+documents."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from web_support import WebApp, csrf_of
+
+from securecomm.enforcement.models import AuditEntry
+
+
+def _audit_count(web: WebApp, action: str, subject: str) -> int:
+    with web.console.unit() as session:
+        return int(
+            session.scalar(
+                select(func.count()).where(
+                    AuditEntry.action == action, AuditEntry.subject == subject
+                )
+            )
+        )
+
+
+def test_reading_a_case_is_audited_each_time(web: WebApp) -> None:
+    case_number = web.case_number("SAVRO, NILE")
+    before = _audit_count(web, "case.read", case_number)
+    client = web.client("officer.ruiz")
+    client.get(f"/console/cases/{case_number}")
+    client.get(f"/console/cases/{case_number}")
+    assert _audit_count(web, "case.read", case_number) == before + 2
+
+
+def test_convictions_with_levels_and_pending_charges_are_shown_apart(web: WebApp) -> None:
+    case_number = web.case_number("SAVRO, NILE")  # 2303 convicted, 1313 pending
+    html = web.client("officer.ruiz").get(f"/console/cases/{case_number}").text
+    convictions = html.split('data-testid="convictions"')[1].split("</table>")[0]
+    pending = html.split('data-testid="pending"')[1].split("</table>")[0]
+    assert "2303" in convictions and "SHOPLIFTING" in convictions and "Level 2" in convictions
+    assert "1313" not in convictions
+    assert "1313" in pending and "2303" not in pending
+    assert "never raise the level" in html
+
+
+def test_the_history_comes_from_the_audit_log(web: WebApp) -> None:
+    case_number = web.case_number("KESTAL, MIRO")
+    html = web.client("officer.ruiz").get(f"/console/cases/{case_number}").text
+    history = html.split('data-testid="history"')[1].split("</ol>")[0]
+    with web.console.unit() as session:
+        seqs = (
+            session.execute(
+                select(AuditEntry.seq).where(
+                    AuditEntry.subject == case_number,
+                    AuditEntry.action.not_in(["case.read", "case.examiner_view", "document.read"]),
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert len(seqs) >= 10
+    for seq in seqs:
+        assert f"#{seq}<" in history
+    assert "detainer honoured → transferred" in history
+
+
+def test_an_action_is_performed_and_recorded(web: WebApp) -> None:
+    case_number = web.case_number("IMBERA, TOSK")  # identity verified
+    client = web.client("lesc.park")
+    page = client.get(f"/console/cases/{case_number}")
+    assert 'data-action="record_status_research"' in page.text
+    response = client.post(
+        f"/console/cases/{case_number}/actions/record_status_research",
+        data={"csrf_token": csrf_of(page.text), "finding": "removal_order_on_record",
+              "record_references": "EOIR order A-SYN-1 of 2017-03-02\nEID removal 2017"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "Recorded: record status research" in response.text
+    assert web.case(case_number).state.value == "status_researched"
+    assert _audit_count(web, "case.record_status_research", case_number) == 1
+
+
+def test_a_refusal_is_explained_in_plain_words_and_nothing_changes(web: WebApp) -> None:
+    case_number = web.case_number("IMBERA, TOSK")
+    client = web.client("lesc.park")
+    page = client.get(f"/console/cases/{case_number}")
+    response = client.post(
+        f"/console/cases/{case_number}/actions/record_status_research",
+        data={"csrf_token": csrf_of(page.text), "finding": "no_lawful_status_on_record"},
+    )
+    assert response.status_code == 409
+    assert "foreign birth or a missing record is never a basis" in response.text
+    assert "Record status research — refused." in response.text
+    assert web.case(case_number).state.value == "identity_verified"
+
+
+def test_a_malformed_value_names_the_field(web: WebApp) -> None:
+    case_number = web.case_number("HALVEN, RUE")
+    client = web.client("officer.ruiz")
+    page = client.get(f"/console/cases/{case_number}")
+    response = client.post(
+        f"/console/cases/{case_number}/actions/schedule_interview",
+        data={"csrf_token": csrf_of(page.text), "mode": "video", "scheduled_at": "tomorrow"},
+    )
+    assert response.status_code == 422
+    assert "When (UTC): &#39;tomorrow&#39; is not a date and time" in response.text
+
+
+def test_the_citizenship_gate_leaves_only_review_actions(web: WebApp) -> None:
+    case_number = web.case_number("QUESTA, DORU")
+    html = web.client("sup.okafor").get(f"/console/cases/{case_number}").text
+    assert "Citizenship review open" in html
+    offered = {part.split('"')[0] for part in html.split('data-action="')[1:]}
+    assert offered == {
+        "record_supervisor_review",
+        "clear_citizenship_review",
+        "establish_citizenship",
+    }
+
+
+def test_documents_open_and_are_audited(web: WebApp) -> None:
+    case_number = web.case_number("KESTAL, MIRO")
+    client = web.client("officer.ruiz")
+    case_page = client.get(f"/console/cases/{case_number}").text
+    for kind in ("detainer", "notice", "nta"):
+        assert f"/documents/{kind}" in case_page
+    detainer = client.get(f"/console/cases/{case_number}/documents/detainer")
+    assert detainer.status_code == 200
+    assert "not to exceed 48 hours" in detainer.text and f"{case_number}-D1" in detainer.text
+    notice = client.get(f"/console/cases/{case_number}/documents/notice")
+    assert 'lang="es"' in notice.text and 'lang="en"' in notice.text
+    nta = client.get(f"/console/cases/{case_number}/documents/nta")
+    assert "Notice to appear" in nta.text and "212(a)(6)(A)(i)" in nta.text
+    assert _audit_count(web, "document.read", case_number) == 3
+    missing = client.get(f"/console/cases/{web.case_number('ZELMAR, POI')}/documents/nta")
+    assert missing.status_code == 404 and "has no notice to appear" in missing.text
+
+
+def test_an_unknown_case_is_a_plain_404(web: WebApp) -> None:
+    response = web.client("officer.ruiz").get("/console/cases/SC-1999-000001")
+    assert response.status_code == 404
+    assert "no case &#39;SC-1999-000001&#39;" in response.text

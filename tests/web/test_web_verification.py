@@ -1,0 +1,81 @@
+"""Match verification: the examiner's view of real FVC prints, per-finger scores, and the
+officer's decision with the comparator's paired-minutiae count."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+from sqlalchemy import select
+from web_support import LOW_PAIRS_NAME, WebApp, csrf_of
+
+from securecomm.enforcement.models import IdentityVerification
+
+
+def test_the_view_lists_each_finger_with_its_score_and_pairs(web: WebApp) -> None:
+    case_number = web.case_number("ZELMAR, POI")
+    html = web.client("officer.ruiz").get(f"/console/cases/{case_number}/verify").text
+    table = html.split('data-testid="finger-scores"')[1].split("</table>")[0]
+    assert "right index" in table and "right middle" in table
+    assert "<td>12</td>" in table  # the comparator's pairs on the real FVC prints
+    assert "strong evidence of the same finger" in table
+    assert 'name="decision" value="confirm"' in html
+
+
+def test_the_examiner_picture_is_both_prints_side_by_side(web: WebApp) -> None:
+    case_number = web.case_number("ZELMAR, POI")
+    response = web.client("officer.ruiz").get(f"/console/cases/{case_number}/verify/2.png")
+    assert response.status_code == 200 and response.headers["content-type"] == "image/png"
+    picture = Image.open(io.BytesIO(response.content))
+    assert picture.width > 2 * 380 and picture.height > 374  # two FVC DB1 prints + header
+
+
+def test_confirming_records_the_comparators_count(web: WebApp) -> None:
+    case_number = web.case_number("ZELMAR, POI")
+    client = web.client("officer.ruiz")
+    page = client.get(f"/console/cases/{case_number}/verify")
+    response = client.post(
+        f"/console/cases/{case_number}/verify",
+        data={"csrf_token": csrf_of(page.text), "decision": "confirm", "reason": "12 pairs",
+              "paired_minutiae_count": "99"},  # a typed count is ignored
+    )  # fmt: skip
+    assert response.status_code == 200
+    case = web.case(case_number)
+    assert case.state.value == "identity_verified" and case.identity_verified_by == "officer.ruiz"
+    with web.console.unit() as session:
+        row = session.execute(
+            select(IdentityVerification).where(IdentityVerification.case_id == case.id)
+        ).scalar_one()
+    assert row.confirmed and row.paired_minutiae_count == 12
+    assert row.paired_minutiae_ref == case.paired_minutiae_ref
+
+
+def test_too_few_pairs_cannot_be_confirmed_but_can_be_rejected(web: WebApp) -> None:
+    case_number = web.case_number(LOW_PAIRS_NAME)
+    client = web.client("officer.ruiz")
+    page = client.get(f"/console/cases/{case_number}/verify")
+    refused = client.post(
+        f"/console/cases/{case_number}/verify",
+        data={"csrf_token": csrf_of(page.text), "decision": "confirm"},
+    )
+    assert refused.status_code == 409
+    assert "confirming a match needs at least 12" in refused.text
+    assert web.case(case_number).state.value == "match_received"
+    no_reason = client.post(
+        f"/console/cases/{case_number}/verify",
+        data={"csrf_token": csrf_of(page.text), "decision": "reject", "reason": ""},
+    )
+    assert no_reason.status_code == 409 and "needs a reason" in no_reason.text
+    rejected = client.post(
+        f"/console/cases/{case_number}/verify",
+        data={"csrf_token": csrf_of(page.text), "decision": "reject",
+              "reason": "Only 5 paired minutiae on the one finger; not enough"},
+    )  # fmt: skip
+    assert rejected.status_code == 200
+    assert web.case(case_number).state.value == "match_rejected"
+
+
+def test_roles_without_verification_see_the_view_but_no_decision(web: WebApp) -> None:
+    case_number = web.case_number("ZELMAR, POI")
+    html = web.client("lesc.park").get(f"/console/cases/{case_number}/verify").text
+    assert 'name="decision"' not in html and "finger-scores" in html
