@@ -98,3 +98,14 @@ def test_a_notice_without_a_match_is_refused_and_left_untaken(flow: Flow) -> Non
         flow.work.call(from_interop.take_field_office_notices)
     notice = flow.work.call(lambda s, c: s.query(FieldOfficeNotice).one())
     assert notice.taken_at is None
+
+
+def test_carry_pipeline_notices_reports_what_it_did(flow: Flow) -> None:
+    add_pipeline_rows(flow, "P4", RESEARCH)
+    research = dict(RESEARCH, statuses=[{"status": "citizen_by_birth",
+                                         "effective_on": "1990-01-01"}])  # fmt: skip
+    add_pipeline_rows(flow, "P5", research)
+    report = from_interop.carry_pipeline_notices(flow.work)
+    assert len(report.opened) == 2 and report.gate_opened == [report.opened[1]]
+    assert report.expired_detainers == []
+    assert from_interop.carry_pipeline_notices(flow.work).opened == []

@@ -26,7 +26,8 @@ from sqlalchemy.orm import Session
 
 from securecomm import ansinist
 from securecomm.clock import Clock
-from securecomm.enforcement.automatic import MatchWithHistory
+from securecomm.enforcement.automatic import AutomaticReport, MatchWithHistory
+from securecomm.enforcement.cases import CaseWork
 from securecomm.enforcement.errors import InputError
 from securecomm.enforcement.inputs import (
     CriminalHistoryEvent,
@@ -39,7 +40,9 @@ from securecomm.enforcement.inputs import (
     SubjectIdentifiers,
 )
 from securecomm.enforcement.intake import open_case_from_match
+from securecomm.enforcement.models import Case
 from securecomm.enforcement.roles import SYSTEM_PRINCIPAL, Principal
+from securecomm.enforcement.vocabulary import CaseState
 from securecomm.interop.deliveries import FieldOfficeNotice
 from securecomm.interop.outbox import MessageKind, OutboxMessage
 from securecomm.interop.submissions import Submission
@@ -183,3 +186,28 @@ def take_field_office_notices(
         notice.taken_at, notice.case_reference = clock.now(), case.case_number
         taken.append(case.case_number)
     return taken
+
+
+def carry_pipeline_notices(work: CaseWork, *, field_office: str = "") -> AutomaticReport:
+    """The automatic steps after the pipeline (for ``securecomm demo`` and workers): take every
+    untaken field-office notice into a case, then record the expiry of detainers that are due."""
+    report = AutomaticReport()
+    report.opened = work.call(take_field_office_notices, field_office=field_office)
+    report.gate_opened = work.call(_in_gate, report.opened)
+    report.expired_detainers = work.expire_due_detainers()
+    return report
+
+
+def _in_gate(session: Session, _clock: Clock, case_numbers: list[str]) -> list[str]:
+    if not case_numbers:
+        return []
+    return list(
+        session.execute(
+            select(Case.case_number)
+            .where(
+                Case.case_number.in_(case_numbers),
+                Case.state == CaseState.CITIZENSHIP_REVIEW,
+            )
+            .order_by(Case.case_number)
+        ).scalars()
+    )
