@@ -32,6 +32,7 @@ import itertools  # noqa: E402
 import json  # noqa: E402
 import platform  # noqa: E402
 import statistics  # noqa: E402
+import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable, Sequence  # noqa: E402
@@ -97,7 +98,23 @@ def machine() -> dict[str, object]:
         "platform": platform.platform(),
         "load_average_at_start": [round(v, 2) for v in load],
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "git": git_state(),
     }
+
+
+def git_state() -> str:
+    """The commit the engine ran from, marked dirty if src/securecomm/afis has local edits."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "src/securecomm/afis"],
+            cwd=ROOT, capture_output=True, text=True,
+        ).stdout.strip()  # fmt: skip
+    except OSError:
+        return "unknown"
+    return f"{head}{' (afis sources modified)' if dirty else ''}" if head else "unknown"
 
 
 def load_templates(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,20 @@ def test_show_and_pair_write_examiner_pngs(db1: Path, tmp_path: Path) -> None:
     assert "strong evidence" in result.output
     with Image.open(pair) as im:
         assert im.width > 2 * 388
+
+
+def test_bench_runs_a_subset_and_writes_json(shared_data: Path, tmp_path: Path) -> None:
+    out, det = tmp_path / "fvc.json", tmp_path / "det.png"
+    result = runner.invoke(
+        app,
+        ["afis", "bench", "--sets", "fvc2002/DB4_B", "--mode", "iso", "--runs", "1",
+         "--data", str(shared_data), "--out", str(out), "--det", str(det)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    doc = json.loads(out.read_text())
+    (row,) = doc["sets"]
+    assert (row["set"], row["mode"], row["genuine"], row["impostor"]) == (
+        "fvc2002/DB4_B", "iso", 280, 2880,
+    )  # fmt: skip
+    assert 0 <= row["eer"] < 0.05 and row["failures_to_enrol"] == 0
+    assert det.stat().st_size > 0

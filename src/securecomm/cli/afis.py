@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import sys
 import time
 from pathlib import Path
 from types import ModuleType
@@ -183,6 +184,7 @@ def _benchmark_module() -> ModuleType:
     spec = importlib.util.spec_from_file_location("afis_fvc_benchmark", script)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
@@ -196,10 +198,17 @@ def bench(
     mode: Annotated[str, typer.Option(help="iso (comparator only), e2e, or both.")] = "both",
     runs: Annotated[int, typer.Option(help="Speed runs of at least 1 s (median).")] = 5,
     data: Annotated[Path | None, typer.Option(help="Shared data folder.")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="JSON results (default benchmarks/results/afis_fvc.json).")
+    ] = None,
+    det: Annotated[
+        Path | None, typer.Option(help="DET PNG (default benchmarks/results/afis_fvc_det.png).")
+    ] = None,
 ) -> None:
     """Run the FVC benchmark (BENCHMARKS.md §1) and write benchmarks/results/afis_fvc.json."""
     module = _benchmark_module()
     argv = ["--sets", sets, "--mode", mode, "--runs", str(runs)]
-    if data is not None:
-        argv += ["--data", str(data)]
+    for flag, value in (("--data", data), ("--out", out), ("--det", det)):
+        if value is not None:
+            argv += [flag, str(value)]
     module.main(argv)
