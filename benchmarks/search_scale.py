@@ -263,15 +263,16 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     args.cache_dir.mkdir(parents=True, exist_ok=True)
     if args.sweep:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        out = args.json or RESULTS / "search_scale.json"
         rows = []
         for n in [int(v) for v in args.sweep.split(",")]:
             for kind in ("embedded", "ray"):
                 rows.append(run(n, args.probes, kind, args.seed, args.cache_dir, args.shards))
                 print(table(rows[-1:]), flush=True)
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        out = args.json or RESULTS / "search_scale.json"
-        out.write_text(json.dumps(rows, indent=2))
-        plot(rows, RESULTS / "search_scale_latency.png")
+                # Written after every run, so a long sweep keeps what it has measured.
+                out.write_text(json.dumps(rows, indent=2))
+                plot(rows, RESULTS / "search_scale_latency.png")
         print(table(rows))
         return 0
     if not args.identities:
