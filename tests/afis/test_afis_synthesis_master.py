@@ -130,3 +130,33 @@ def test_ground_truth_finds_a_planted_ending_and_bifurcation_with_their_directio
     assert np.cos(ending[0][2]) < -0.99
     assert np.cos(fork[0][2]) > 0.99
     assert len(found) == 2  # nothing else: straight ridges have no minutiae
+
+
+def test_public_api_is_what_the_package_exports() -> None:
+    import securecomm.afis.synthesis as synthesis
+
+    assert sorted(synthesis.__all__) == [
+        "CLASS_FREQUENCIES",
+        "DEFAULT_IMPRESSION",
+        "DEFAULT_MASTER",
+        "FingerClass",
+        "FvcLikeReport",
+        "Impression",
+        "ImpressionGeometry",
+        "ImpressionKind",
+        "ImpressionParameters",
+        "MasterFingerprint",
+        "MasterParameters",
+        "SingularPoints",
+        "SkinDistortion",
+        "TEN_FINGERS",
+        "TenPrintCard",
+        "draw_class",
+        "finger_rng",
+        "generate_master",
+        "make_impression",
+        "ten_fingers",
+        "ten_print_card",
+        "write_fvc_like",
+    ]
+    assert all(hasattr(synthesis, name) for name in synthesis.__all__)

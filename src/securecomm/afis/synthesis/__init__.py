@@ -7,6 +7,7 @@
     master = generate_master(rng)                 # class, orientation, ridges, minutiae
     flat = make_impression(master, rng)           # 500 ppi 8-bit image + ground truth
     rolled = make_impression(master, rng, kind="rolled")
+    card = ten_print_card(ten_fingers(rng), rng)  # card.fingers → ansinist.ebts.build_car
 
 Every random choice comes from the ``numpy.random.Generator`` passed in; nothing reads a
 global generator. ``write_fvc_like`` writes an FVC-style set (``DIR/NNN_K.png``). The methods
@@ -31,11 +32,18 @@ from securecomm.afis.synthesis.parameters import (
     ImpressionParameters,
     MasterParameters,
 )
+from securecomm.afis.synthesis.ten_print import (
+    TEN_FINGERS,
+    TenPrintCard,
+    ten_fingers,
+    ten_print_card,
+)
 
 __all__ = [
     "CLASS_FREQUENCIES",
     "DEFAULT_IMPRESSION",
     "DEFAULT_MASTER",
+    "TEN_FINGERS",
     "FingerClass",
     "FvcLikeReport",
     "Impression",
@@ -46,9 +54,12 @@ __all__ = [
     "MasterParameters",
     "SingularPoints",
     "SkinDistortion",
+    "TenPrintCard",
     "draw_class",
     "finger_rng",
     "generate_master",
     "make_impression",
+    "ten_fingers",
+    "ten_print_card",
     "write_fvc_like",
 ]

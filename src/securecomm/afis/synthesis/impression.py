@@ -17,12 +17,15 @@ The SFinGe impression pipeline (Cappelli, Maio & Maltoni; *Handbook*, §7.6), in
 
 The ground-truth minutiae of the master go through the same geometry (:meth:`forward`), and
 only those that are inside the visible contact area (by ``visible_margin``) are kept.
+A share of touches (``poor_probability``) is *poor*: very dry or smudged skin, a faint or
+noisy capture — as in the FVC collections, where volunteers were asked for dry and wet fingers.
 A *clean* impression skips steps 2, 3, the distortion and the scratches, and keeps only the
 weakest sensor noise: it is what the ground truth is checked against.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -53,6 +56,8 @@ class Impression:
     geometry: ImpressionGeometry
     #: Morphological steps applied to the ridges (< 0 erosion, > 0 dilation).
     pressure: int
+    #: A poor-quality touch (very dry or smudged skin, faint or noisy capture).
+    poor: bool = False
 
 
 _CROSS = ndimage.generate_binary_structure(2, 1)
@@ -72,6 +77,16 @@ def make_impression(
     contact = _contact_region(master, rng, kind, params)
     geometry, out_size = _geometry(master, contact, rng, kind, clean, params)
 
+    poor = not clean and bool(rng.random() < params.poor_probability)
+    if poor:
+        params = dataclasses.replace(
+            params,
+            dryness_range=params.poor_dryness_range,
+            gaussian_noise_range=params.poor_noise_range,
+            blur_sigma_range=params.poor_blur_range,
+            ridge_level_range=params.poor_ridge_level_range,
+            contrast_variation=params.poor_contrast_variation,
+        )
     pressure = 0 if clean else _draw_pressure(rng, params)
     ridges = master.ridges > 0
     if pressure < 0:
@@ -97,6 +112,7 @@ def make_impression(
         kind=kind,
         geometry=geometry,
         pressure=pressure,
+        poor=poor,
     )
 
 

@@ -170,6 +170,14 @@ class ImpressionParameters:
     background_scale: float = 90.0
     gaussian_noise_range: tuple[float, float] = (3.0, 12.0)
 
+    # Poor touches: this share of impressions uses the harsher ranges below.
+    poor_probability: float = 0.25
+    poor_dryness_range: tuple[float, float] = (0.15, 0.40)
+    poor_noise_range: tuple[float, float] = (10.0, 22.0)
+    poor_blur_range: tuple[float, float] = (1.1, 1.8)
+    poor_ridge_level_range: tuple[float, float] = (70.0, 140.0)
+    poor_contrast_variation: float = 0.4
+
     # Clean impressions (used to check ground truth): no noise, no distortion.
     #: Ground-truth minutiae nearer than this to the visible contact border are dropped.
     visible_margin: float = 10.0
