@@ -192,3 +192,9 @@ def test_concurrent_appends_keep_one_linear_chain(tmp_path: Path) -> None:
     assert errors == []
     report = work.verify_audit()
     assert report.intact and report.checked == 1 + 40
+
+
+def test_deleted_head_is_detected(settled: CaseWork) -> None:
+    raw(settled, "DELETE FROM audit_head")
+    report = settled.verify_audit()
+    assert not report.intact and "head is missing" in report.problem

@@ -397,6 +397,7 @@ def test_reentry_after_removal_opens_a_prosecution_referral(flow: Flow) -> None:
     assert referral.statute == "8 U.S.C. 1326"
     view = flow.work.read_case(OFFICER, cn)
     assert "referral.reentry_opened" in [t[4] for t in view.timeline]
+    assert view.reentry_referral_open
 
 
 def test_no_referral_without_prior_removal(flow: Flow) -> None:
@@ -406,6 +407,7 @@ def test_no_referral_without_prior_removal(flow: Flow) -> None:
 
 def test_rapid_repat_pathway_for_an_eligible_state_conviction(flow: Flow) -> None:
     cn = flow.reviewed(history=[conviction("2303", 300)])
+    assert flow.work.read_case(OFFICER, cn).rapid_repat.eligible
     flow.work.call(charging.charge, OFFICER_2, cn, kind=ChargingKind.STIPULATED_REMOVAL,
                    reference="stipulation signed 2026-03-02", rapid_repat=True)  # fmt: skip
     flow.work.call(court.enter_order_without_hearing, OFFICER, cn, reference="IJ stip order 5")
@@ -415,6 +417,7 @@ def test_rapid_repat_pathway_for_an_eligible_state_conviction(flow: Flow) -> Non
 @pytest.mark.parametrize("code", ["1204", "0903", "5212"])
 def test_rapid_repat_refused_with_violent_history(flow: Flow, code: str) -> None:
     cn = flow.reviewed(history=[conviction("2303", 300), conviction(code, 200)])
+    assert not flow.work.read_case(OFFICER, cn).rapid_repat.eligible
     with pytest.raises(SafeguardError, match="not eligible for Rapid REPAT: violent"):
         flow.work.call(charging.charge, OFFICER, cn, kind=ChargingKind.STIPULATED_REMOVAL,
                        reference="stip", rapid_repat=True)  # fmt: skip
@@ -464,3 +467,12 @@ def test_interview_language_becomes_the_notice_language(flow: Flow) -> None:
     issue(flow, cn)
     d = flow.work.call(lambda s, c: s.query(Detainer).one())
     assert d.notice_language == "en"
+
+
+def test_rapid_repat_needs_a_stated_state_conviction(flow: Flow) -> None:
+    from securecomm.enforcement.inputs import CriminalHistoryEvent, Disposition
+
+    unknown_court = CriminalHistoryEvent("2303", Disposition.CONVICTED, date(2020, 1, 1), 90)
+    cn = flow.reviewed(history=[unknown_court])
+    reasons = flow.work.read_case(OFFICER, cn).rapid_repat.reasons
+    assert reasons == ("no state conviction",)

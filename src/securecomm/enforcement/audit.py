@@ -136,6 +136,10 @@ def verify_chain(session: Session) -> ChainReport:
         return walked
     checked, last_hash = walked
     head = session.get(AuditHead, HEAD_ID)
+    if head is None and checked:
+        return ChainReport(
+            checked, checked + 1, f"the chain head is missing ({checked} entries present)"
+        )
     head_count = head.count if head else 0
     if head_count != checked or (head is not None and head.last_hash != last_hash):
         return ChainReport(

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -37,9 +37,10 @@ from securecomm.enforcement.inputs import (
 )
 from securecomm.enforcement.levels import LevelAssessment
 from securecomm.enforcement.lookup import authorize, load_case
-from securecomm.enforcement.models import Case, Detainer
+from securecomm.enforcement.models import Case, Detainer, ProsecutionReferral
 from securecomm.enforcement.notices import NoticeCatalog
 from securecomm.enforcement.parameters import AUDIT_CONFLICT_RETRIES
+from securecomm.enforcement.repatriation import RepatEligibility, repat_eligibility
 from securecomm.enforcement.roles import SYSTEM_PRINCIPAL, Permission, Principal
 from securecomm.enforcement.vocabulary import CaseState, ProbableCauseBasis, StatusFinding
 from securecomm.store.database import (
@@ -75,6 +76,8 @@ class CaseView:
     release_eligible_at: datetime | None
     detainer_number: str
     detainer_expires_at: datetime | None
+    reentry_referral_open: bool
+    rapid_repat: RepatEligibility
     timeline: list[tuple[int, datetime, str, str, str]]
 
 
@@ -102,6 +105,13 @@ def read_case(session: Session, clock: Clock, principal: Principal, case_number:
         release_eligible_at=case.release_eligible_at,
         detainer_number=detainer.number if detainer else "",
         detainer_expires_at=detainer.expires_at if detainer else None,
+        reentry_referral_open=session.execute(
+            select(ProsecutionReferral.id).where(
+                ProsecutionReferral.case_id == case.id, ProsecutionReferral.status == "open"
+            )
+        ).first()
+        is not None,
+        rapid_repat=repat_eligibility(case),
         timeline=[
             (e.seq, e.at, e.actor, e.role, e.action)
             for e in audit.entries_for(session, case_number)
