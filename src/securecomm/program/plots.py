@@ -61,13 +61,13 @@ def coverage_figure(result: SimulationResult) -> Figure:
 
 def whatif_figure(rows: Sequence[dict[str, object]]) -> Figure:
     names = [str(r["variant"]) for r in rows]
-    worked = [float(r["level1_removed_per_year"]) for r in rows]  # type: ignore[arg-type]
+    worked = [float(r["level1_removed_during_rollout"]) / 1e3 for r in rows]  # type: ignore[arg-type]
     cost = [float(r["cost_per_year"]) / 1e9 for r in rows]  # type: ignore[arg-type]
     fig, (a, b) = plt.subplots(1, 2, figsize=(10, 0.4 * len(rows) + 1.8), sharey=True)
     a.barh(names, worked, color="tab:blue")
-    a.set_xlabel("Level 1 removals per year")
+    a.set_xlabel("Level 1 removals during the rollout (thousands)")
     a.invert_yaxis()
     b.barh(names, cost, color="tab:gray")
-    b.set_xlabel("cost per year (billion USD)")
-    fig.suptitle("What-if scenarios (last simulated year)")
+    b.set_xlabel("cost per year at full coverage (billion USD)")
+    fig.suptitle("What-if scenarios")
     return fig
