@@ -9,6 +9,7 @@ exception, or any broken invariant, fails the test.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import tempfile
 from datetime import date, timedelta
@@ -463,7 +464,8 @@ class CaseMachine(RuleBasedStateMachine):
 
 TestCaseMachine = CaseMachine.TestCase
 TestCaseMachine.settings = settings(
-    max_examples=int(__import__("os").environ.get("ENF_SM_EXAMPLES", "30")),
+    # ENF_SM_EXAMPLES=200 for a longer search than CI's.
+    max_examples=int(os.environ.get("ENF_SM_EXAMPLES", "30")),
     stateful_step_count=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
