@@ -62,3 +62,14 @@ def test_unknown_id_is_an_error(shared_data: Path) -> None:
     figures = load_reference_figures(shared_data)
     with pytest.raises(ReferenceDataError, match="no reference figure with id 'nope'"):
         figures["nope"]
+
+
+def test_public_api_is_stable() -> None:
+    import securecomm.program as program
+
+    assert sorted(program.__all__) == sorted(
+        name for name in program.__all__ if hasattr(program, name)
+    )
+    assert {"simulate", "calibrate", "optimise", "compute_statistics", "assign_tiers"} <= set(
+        program.__all__
+    )

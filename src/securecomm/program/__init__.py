@@ -1,3 +1,59 @@
 """securecomm.program — planning and statistics: facilities and tiers, CAP teams,
 simulation, cost, reports.
+
+The public surface is re-exported here; see docs/program.md.
 """
+
+from securecomm.program.allocation import AllocationProblem, baseline, national_problem, optimise
+from securecomm.program.calibration import TARGETS, calibrate, run_scenarios, side_by_side
+from securecomm.program.costs import CostBreakdown, program_cost
+from securecomm.program.errors import (
+    AllocationError,
+    ProgramError,
+    ReferenceDataError,
+    ScenarioError,
+    StatisticsError,
+)
+from securecomm.program.facilities import Coverage, Facility, FacilityKind, Tier
+from securecomm.program.reference import ReferenceFigures, load_reference_figures
+from securecomm.program.registry import generate_registry
+from securecomm.program.scenario import Scenario, build_scenario, parameter_sources
+from securecomm.program.simulation import Event, SimulationResult, Source, simulate
+from securecomm.program.statistics import compute_statistics
+from securecomm.program.tiers import assign_tiers, rank_by_risk, risk_score
+
+__all__ = [
+    "TARGETS",
+    "AllocationError",
+    "AllocationProblem",
+    "CostBreakdown",
+    "Coverage",
+    "Event",
+    "Facility",
+    "FacilityKind",
+    "ProgramError",
+    "ReferenceDataError",
+    "ReferenceFigures",
+    "Scenario",
+    "ScenarioError",
+    "SimulationResult",
+    "Source",
+    "StatisticsError",
+    "Tier",
+    "assign_tiers",
+    "baseline",
+    "build_scenario",
+    "calibrate",
+    "compute_statistics",
+    "generate_registry",
+    "load_reference_figures",
+    "national_problem",
+    "optimise",
+    "parameter_sources",
+    "program_cost",
+    "rank_by_risk",
+    "risk_score",
+    "run_scenarios",
+    "side_by_side",
+    "simulate",
+]
