@@ -437,6 +437,8 @@ def side_by_side(results: Results) -> list[dict[str, object]]:
                     "cost_per_removal": cost.total / max(r.count(Event.REMOVED, start, end), 1),
                     "level1_cost_3_5_years": _plan_level1_cost(r),
                     "court_backlog_end": float(r.court_backlog[w.stop - 1]) / r.scale,
+                    "length_of_stay_by_pathway_days": r.length_of_stay_by_pathway,
+                    "interview_modes": {k: v / r.scale for k, v in r.interview_modes.items()},
                     "years": (w.stop - w.start) / DAYS_PER_YEAR,
                 }
             )

@@ -124,6 +124,10 @@ class SimulationResult:
     court_backlog: np.ndarray  # (days,) cases waiting for or in a hearing
     places: dict[str, int]
     entered: int
+    #: Interviews by mode (in person, video, remote), over the run.
+    interview_modes: dict[str, int]
+    #: Mean days in a detention bed by pathway, over the stays completed during the run.
+    length_of_stay_by_pathway: dict[str, float]
     trace: list[tuple[float, int, str]] | None = None
 
     @property
@@ -260,6 +264,9 @@ class NationalSimulation:
         self.activations = np.zeros(days, dtype=np.int64)
         self.covered_share = np.zeros(days, dtype=np.float64)
         self.court_backlog = np.zeros(days, dtype=np.int64)
+        self.interview_modes = {"in_person": 0, "video": 0, "remote": 0}
+        self._admitted: dict[int, tuple[float, str]] = {}
+        self._stays: dict[str, tuple[float, int]] = {}
 
         cap = scenario.capacity
 
@@ -332,6 +339,10 @@ class NationalSimulation:
             court_backlog=self.court_backlog,
             places=self.ledger.by_place(),
             entered=self.ledger.entered,
+            interview_modes=dict(self.interview_modes),
+            length_of_stay_by_pathway={
+                k: total / n for k, (total, n) in sorted(self._stays.items()) if n
+            },
             trace=self.trace,
         )
 
@@ -430,11 +441,11 @@ class NationalSimulation:
         if src != Source.G287:
             pool = res.deport if src == Source.DEPORT else res.officers
             if self.cap_on_site[fi]:
-                hours = cap.interview_hours_in_person
+                hours, mode = cap.interview_hours_in_person, "in_person"
             elif self.video[fi]:
-                hours = cap.interview_hours_video
+                hours, mode = cap.interview_hours_video, "video"
             else:
-                hours = cap.interview_hours_remote
+                hours, mode = cap.interview_hours_remote, "remote"
             req = pool.request(priority=level)
             wait = max(release_at - env.now, 0.0)
             got = yield req | env.timeout(wait)
@@ -452,6 +463,8 @@ class NationalSimulation:
             self._staff(level, work)
         else:
             decide = u[U_DECIDE] < enf.detainer_probability[level]
+            mode = "in_person"
+        self.interview_modes[mode] += 1
         self._count(Event.INTERVIEW, src, level)
         if not decide:
             self._count(Event.NO_ACTION, src, level)
@@ -507,7 +520,12 @@ class NationalSimulation:
         if repat or in_custody_order or not court_case:
             if not (repat or in_custody_order):
                 self._count(Event.SUMMARY, src, level)
-            self._detain(pid, src, level, force=True)
+            pathway = "summary"
+            if repat:
+                pathway = "rapid_repat"
+            elif in_custody_order:
+                pathway = "ordered_in_custody"
+            self._detain(pid, src, level, force=True, pathway=pathway)
             mean = enf.removal_logistics_days if in_custody_order else enf.summary_removal_days
             yield env.timeout(_exp(mean, u[U_LOGISTICS]))
             self._remove(pid, src, level)
@@ -516,7 +534,7 @@ class NationalSimulation:
         # 5. Court: custody decision, hearing, order, removal.
         self._count(Event.NTA, src, level)
         detained = u[U_DETAIN] < enf.detention_probability[level] and self._detain(
-            pid, src, level, force=False
+            pid, src, level, force=False, pathway="court_detained"
         )
         if not detained:
             if u[U_ATD] < enf.alternatives_share:
@@ -531,7 +549,7 @@ class NationalSimulation:
             res.on_atd[level] -= 1
         if not ordered:
             if detained:
-                self._release_bed(level)
+                self._release_bed(pid, level)
             ledger.move(pid, Place.RELIEF)
             self._log(pid, "relief")
             return
@@ -540,7 +558,7 @@ class NationalSimulation:
                 self._count(Event.AT_LARGE, src, level)
                 ledger.move(pid, Place.AT_LARGE)
                 return
-            self._detain(pid, src, level, force=True)
+            self._detain(pid, src, level, force=True, pathway="order_after_release")
         yield env.timeout(_exp(enf.removal_logistics_days, u[U_LOGISTICS]))
         self._remove(pid, src, level)
 
@@ -563,24 +581,28 @@ class NationalSimulation:
         self._log(pid, "order" if ordered else "no_order")
         return ordered
 
-    def _detain(self, pid: int, src: int, level: int, *, force: bool) -> bool:
+    def _detain(self, pid: int, src: int, level: int, *, force: bool, pathway: str) -> bool:
         res = self.res
         if self.ledger.place_of(pid) is Place.DETENTION:
             return True
         if not force and res.beds_used >= res.beds:
             return False
+        self._admitted[pid] = (self.env.now, pathway)
         res.beds_used += 1
         res.in_detention[level] += 1
         self._count(Event.DETAINED, src, level)
         self.ledger.move(pid, Place.DETENTION)
         return True
 
-    def _release_bed(self, level: int) -> None:
+    def _release_bed(self, pid: int, level: int) -> None:
         self.res.beds_used -= 1
         self.res.in_detention[level] -= 1
+        admitted, pathway = self._admitted.pop(pid)
+        total, n = self._stays.get(pathway, (0.0, 0))
+        self._stays[pathway] = (total + self.env.now - admitted, n + 1)
 
     def _remove(self, pid: int, src: int, level: int) -> None:
-        self._release_bed(level)
+        self._release_bed(pid, level)
         self._count(Event.REMOVED, src, level)
         self._staff(level, self.s.capacity.processing_hours)
         self.ledger.move(pid, Place.REMOVED)
