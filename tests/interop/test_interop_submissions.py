@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,6 +16,7 @@ from securecomm.interop.errors import (
     ForbiddenSubmissionError,
     SubmissionFormatError,
 )
+from securecomm.interop.service import receive_durably
 from securecomm.interop.testing import booking_variant
 from securecomm.interop.units import unit_of_work
 
@@ -115,3 +118,17 @@ def test_agency_cannot_submit_under_another_ori(
     ):
         receive(session, raw, now=clock.now(), submitter_ori="TX0020000")
     assert _count(factory, Submission) == 0
+
+
+def test_concurrent_twins_store_one_submission(
+    factory: sessionmaker[Session], clock: FixedClock, car_template: bytes
+) -> None:
+    raw = booking_variant(car_template, tcn="TWIN-000001", ori="VA0010000")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        receipts = list(
+            pool.map(lambda _: receive_durably(factory, raw, now=clock.now()), range(4))
+        )
+    assert len({r.submission_id for r in receipts}) == 1
+    assert sum(r.created for r in receipts) == 1
+    assert _count(factory, Submission) == 1
+    assert _count(factory, Job) == 1

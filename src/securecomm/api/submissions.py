@@ -6,6 +6,7 @@ import base64
 
 from fastapi import APIRouter, Request, status
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from securecomm.api.dependencies import DbSession, Factory, SubmittingAgency
 from securecomm.api.schemas import AnswerBody, MessageBody, SubmissionReceipt, SubmissionStatus
@@ -13,8 +14,7 @@ from securecomm.clock import SystemClock
 from securecomm.interop import submissions
 from securecomm.interop.deliveries import MailboxEntry
 from securecomm.interop.outbox import OutboxMessage
-from securecomm.interop.service import answer_of, failed_job
-from securecomm.interop.units import unit_of_work
+from securecomm.interop.service import answer_of, failed_job, receive_durably
 
 router = APIRouter(prefix="/submissions", tags=["submissions"])
 
@@ -40,8 +40,9 @@ async def submit_booking(
     """Store the transaction durably, then answer with its TCN (202). Idempotent on (ORI, TCN)."""
     raw = await request.body()
     clock = getattr(request.app.state, "clock", None) or SystemClock()
-    with unit_of_work(factory) as session:
-        receipt = submissions.receive(session, raw, now=clock.now(), submitter_ori=agency.ori)
+    receipt = await run_in_threadpool(
+        receive_durably, factory, raw, now=clock.now(), submitter_ori=agency.ori
+    )
     return SubmissionReceipt(
         tcn=receipt.tcn, ori=receipt.ori, tot=receipt.tot, created=receipt.created
     )

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from securecomm.config import Settings
@@ -54,9 +56,25 @@ def pipeline_context(settings: Settings) -> PipelineContext:
     )
 
 
+def receive_durably(
+    factory: sessionmaker[Session],
+    raw: bytes,
+    *,
+    now: datetime,
+    submitter_ori: str | None = None,
+) -> Receipt:
+    """Store a booking in its own transaction; a concurrent twin (same ORI and TCN) that won
+    the race makes this a resubmission rather than an error."""
+    try:
+        with unit_of_work(factory) as session:
+            return receive(session, raw, now=now, submitter_ori=submitter_ori)
+    except IntegrityError:
+        with unit_of_work(factory) as session:
+            return receive(session, raw, now=now, submitter_ori=submitter_ori)
+
+
 def submit(factory: sessionmaker[Session], raw: bytes, context: PipelineContext) -> Receipt:
-    with unit_of_work(factory) as session:
-        return receive(session, raw, now=context.clock.now())
+    return receive_durably(factory, raw, now=context.clock.now())
 
 
 def answer_of(session: Session, submission_id: int, ori: str) -> Answer | None:
