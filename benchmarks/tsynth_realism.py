@@ -78,35 +78,42 @@ def main() -> int:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(7, 4.2))
-    hi = float(np.percentile(np.concatenate([real_g, synth.genuine]), 99))
-    bins = np.linspace(0, max(6.0, hi), 60)
-    kw = {"bins": bins, "density": True, "histtype": "step", "linewidth": 1.6}
-    ax.hist(real_i, label=f"FVC impostors (n={len(real_i):,})", color="tab:blue", **kw)
-    ax.hist(
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    kw = {"density": True, "histtype": "step", "linewidth": 1.6}
+    fine = np.linspace(0, 6, 61)
+    left.hist(real_i, bins=fine, label=f"FVC impostors (n={len(real_i):,})", color="tab:blue", **kw)
+    left.hist(
         synth.impostor,
+        bins=fine,
         label=f"synthetic impostors (n={len(synth.impostor):,})",
         color="tab:orange",
         **kw,
     )
-    ax.hist(
-        real_g, label=f"FVC genuine (n={len(real_g):,})", color="tab:blue", linestyle="--", **kw
-    )
-    ax.hist(
+    left.set_yscale("log")
+    left.set_xlabel("calibrated 1:1 score (−log10 FMR)")
+    left.set_ylabel("density")
+    left.set_title(f"impostors — KS {result['ks_impostor']:.3f}")
+    left.legend(fontsize=8)
+    hi = float(np.percentile(np.concatenate([real_g, synth.genuine]), 99.5))
+    wide = np.linspace(0, max(6.0, hi), 60)
+    for data, name, colour in (
+        (real_i, "FVC impostors", "tab:blue"),
+        (synth.impostor, "synthetic impostors", "tab:orange"),
+    ):
+        right.hist(data, bins=wide, label=name, color=colour, **kw)
+    right.hist(real_g, bins=wide, label="FVC genuine", color="tab:blue", linestyle="--", **kw)
+    right.hist(
         synth.genuine,
-        label=f"synthetic genuine (n={len(synth.genuine):,})",
+        bins=wide,
+        label="synthetic genuine",
         color="tab:orange",
         linestyle="--",
         **kw,
     )
-    ax.set_yscale("log")
-    ax.set_xlabel("calibrated 1:1 score (−log10 FMR)")
-    ax.set_ylabel("density")
-    ax.set_title(
-        f"Synthetic vs FVC scores — KS impostor {result['ks_impostor']:.3f}, "
-        f"genuine {result['ks_genuine']:.3f}"
-    )
-    ax.legend(fontsize=8)
+    right.set_yscale("log")
+    right.set_xlabel("calibrated 1:1 score (−log10 FMR)")
+    right.set_title(f"impostors and genuine — KS genuine {result['ks_genuine']:.3f}")
+    right.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(RESULTS / "tsynth_realism.png", dpi=120)
     print(json.dumps(result, indent=2))
