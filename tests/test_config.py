@@ -19,11 +19,20 @@ def test_defaults_are_embedded() -> None:
 
 def test_environment_overrides() -> None:
     s = Settings.from_env(
-        {"SECURECOMM_HOME": "/tmp/x", "SECURECOMM_SEARCH_ENGINE": "ray", "DATABASE_URL": "pg://"}
+        {
+            "SECURECOMM_HOME": "/tmp/x",
+            "SECURECOMM_SEARCH_ENGINE": "ray",
+            "SECURECOMM_DATABASE_URL": "pg://",
+        }
     )
     assert s.home == Path("/tmp/x")
     assert s.search_engine == "ray"
     assert s.effective_database_url == "pg://"
+
+
+def test_plain_database_url_is_not_ours() -> None:
+    # DATABASE_URL names the test PostgreSQL server in CI; only SECURECOMM_* configures us.
+    assert Settings.from_env({"DATABASE_URL": "pg://"}).effective_database_url.startswith("sqlite")
 
 
 def test_bad_engine_is_refused_with_its_name() -> None:

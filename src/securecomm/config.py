@@ -52,7 +52,7 @@ class Settings:
         kwargs: dict[str, object] = {}
         if (v := get("HOME")) is not None:
             kwargs["home"] = Path(v)
-        if (v := get("DATABASE_URL") or env.get("DATABASE_URL")) is not None:
+        if (v := get("DATABASE_URL")) is not None:
             kwargs["database_url"] = v
         if (v := get("SEARCH_ENGINE")) is not None:
             if v not in ("embedded", "ray"):
