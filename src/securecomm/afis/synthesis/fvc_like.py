@@ -143,6 +143,7 @@ def write_fvc_like(
                     "file": f"{name}.png",
                     "kind": ImpressionKind(imp.kind).value,
                     "pressure": imp.pressure,
+                    "poor": imp.poor,
                     "rotation_degrees": round(float(np.degrees(imp.geometry.rotation)), 3),
                     "ground_truth_minutiae": imp.minutiae.count,
                 }

@@ -171,9 +171,9 @@ class ImpressionParameters:
     gaussian_noise_range: tuple[float, float] = (3.0, 12.0)
 
     # Poor touches: this share of impressions uses the harsher ranges below.
-    poor_probability: float = 0.25
-    poor_dryness_range: tuple[float, float] = (0.15, 0.40)
-    poor_noise_range: tuple[float, float] = (10.0, 22.0)
+    poor_probability: float = 0.12
+    poor_dryness_range: tuple[float, float] = (0.12, 0.32)
+    poor_noise_range: tuple[float, float] = (8.0, 18.0)
     poor_blur_range: tuple[float, float] = (1.1, 1.8)
     poor_ridge_level_range: tuple[float, float] = (70.0, 140.0)
     poor_contrast_variation: float = 0.4
