@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from securecomm.afis.errors import ExtractionError
+from securecomm.afis.extraction.clarity import local_clarity
 from securecomm.afis.extraction.enhancement import enhance
 from securecomm.afis.extraction.features import Features
 from securecomm.afis.extraction.frequency import estimate_ridge_period
@@ -42,15 +43,16 @@ def extract_features(
         )
     period, _ = estimate_ridge_period(normalised, orientation, mask, params)
     enhanced = enhance(normalised, orientation, period, mask, params)
-    ridges = binarise(enhanced, normalised, mask, params.binarisation_image_weight)
+    ridges = binarise(enhanced, mask)
     skeleton = thin(ridges)
-    raw = detect_minutiae(skeleton, mask, orientation, params)
+    clarity = local_clarity(normalised, enhanced, params)
+    raw = detect_minutiae(skeleton, mask, orientation, clarity, params)
     if raw.count < params.min_minutiae:
         raise ExtractionError(
             f"no usable template: {raw.count} reliable minutiae found "
             f"(at least {params.min_minutiae} needed)"
         )
-    quality = print_quality(normalised, enhanced, orientation.coherence, mask, raw.count)
+    quality = print_quality(clarity, orientation.coherence, mask, raw.count)
     template = Template.from_arrays(
         width=pixels.shape[1],
         height=pixels.shape[0],
@@ -70,6 +72,7 @@ def extract_features(
         mask=mask,
         orientation=np.mod(-orientation.angle, np.pi).astype(np.float32),
         coherence=orientation.coherence,
+        clarity=clarity,
         frequency=(1.0 / period).astype(np.float32),
         enhanced=enhanced,
         ridges=ridges,

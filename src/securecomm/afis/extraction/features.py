@@ -28,6 +28,8 @@ class Features:
     orientation: FloatArray
     #: Orientation coherence 0–1 (the reliability of ``orientation``).
     coherence: FloatArray
+    #: Local ridge clarity 0–1 (how well the enhanced ridges explain the image).
+    clarity: FloatArray
     #: Ridge frequency (cycles per pixel); its inverse is the ridge period.
     frequency: FloatArray
     #: Enhanced image (ridges positive, unit deviation, 0 outside the mask).

@@ -10,10 +10,12 @@ spurs (an ending joined to a bifurcation by a short branch), short ridges and do
 joined by a short ridge), bridges and lakes (two bifurcations joined by a short branch), broken
 ridges (two endings facing each other across a short gap along the ridge flow), minutiae at the
 border of the foreground (the skeleton is cut there), clusters (minutiae too close to any other)
-and minutiae where the orientation is unreliable.
+and minutiae where the orientation is unreliable or the ridges unclear (``clarity``).
 
-Angles here are image angles (``atan2(dy, dx)``, y down). The sense: a ridge ending points
-along its ridge away from the ridge's body... see ``direction_convention`` in the module below.
+Angles here are image angles (``atan2(dy, dx)``, y down); the extractor flips them to the
+template's screen convention. The sense is that of ISO/IEC 19794-2 as the FVC ``.iso`` templates
+use it (``afis.types``): an ending points into its ridge, a bifurcation into the valley between
+its branches.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ def detect_minutiae(
     skeleton: np.ndarray,
     mask: np.ndarray,
     orientation: OrientationField,
+    clarity: np.ndarray,
     params: ExtractionParameters,
 ) -> RawMinutiae:
     ys, xs, cn = find_candidates(skeleton)
@@ -62,10 +65,11 @@ def detect_minutiae(
     remove = _structural_false(ys, xs, is_bif, hit, length, angle, orientation, params)
     remove |= border[ys, xs] < params.border_distance
     remove |= orientation.coherence[ys, xs] < params.min_minutia_coherence
+    remove |= clarity[ys, xs] < params.min_minutia_clarity
     ys, xs, is_bif, angle = ys[~remove], xs[~remove], is_bif[~remove], angle[~remove]
     remove = _too_close(ys, xs, params.min_minutia_distance)
     ys, xs, is_bif, angle = ys[~remove], xs[~remove], is_bif[~remove], angle[~remove]
-    quality = _minutia_quality(ys, xs, orientation, border)
+    quality = _minutia_quality(ys, xs, clarity, border)
     order = np.lexsort((xs, ys, -quality))[: params.max_minutiae]
     order = order[np.lexsort((xs[order], ys[order]))]
     kind = np.where(is_bif, MinutiaKind.BIFURCATION, MinutiaKind.ENDING).astype(np.uint8)
@@ -169,10 +173,10 @@ def _too_close(ys: np.ndarray, xs: np.ndarray, limit: float) -> np.ndarray:
 
 
 def _minutia_quality(
-    ys: np.ndarray, xs: np.ndarray, orientation: OrientationField, border: np.ndarray
+    ys: np.ndarray, xs: np.ndarray, clarity: np.ndarray, border: np.ndarray
 ) -> np.ndarray:
-    """0–100 from the local orientation coherence and the distance to the foreground border."""
-    coherence = np.clip((orientation.coherence[ys, xs] - 0.2) / 0.6, 0.0, 1.0)
+    """0–100 from the local ridge clarity and the distance to the foreground border."""
+    clear = np.clip((clarity[ys, xs] - 0.2) / 0.6, 0.0, 1.0)
     inside = np.clip(border[ys, xs] / 48.0, 0.0, 1.0)
-    quality = 100.0 * coherence * (0.5 + 0.5 * inside)
+    quality = 100.0 * clear * (0.5 + 0.5 * inside)
     return np.clip(np.rint(quality), 1, 100).astype(np.uint8)

@@ -20,9 +20,10 @@ class ExtractionParameters:
     normalisation_sigma: float = 12.0
 
     # --- segmentation (on the coarse grid) ---------------------------------------------------
-    #: A cell is foreground when its ridge contrast reaches this fraction of the image's
-    #: 95th-percentile contrast...
+    #: A cell is foreground when its ridge contrast reaches Otsu's threshold of the contrast
+    #: histogram (relative to the image's 95th-percentile contrast), bounded to this range...
     segmentation_contrast_ratio: float = 0.22
+    segmentation_max_contrast_ratio: float = 0.45
     #: ...and its orientation coherence reaches this value.
     segmentation_min_coherence: float = 0.30
     #: Morphological clean-up radii in pixels (closing, then opening).
@@ -63,8 +64,9 @@ class ExtractionParameters:
     enhancement_angular_min: float = 0.30
     enhancement_angular_max: float = 0.90
 
-    #: Weight of the normalised image added to the enhanced one before binarisation.
-    binarisation_image_weight: float = 0.25
+    # --- local clarity ------------------------------------------------------------------------
+    #: Gaussian sigma of the window of the local clarity (``clarity.py``).
+    clarity_sigma: float = 8.0
 
     # --- minutiae ----------------------------------------------------------------------------
     #: Distance along the skeleton over which a minutia's direction is measured.
@@ -72,21 +74,23 @@ class ExtractionParameters:
     #: How far (along the skeleton) the false-minutia tests look for a neighbouring minutia.
     trace_length: int = 18
     #: Spur: an ending joined to a bifurcation by a skeleton path shorter than this.
-    max_spur_length: float = 14.0
+    max_spur_length: float = 8.0
     #: Short ridge (island / dot): two endings joined by a path shorter than this.
-    max_short_ridge_length: float = 16.0
+    max_short_ridge_length: float = 10.0
     #: Bridge or small lake: two bifurcations joined by a path shorter than this.
-    max_bridge_length: float = 14.0
+    max_bridge_length: float = 8.0
     #: Broken ridge: two endings closer than this, facing each other along the ridge flow.
-    max_break_distance: float = 16.0
+    max_break_distance: float = 10.0
     #: Maximum angle (radians) between the gap and the ridge flow for a broken ridge.
     max_break_angle: float = 0.6
     #: Two minutiae closer than this are both removed (clusters of noise).
-    min_minutia_distance: float = 6.0
+    min_minutia_distance: float = 4.0
     #: Minutiae closer than this to the foreground border are removed.
-    border_distance: float = 14.0
+    border_distance: float = 10.0
     #: Minutiae where the orientation coherence is below this are removed.
     min_minutia_coherence: float = 0.25
+    #: Minutiae where the local clarity is below this are removed.
+    min_minutia_clarity: float = 0.35
     #: At most this many minutiae (the best by quality) are kept.
     max_minutiae: int = 80
 

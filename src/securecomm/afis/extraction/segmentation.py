@@ -1,10 +1,10 @@
 """Foreground segmentation: which part of the image holds the print.
 
 Method: block-wise gray-level variance and orientation coherence (Mehtre 1993; Bazen and
-Gerez 2001, "Segmentation of fingerprint images"), with the contrast threshold relative to the
-image's own contrast, then morphological clean-up (closing, hole filling, opening, removal of
-small components) as in SourceAFIS' segmentation mask. Works on the coarse grid of the
-orientation stage.
+Gerez 2001, "Segmentation of fingerprint images"), with the contrast threshold set per image by
+Otsu's method on the contrast histogram (bounded, relative to the image's own contrast), then
+morphological clean-up (closing, hole filling, opening, removal of small components) as in
+SourceAFIS' segmentation mask. Works on the coarse grid of the orientation stage.
 """
 
 from __future__ import annotations
@@ -28,9 +28,15 @@ def segment(
     reference = float(np.percentile(coarse_deviation, 95))
     if reference <= 0:
         return np.zeros(shape, dtype=bool)
-    cells = (coarse_deviation >= params.segmentation_contrast_ratio * reference) & (
-        coarse_coherence >= params.segmentation_min_coherence
+    ratio = coarse_deviation / reference
+    threshold = float(
+        np.clip(
+            _otsu(ratio),
+            params.segmentation_contrast_ratio,
+            params.segmentation_max_contrast_ratio,
+        )
     )
+    cells = (ratio >= threshold) & (coarse_coherence >= params.segmentation_min_coherence)
     cells = _clean(cells, params)
     return np.ascontiguousarray(expand_nearest(cells, factor, shape))
 
@@ -48,6 +54,20 @@ def _clean(cells: np.ndarray, params: ExtractionParameters) -> np.ndarray:
         keep = np.flatnonzero(sizes >= params.segmentation_min_component_ratio * sizes.max()) + 1
         cells = np.isin(labels, keep)
     return cells
+
+
+def _otsu(values: np.ndarray, bins: int = 64) -> float:
+    """Otsu's (1979) threshold of ``values`` in [0, 1]: the split maximising the between-class
+    variance, here between background and print contrast."""
+    hist, edges = np.histogram(np.clip(values, 0.0, 1.0), bins=bins, range=(0.0, 1.0))
+    centres = (edges[:-1] + edges[1:]) / 2.0
+    weight0 = np.cumsum(hist)
+    weight1 = weight0[-1] - weight0
+    sum0 = np.cumsum(hist * centres)
+    mean0 = sum0 / np.maximum(weight0, 1)
+    mean1 = (sum0[-1] - sum0) / np.maximum(weight1, 1)
+    between = weight0 * weight1 * (mean0 - mean1) ** 2
+    return float(edges[1:][np.argmax(between)])
 
 
 def _disk(radius: int) -> np.ndarray:

@@ -1,8 +1,10 @@
 """Binarisation of the enhanced image and thinning to a one-pixel-wide ridge skeleton.
 
 Binarisation: the enhanced image is a zero-mean band-pass signal, so its sign separates ridges
-from valleys (no threshold to tune); a little of the normalised image is mixed in first (see
-``binarise``); specks and pinholes smaller than a few pixels are removed.
+from valleys (no threshold to tune); specks and pinholes smaller than a few pixels are removed.
+(Mixing some of the normalised image in before taking the sign, to stop the filter from
+extending ridges into wide empty valleys, was measured and rejected: FVC2002 DB1 EER 3.6 % →
+5.0 %, FVC2004 DB1 8.9 % → 17.1 %.)
 
 Thinning: the parallel two-subiteration algorithm of Guo and Hall (1989), "Parallel thinning
 with two-subiteration algorithms", in the look-up-table form of Lam, Lee and Suen (1992),
@@ -22,16 +24,9 @@ from securecomm.afis.types import FloatArray
 _MIN_SPECK = 12
 
 
-def binarise(
-    enhanced: FloatArray, normalised: FloatArray, mask: np.ndarray, image_weight: float
-) -> np.ndarray:
-    """Ridge pixels (bool): positive enhanced response inside the mask, specks removed.
-
-    A fraction ``image_weight`` of the normalised image is added to the enhanced one before
-    taking the sign, so that contextual filtering does not extend a ridge far into a wide,
-    clearly empty valley (where the filtered response is near zero but the image is bright).
-    """
-    ridges = (enhanced + image_weight * normalised > 0) & mask
+def binarise(enhanced: FloatArray, mask: np.ndarray) -> np.ndarray:
+    """Ridge pixels (bool): positive enhanced response inside the mask, specks removed."""
+    ridges = (enhanced > 0) & mask
     ridges = _remove_small(ridges)
     holes = _remove_small(~ridges & mask)
     return ridges | (mask & ~holes & ~ridges)
