@@ -15,6 +15,13 @@ precomputed at enrolment, so the scan only ANDs and counts.
 from __future__ import annotations
 
 import math
+import os
+
+# OpenMP's default "active" waiting makes idle pool threads spin; on a shared, oversubscribed
+# machine (this project's 2-core CI) that made a 2-thread scan 50× slower than 1 thread
+# (measured: 24 ms against 0.46 ms for 5k identities). Passive waiting costs nothing here. It
+# only takes effect if set before numba starts its OpenMP pool; a user's own value is kept.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numba as nb
 import numpy as np
