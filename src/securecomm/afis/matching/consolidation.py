@@ -84,7 +84,7 @@ def select_pairs(gamma: np.ndarray, levels: int, max_pairs: int) -> tuple[np.nda
     return pa[:n], pb[:n]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, fastmath=True)
 def relax(
     gamma: np.ndarray,
     pa: np.ndarray,
@@ -117,11 +117,10 @@ def relax(
     for i in range(n):
         ai = pa[i]
         bi = pb[i]
-        for k in range(n):
-            if k == i:
-                continue
+        for k in range(i + 1, n):
             ak = pa[k]
             bk = pb[k]
+            # distance and relative direction are symmetric in (i, k): computed once
             da = math.sqrt((xa[ak] - xa[ai]) ** 2 + (ya[ak] - ya[ai]) ** 2)
             db = math.sqrt((xb[bk] - xb[bi]) ** 2 + (yb[bk] - yb[bi]) ** 2)
             s = int(max(abs(da - db) - relative_tolerance * (da + db), 0.0) * 4.0)
@@ -131,10 +130,16 @@ def relax(
             d2 = ((int(ta[ak]) - int(ta[ai])) - (int(tb[bk]) - int(tb[bi]))) & 255
             if d2 > 128:
                 d2 = 256 - d2
+            common = z_distance[s] * z_angle[d2]
+            # radial angles differ: k seen from i, and i seen from k
             d3 = (int(ra[ai, ak]) - int(rb[bi, bk])) & 255
             if d3 > 128:
                 d3 = 256 - d3
-            rho[i, k] = z_distance[s] * z_angle[d2] * z_angle[d3]
+            rho[i, k] = common * z_angle[d3]
+            d3 = (int(ra[ak, ai]) - int(rb[bk, bi])) & 255
+            if d3 > 128:
+                d3 = 256 - d3
+            rho[k, i] = common * z_angle[d3]
     lam0 = np.empty(n, dtype=np.float32)
     for i in range(n):
         lam0[i] = gamma[pa[i], pb[i]]
@@ -146,7 +151,7 @@ def relax(
     norm = (1.0 - weight) / max(max(n, n_r) - 1, 1)
     for _ in range(iterations):
         for i in range(n):
-            s = 0.0
+            s = np.float32(0.0)
             for k in range(n):
                 s += rho[i, k] * lam[k]
             nxt[i] = weight * lam[i] + norm * s
