@@ -162,7 +162,7 @@ def line_chart(
 ) -> Markup:
     """One line per series over ``x_labels`` (months), with points and a legend."""
     width, height = 720, 260
-    left, right, top, bottom = 50, 150, 14, 40
+    left, right, top, bottom = 50, 200, 14, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max([max(v, default=0) for v in series.values()] + [1])
     n = max(len(x_labels), 1)

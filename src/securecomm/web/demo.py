@@ -78,7 +78,7 @@ LATE_STAGES = {
     "assessed": timedelta(hours=40),
     "gate_open": timedelta(hours=26),
     "verified": timedelta(hours=20),
-    "match": timedelta(hours=3),
+    "match": timedelta(hours=5),
 }
 PARTNER_JAIL = JAILS[0][0]
 
@@ -220,7 +220,7 @@ def seed_demo(
                     _car(ori, tcn, clock.now(), "NOMATCH, SYN", pairs[k % len(pairs)].probe),
                     now=clock.now(),
                 )
-            clock.advance(timedelta(minutes=30))
+            clock.advance(timedelta(minutes=10))
         _work_story(console, work, clock, i, story, ref, finger_set, now)
     return True
 

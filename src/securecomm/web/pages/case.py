@@ -106,7 +106,7 @@ def case_context(
         "reads": [e for e in entries if e.action in READS],
         "forms": offered_forms(case, user),
         "choices": {
-            f.name: f.choices_from(session, case)
+            (form.key, f.name): f.choices_from(session, case)
             for form in offered_forms(case, user)
             for f in form.fields
             if f.choices_from is not None

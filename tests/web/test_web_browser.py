@@ -1,0 +1,219 @@
+"""End to end in a real browser: Debian's chromium, headless, driven by Playwright.
+
+The console runs under uvicorn on 127.0.0.1 (a free port) over a copy of the seeded demo
+database; each role signs in, a case is worked from match to detainer (with a refusal on the
+way), and the dashboard shows the database's numbers.  Screenshots go to
+``artifacts/screenshots/`` (gitignored).  Skipped only when ``/usr/bin/chromium`` is missing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from sqlalchemy import func, select
+from web_support import NOW, PASSWORD, WebApp, open_web
+
+from securecomm.enforcement.models import Case
+from securecomm.interop.submissions import Submission
+from securecomm.web.demo import DEMO_USERS
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="/usr/bin/chromium is not installed (apt-get install -y chromium)",
+    ),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LiveServer:
+    def __init__(self, web: WebApp) -> None:
+        self.web = web
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}/console"
+        config = uvicorn.Config(web.app, host="127.0.0.1", port=self.port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory: pytest.TempPathFactory, seeded_home: Path) -> Iterator[LiveServer]:
+    home = tmp_path_factory.mktemp("web-live") / "home"
+    shutil.copytree(seeded_home, home)
+    web = open_web(home, NOW)
+    with LiveServer(web) as server:
+        yield server
+    web.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+def _page(browser, live: LiveServer, username: str):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(live.url + "/sign-in")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    return page
+
+
+def _open_action(page, key: str):
+    form = page.locator(f'details[data-action="{key}"]')
+    if form.get_attribute("open") is None:
+        form.locator("summary").click()
+    return form
+
+
+@pytest.mark.parametrize("user", DEMO_USERS, ids=lambda u: u.role.value)
+def test_each_role_signs_in_and_sees_its_own_console(browser, live: LiveServer, user) -> None:
+    page = _page(browser, live, user.username)
+    who = page.get_by_test_id("signed-in-as")
+    assert user.display_name in who.inner_text()
+    assert user.role.value.replace("_", " ") in who.inner_text()
+    nav = page.locator("header nav a").all_inner_texts()
+    assert nav, "every role has at least one page"
+    assert ("Work queue" in nav) == (user.role.value not in ("program_manager",))
+    assert ("Audit log" in nav) == (user.role.value == "auditor")
+    page.screenshot(path=str(SHOTS / f"home-{user.role.value}.png"), full_page=True)
+    page.context.close()
+
+
+def test_work_a_case_from_match_to_detainer(browser, live: LiveServer) -> None:
+    case_number = live.web.case_number("ZELMAR, POI")
+    officer = _page(browser, live, "officer.ruiz")
+    officer.goto(live.url + "/queue")
+    officer.get_by_role("link", name=case_number).click()
+    assert officer.get_by_test_id("case-state").inner_text() == "match received"
+
+    # 1. a human verifies the match on the examiner's view
+    officer.get_by_test_id("verify-link").click()
+    officer.wait_for_load_state("networkidle")
+    images = officer.locator("figure.examiner img")
+    assert images.count() == 2
+    assert all(
+        officer.evaluate("(img) => img.naturalWidth", h) > 700 for h in images.element_handles()
+    )
+    officer.screenshot(path=str(SHOTS / "verify.png"), full_page=True)
+    officer.get_by_label("Confirm: the prints are the same person's").check()
+    officer.get_by_role("button", name="Record decision").click()
+    assert "Recorded: verify identity" in officer.get_by_test_id("done").inner_text()
+
+    # 2. the LESC researches status and assesses the level
+    lesc = _page(browser, live, "lesc.park")
+    lesc.goto(f"{live.url}/cases/{case_number}")
+    form = _open_action(lesc, "record_status_research")
+    form.locator("select[name=finding]").select_option("no_lawful_status_on_record")
+    form.locator("textarea[name=record_references]").fill("EID encounter 2019-04-02 (synthetic)")
+    form.get_by_role("button").click()
+    assert lesc.get_by_test_id("case-state").inner_text() == "status researched"
+    _open_action(lesc, "assess_priority").get_by_role("button").click()
+    assert lesc.get_by_test_id("case-state").inner_text() == "priority assessed"
+
+    # 3. the officer interviews (video, with an interpreter) and completes the review
+    officer.goto(f"{live.url}/cases/{case_number}")
+    form = _open_action(officer, "schedule_interview")
+    form.locator("select[name=mode]").select_option("video")
+    form.locator("input[name=scheduled_at]").fill("2026-03-02T13:00")
+    form.locator("input[name=language]").fill("es")
+    form.locator("input[name=interpreter]").fill("Synthetic interpreter #7")
+    form.get_by_role("button").click()
+    form = _open_action(officer, "conduct_interview")
+    form.locator("select[name=interview_id]").select_option(index=0)
+    form.get_by_role("button").click()
+    form = _open_action(officer, "complete_officer_review")
+    form.locator("select[name=interview_id]").select_option(index=0)
+    form.get_by_role("button").click()
+    assert officer.get_by_test_id("case-state").inner_text() == "officer reviewed"
+
+    # 4. a forbidden basis is refused, in plain words, and nothing happens
+    form = _open_action(officer, "issue_detainer")
+    form.locator("input[value=foreign_birth]").check()
+    form.locator("textarea[name=basis_evidence]").fill("Born abroad")
+    form.get_by_role("button").click()
+    refusal = officer.get_by_test_id("refusal").inner_text()
+    assert "foreign birth or a missing record is never a basis" in refusal
+    assert officer.get_by_test_id("case-state").inner_text() == "officer reviewed"
+    officer.screenshot(path=str(SHOTS / "refusal.png"), full_page=True)
+
+    # 5. the detainer, on a documented basis
+    form = _open_action(officer, "issue_detainer")
+    form.locator("input[value=biometric_match_and_records]").check()
+    form.locator("textarea[name=basis_evidence]").fill(
+        "IDENT match verified on the examiner's view; EID shows entry without inspection"
+    )
+    form.locator("input[name=release_eligible_at]").fill("2026-03-03T09:00")
+    form.get_by_role("button").click()
+    assert officer.get_by_test_id("case-state").inner_text() == "detainer issued"
+    documents = officer.get_by_test_id("documents").inner_text()
+    assert f"Detainer request {case_number}-D1" in documents
+    history = officer.get_by_test_id("history").inner_text()
+    for step in ("verify identity", "record status research", "issue detainer"):
+        assert step in history
+    officer.screenshot(path=str(SHOTS / "case-detainer.png"), full_page=True)
+    with live.web.console.unit() as session:
+        case = session.execute(select(Case).where(Case.case_number == case_number)).scalar_one()
+        assert case.state.value == "detainer_issued"
+    officer.context.close()
+    lesc.context.close()
+
+
+def test_dashboard_renders_the_databases_numbers(browser, live: LiveServer) -> None:
+    page = _page(browser, live, "pm.jones")
+    assert page.url.endswith("/console/dashboard")
+    totals = dict(
+        line.split("\t")
+        for line in page.get_by_test_id("funnel-totals").inner_text().splitlines()
+        if "\t" in line
+    )
+    with live.web.console.unit() as session:
+        bookings = session.scalar(select(func.count(Submission.id)))
+        cases = session.scalar(select(func.count(Case.id)))
+    assert int(totals["Bookings received"]) == bookings > 0
+    assert int(totals["Matches (cases opened)"]) == cases > 0
+    for testid in ("funnel", "outcomes", "detainers", "safeguards", "coverage"):
+        svg = page.get_by_test_id(testid).locator("svg.chart").first
+        assert svg.is_visible() and svg.bounding_box()["width"] > 300
+    page.screenshot(path=str(SHOTS / "dashboard.png"), full_page=True)
+    page.context.close()
