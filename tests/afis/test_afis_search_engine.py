@@ -78,6 +78,8 @@ def test_probe_with_fewer_fingers(engine: EmbeddedSearchEngine) -> None:
 def test_empty_probe_is_refused(engine: EmbeddedSearchEngine) -> None:
     with pytest.raises(ProbeError, match="no finger"):
         engine.search({})
+    with pytest.raises(ProbeError, match="position 0 is not one of 1–10"):
+        engine.search({FingerPosition.UNKNOWN: GEN.ten_print(1)[FingerPosition.RIGHT_THUMB]})
 
 
 def test_delete_and_replace_change_answers(tmp_path: Path) -> None:

@@ -100,6 +100,11 @@ class Probe:
 
 def prepare_probe(fingers: TenPrint, comparator: Comparator) -> Probe:
     """Codes and prepared templates of the probe's fingers (positions 1–10 only)."""
+    for position in fingers:
+        if not 1 <= int(position) <= 10:
+            raise ProbeError(
+                f"probe finger position {int(position)} is not one of 1–10 (ANSI/NIST FGP)"
+            )
     usable = {p: t for p, t in fingers.items() if t is not None and t.count > 0}
     if not usable:
         raise ProbeError("the probe has no finger with minutiae to search")
