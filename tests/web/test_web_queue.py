@@ -1,0 +1,56 @@
+"""The work queue: prioritised (level, then deadline), filtered, counted, time left shown."""
+
+from __future__ import annotations
+
+import re
+
+from web_support import WebApp
+
+from securecomm.web.rendering import CONTENT_SECURITY_POLICY
+
+
+def _rows(html: str) -> list[str]:
+    body = html.split('data-testid="queue"')[1].split("</tbody>")[0]
+    return re.findall(r"/console/cases/(SC-\d{4}-\d{6})", body)
+
+
+def test_most_serious_first_then_nearest_deadline(web: WebApp) -> None:
+    html = web.client("officer.ruiz").get("/console/queue").text
+    rows = _rows(html)
+    levels = [web.case(cn).level or 4 for cn in rows]
+    assert levels == sorted(levels)
+    urgent = web.case_number("FERANO, LIO")  # Level 1 with a detainer 10 hours from expiry
+    assert rows[0] == urgent
+    first = html.split('data-testid="queue"')[1].split("</tr>")[1]
+    assert "10 h 0 min left" in first
+
+
+def test_filters_and_counts(web: WebApp) -> None:
+    client = web.client("officer.ruiz")
+    level2 = client.get("/console/queue?level=2").text
+    assert _rows(level2) and all(web.case(cn).level == 2 for cn in _rows(level2))
+    counts = level2.split('data-testid="queue-counts"')[1].split("</div>")[0]
+    assert f"<b>{len(_rows(level2))}</b> open case" in counts
+    jail = client.get("/console/queue?facility=OK0550000&office=all").text
+    assert _rows(jail) and all(web.case(cn).facility_ori == "OK0550000" for cn in _rows(jail))
+    matches = client.get("/console/queue?state=match_received").text
+    assert {web.case(cn).state.value for cn in _rows(matches)} == {"match_received"}
+    assert client.get("/console/queue?level=7").status_code == 422
+    assert client.get("/console/queue?state=nowhere").status_code == 422
+
+
+def test_listing_the_queue_is_audited(web: WebApp) -> None:
+    client = web.client("officer.ruiz")
+    client.get("/console/queue?level=1")
+    audit = web.client("auditor.smith").get("/console/audit?action=queue.read").text
+    entries = audit.split('data-testid="audit-entries"')[1]
+    assert "officer.ruiz" in entries and "queue.read" in entries
+
+
+def test_pages_carry_a_strict_content_security_policy(web: WebApp) -> None:
+    response = web.client("officer.ruiz").get("/console/queue")
+    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert "script-src 'none'" in CONTENT_SECURITY_POLICY
+    assert "<script" not in response.text
+    css = web.client().get("/console/static/console.css")
+    assert css.status_code == 200 and "url(" not in css.text and "@import" not in css.text
