@@ -70,13 +70,15 @@ def test_remote_submit_gets_sre_and_errt(
     )
     worker = subprocess.Popen([str(SECURECOMM), "worker"], env=env, stdout=log, stderr=log)
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
+        deadline = time.monotonic() + 600
+        ready = False
+        while not ready and time.monotonic() < deadline and server.poll() is None:
             try:
-                if httpx.get(f"{url}/openapi.json", timeout=2).status_code == 200:
-                    break
+                ready = httpx.get(f"{url}/openapi.json", timeout=5).status_code == 200
             except httpx.HTTPError:
-                time.sleep(0.2)
+                time.sleep(0.5)
+        log.flush()
+        assert ready, (tmp_path / "services.log").read_text(errors="replace")[-3000:]
         run = [str(SECURECOMM), "submit", "--url", url, "--wait"]
         result = subprocess.run([*run, str(good)], env=env, capture_output=True, text=True,
                                 timeout=300, check=False)  # fmt: skip
