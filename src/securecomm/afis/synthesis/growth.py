@@ -43,7 +43,7 @@ class GaborBank:
         return int(self.radii.max())
 
 
-_BANKS: dict[tuple[int, int, float, float, float], GaborBank] = {}
+_BANKS: dict[tuple[int, int, float, float, float, float], GaborBank] = {}
 
 
 def gabor_bank(params: MasterParameters, downsample: int = 1) -> GaborBank:
@@ -54,6 +54,7 @@ def gabor_bank(params: MasterParameters, downsample: int = 1) -> GaborBank:
         params.period_bank_range[0] / downsample,
         params.period_bank_range[1] / downsample,
         params.gabor_sigma_factor,
+        params.gabor_radius_sigmas,
     )
     bank = _BANKS.get(key)
     if bank is None:
@@ -63,11 +64,16 @@ def gabor_bank(params: MasterParameters, downsample: int = 1) -> GaborBank:
 
 
 def _build_bank(
-    n_orient: int, n_period: int, p_lo: float, p_hi: float, sigma_factor: float
+    n_orient: int,
+    n_period: int,
+    p_lo: float,
+    p_hi: float,
+    sigma_factor: float,
+    radius_sigmas: float,
 ) -> GaborBank:
     periods = np.linspace(p_lo, p_hi, n_period).astype(np.float32)
     sigmas = sigma_factor * periods
-    radii = np.ceil(2.0 * sigmas).astype(np.int64)
+    radii = np.ceil(radius_sigmas * sigmas).astype(np.int64)
     rmax = int(radii.max())
     dy, dx = np.mgrid[-rmax : rmax + 1, -rmax : rmax + 1].astype(np.float64)
     kernels = np.zeros((n_orient, n_period, 2 * rmax + 1, 2 * rmax + 1), dtype=np.float32)

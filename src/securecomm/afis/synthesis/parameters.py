@@ -72,6 +72,8 @@ class MasterParameters:
     seed_density: float = 5.0
     #: Gabor envelope sigma as a fraction of the local period.
     gabor_sigma_factor: float = 0.42
+    #: Kernel support radius in envelope sigmas.
+    gabor_radius_sigmas: float = 1.6
     #: Orientation bins of the filter bank (0..π).
     orientation_bins: int = 32
     #: Period bins of the filter bank, spanning ``period_bank_range``.
