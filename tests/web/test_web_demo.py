@@ -42,3 +42,26 @@ def test_seeding_twice_changes_nothing(web: WebApp) -> None:
     assert seed_demo(web.console) is False
     with web.console.unit() as session:
         assert session.scalar(select(func.count(Case.id))) == before
+
+
+def test_demo_data_is_never_mixed_into_a_working_database(tmp_path) -> None:
+    from web_support import open_web
+
+    from securecomm.records.agencies import AgencyKind, AgencyRepository
+    from securecomm.web.demo import database_is_empty, has_demo_accounts
+
+    web = open_web(tmp_path / "home", NOW)
+    try:
+        assert database_is_empty(web.console)
+        with web.console.unit() as session:
+            AgencyRepository(session).add(
+                ori="VA0010000", name="Real jail", state="VA", kind=AgencyKind.JAIL,
+                created_at=NOW,
+            )  # fmt: skip
+        assert not database_is_empty(web.console)
+        assert seed_demo(web.console) is False
+        assert not has_demo_accounts(web.console)
+        with web.console.unit() as session:
+            assert session.scalar(select(func.count(Case.id))) == 0
+    finally:
+        web.close()

@@ -1,7 +1,8 @@
 """``securecomm serve``: the REST API and the officers' console with uvicorn.
 
-On the embedded default (development), the console's demonstration data — synthetic users for
-every role and synthetic cases — is seeded the first time (``--no-demo-data`` to skip).
+In development, the console's demonstration data — synthetic users for every role and synthetic
+cases — is seeded into an empty database (no agency, no console user yet); ``--no-demo-data``
+skips it.
 """
 
 from __future__ import annotations
@@ -26,18 +27,23 @@ def serve(
 ) -> None:
     """Serve the REST API (OpenAPI schema at /docs) and the console (at /console)."""
     from securecomm import web
-    from securecomm.web.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
+    from securecomm.web.demo import DEMO_PASSWORD, DEMO_USERS, has_demo_accounts, seed_demo
 
     settings = Settings.from_env()
     app = create_app(settings)
     console_context = web.mount(app, settings)
     if demo_data and settings.environment == "development":
-        with console.status("seeding the console's synthetic demo data (first run only)…"):
+        with console.status("seeding the console's synthetic demo data…"):
             seeded = seed_demo(console_context)
-        if seeded:
-            console.print("demo data seeded (synthetic).")
         console.print(
-            f"console: http://{host}:{port}/console/ — synthetic users "
-            f"{', '.join(u.username for u in DEMO_USERS)}; password {DEMO_PASSWORD!r}"
+            "demo data seeded (synthetic)."
+            if seeded
+            else "the database already holds data: no demo data added."
         )
+        if has_demo_accounts(console_context):
+            console.print(
+                f"synthetic demo accounts: {', '.join(u.username for u in DEMO_USERS)}; "
+                f"password {DEMO_PASSWORD!r}"
+            )
+    console.print(f"console: http://{host}:{port}/console/")
     uvicorn.run(app, host=host, port=port, log_level="info")

@@ -6,7 +6,8 @@ Everything is synthetic and marked so: names are invented, agencies and users ca
 (``afis.synthesis``: SFinGe-style masters and impressions).  Bookings are real EBTS CAR
 transactions received by the pipeline (``interop.submissions.receive``); cases are opened and
 worked with the enforcement services over five months, so the dashboard has months to show.
-Seeding is idempotent: it does nothing when the demo officer already exists.
+Seeding happens only into an empty database (no console user, no agency), so demo data is
+never mixed into a working one, and seeding twice changes nothing.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ from securecomm.enforcement.vocabulary import (
     StatusFinding,
 )
 from securecomm.interop.submissions import receive
-from securecomm.records.agencies import AgencyKind, AgencyRepository
+from securecomm.records.agencies import Agency, AgencyKind, AgencyRepository
 from securecomm.web import auth
 from securecomm.web.context import Console
 from securecomm.web.models import ConsoleUser
@@ -182,6 +183,28 @@ STORIES: tuple[Story, ...] = (
 )
 
 
+def database_is_empty(console: Console) -> bool:
+    """No console user and no agency yet: demo data is never mixed into a working database."""
+    with console.unit() as session:
+        return (
+            session.execute(select(ConsoleUser.id).limit(1)).first() is None
+            and session.execute(select(Agency.id).limit(1)).first() is None
+        )
+
+
+def has_demo_accounts(console: Console) -> bool:
+    with console.unit() as session:
+        return (
+            session.execute(
+                select(ConsoleUser.id).where(
+                    ConsoleUser.username.in_([u.username for u in DEMO_USERS]),
+                    ConsoleUser.synthetic.is_(True),
+                )
+            ).first()
+            is not None
+        )
+
+
 def seed_demo(
     console: Console,
     *,
@@ -189,12 +212,9 @@ def seed_demo(
     now: datetime | None = None,
     extra_bookings: int = 3,
 ) -> bool:
-    """Seed the demo data into the console's database; False if it was already there."""
-    with console.unit() as session:
-        if session.execute(
-            select(ConsoleUser.id).where(ConsoleUser.username == "officer.ruiz")
-        ).first():
-            return False
+    """Seed the demo data into an empty database; False (and nothing done) otherwise."""
+    if not database_is_empty(console):
+        return False
     now = now or console.clock.now()
     pairs = list(finger_pairs or synthetic_finger_pairs(seed=2026, count=3))
     clock = FixedClock(now - HISTORY)
