@@ -66,7 +66,15 @@ def test_minutiae_count_and_fields_are_sane(features: dict[str, Features], folde
 def test_intermediate_maps_are_consistent(features: dict[str, Features], folder: str) -> None:
     f = features[folder]
     shape = f.pixels.shape
-    for name in ("normalised", "mask", "orientation", "coherence", "frequency", "enhanced"):
+    for name in (
+        "normalised",
+        "mask",
+        "orientation",
+        "coherence",
+        "clarity",
+        "frequency",
+        "enhanced",
+    ):
         assert getattr(f, name).shape == shape, name
     assert f.skeleton.shape == shape and f.ridges.shape == shape
     assert np.all((f.orientation >= 0) & (f.orientation < np.pi))

@@ -19,6 +19,9 @@ from securecomm.afis.extraction.orientation import OrientationField
 from securecomm.afis.extraction.parameters import ExtractionParameters
 from securecomm.afis.types import FloatArray
 
+#: Largest deviation of one peak spacing from the mean spacing, as a fraction of it.
+_MAX_SPACING_SPREAD = 0.35
+
 
 def estimate_ridge_period(
     normalised: FloatArray,
@@ -94,16 +97,28 @@ def _x_signatures(image, cy, cx, theta, length, width):  # pragma: no cover - nu
 
 @njit(cache=True)
 def _periods_from_signatures(signatures, min_period, max_period):  # pragma: no cover - numba
-    """Mean peak spacing of each signature (parabolic sub-pixel peaks); NaN when unclear."""
+    """Mean peak spacing of each signature (sub-pixel peaks); NaN when unclear.
+
+    The signature is smoothed with a 5-tap binomial kernel; peaks closer than ``min_period``
+    to the previous one are ignored (pores and bridges), and signatures whose peak spacings
+    vary by more than ``_MAX_SPACING_SPREAD`` of their mean are rejected, to be filled from
+    their neighbours.
+    """
     count, length = signatures.shape
     out = np.full(count, np.nan, dtype=np.float32)
     smooth = np.empty(length)
+    peaks = np.empty(length)
     for k in range(count):
         s = signatures[k]
-        smooth[0] = s[0]
-        smooth[length - 1] = s[length - 1]
-        for i in range(1, length - 1):
-            smooth[i] = 0.25 * s[i - 1] + 0.5 * s[i] + 0.25 * s[i + 1]
+        for i in range(length):
+            total = 0.0
+            weight = 0.0
+            for d, w in ((-2, 1.0), (-1, 4.0), (0, 6.0), (1, 4.0), (2, 1.0)):
+                j = i + d
+                if 0 <= j < length:
+                    total += w * s[j]
+                    weight += w
+            smooth[i] = total / weight
         mean = 0.0
         for i in range(length):
             mean += smooth[i]
@@ -114,23 +129,27 @@ def _periods_from_signatures(signatures, min_period, max_period):  # pragma: no 
         amplitude /= length
         if amplitude < 0.15:
             continue
-        first = -1.0
-        last = -1.0
-        peaks = 0
+        n = 0
         for i in range(1, length - 1):
             a, b, c = smooth[i - 1], smooth[i], smooth[i + 1]
             if b > a and b >= c and b > mean:
                 denom = a - 2.0 * b + c
-                offset = 0.0
-                if denom < 0:
-                    offset = 0.5 * (a - c) / denom
+                offset = 0.5 * (a - c) / denom if denom < 0 else 0.0
                 pos = i + offset
-                if peaks == 0:
-                    first = pos
-                last = pos
-                peaks += 1
-        if peaks >= 2:
-            period = (last - first) / (peaks - 1)
-            if min_period <= period <= max_period:
-                out[k] = period
+                if n > 0 and pos - peaks[n - 1] < min_period:
+                    if b > smooth[int(peaks[n - 1] + 0.5)]:
+                        peaks[n - 1] = pos
+                    continue
+                peaks[n] = pos
+                n += 1
+        if n < 2:
+            continue
+        period = (peaks[n - 1] - peaks[0]) / (n - 1)
+        spread = 0.0
+        for i in range(1, n):
+            spread = max(spread, abs(peaks[i] - peaks[i - 1] - period))
+        if spread > _MAX_SPACING_SPREAD * period:
+            continue
+        if min_period <= period <= max_period:
+            out[k] = period
     return out
