@@ -40,3 +40,4 @@ def test_stretch_maps_template_geometry_onto_the_image(shared_data: Path) -> Non
 def test_verdict_words_follow_thresholds() -> None:
     assert "below the decision threshold" in verdict(THRESHOLD_FMR_1E3 - 0.5)
     assert "strong evidence" in verdict(9.0) and "beyond the measured range" in verdict(9.0)
+    assert "about 1 in 1,000" in verdict(3.0)

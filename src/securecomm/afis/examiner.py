@@ -116,7 +116,7 @@ def verdict(score: float) -> str:
     if score > MEASURED_LIMIT:
         rate = f"below 1e-{MEASURED_LIMIT:.0f}, beyond the measured range"
     else:
-        rate = f"about 1e-{score:.1f}"
+        rate = f"about 1 in {10 ** max(score, 0.0):,.0f}"
     return f"score {score:.2f} (estimated false match rate {rate}): {strength}"
 
 
