@@ -111,3 +111,13 @@ def test_bench_runs_a_subset_and_writes_json(shared_data: Path, tmp_path: Path) 
     )  # fmt: skip
     assert 0 <= row["eer"] < 0.05 and row["failures_to_enrol"] == 0
     assert det.stat().st_size > 0
+
+
+def test_extract_into_a_file_is_a_clear_user_error(db1: Path, tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    result = runner.invoke(
+        app, ["afis", "extract", "--out", str(not_a_folder), str(db1 / "101_1.png")]
+    )
+    assert result.exit_code == 2
+    assert "cannot create the output folder" in result.output

@@ -56,7 +56,10 @@ def extract(
     from securecomm.afis.image import load_image
     from securecomm.afis.templates import NATIVE_FORMAT, write_template
 
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SecurecommError(f"cannot create the output folder {out}: {exc.strerror}") from exc
     failures: list[str] = []
     counts: list[int] = []
     started = time.perf_counter()
