@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 import numpy as np
 import typer
+from rich import box
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -73,22 +74,36 @@ def _json_number(x: float) -> float | None:
     return x if math.isfinite(x) else None
 
 
+def _compact(x: float) -> str:
+    """Short number: 0.740, 95.0 k, 9.11 M, 2.00 bn."""
+    ax = abs(x)
+    if ax < 10:
+        return f"{x:.3f}"
+    for div, unit in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if ax >= div:
+            return f"{x / div:.3g} {unit}" if ax / div < 100 else f"{x / div:.0f} {unit}"
+    return f"{x:.0f}"
+
+
 def _calibration_table(rows: list[CalibrationRow]) -> Table:
-    table = Table(title="Calibration against program_figures.csv (±10 %)")
-    for col in ("id", "reference", "simulated", "difference", "", "role"):
-        table.add_column(col, justify="right" if col in ("reference", "simulated") else "left")
+    table = Table(
+        title="Calibration against program_figures.csv (±10 %)",
+        caption="* a parameter was fitted to this row; † range row (plan's low..high)",
+        box=box.SIMPLE,
+    )
+    table.add_column("id", no_wrap=True)
+    table.add_column("reference", justify="right", no_wrap=True)
+    table.add_column("simulated", justify="right", no_wrap=True)
+    table.add_column("diff", justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
     for r in rows:
-        fmt = "{:,.3f}" if abs(r.reference) < 10 else "{:,.0f}"
-        diff = f"{100 * r.relative_difference:+.1f} %"
-        if r.comparison == "range":
-            diff += " (range)"
+        mark = ("*" if r.role == "fit" else "") + ("†" if r.comparison == "range" else "")
         table.add_row(
-            r.id,
-            fmt.format(r.reference),
-            fmt.format(r.simulated),
-            diff,
+            r.id + mark,
+            _compact(r.reference),
+            _compact(r.simulated),
+            f"{100 * r.relative_difference:+.1f}%",
             "[green]ok[/]" if r.within_tolerance else "[red]off[/]",
-            r.role,
         )
     return table
 
