@@ -14,7 +14,10 @@ from securecomm.afis.evaluation import error_rates
 from securecomm.afis.matching import (
     PreparedTemplate,
     compare,
+    compare_one_to_many,
+    compare_pairs,
     compare_prepared,
+    pack,
     prepare,
     raw_score,
 )
@@ -105,6 +108,20 @@ def test_prepared_template_is_storable(shared_data: Path, tmp_path: Path) -> Non
         a2 = PreparedTemplate.from_arrays(dict(stored))
     a3 = pickle.loads(pickle.dumps(a))
     assert raw_score(a2, b) == raw_score(a, b) == raw_score(a3, b)
+
+
+def test_batch_forms_agree_with_single_comparisons(shared_data: Path) -> None:
+    files = sorted((shared_data / "fvc/fvc2002/DB2_B").glob("10[12]_*.iso"))
+    prepared = [prepare(read_template(f)) for f in files]
+    packed = pack(prepared)
+    pairs = np.array(list(itertools.combinations(range(len(files)), 2)))
+    single = [compare_prepared(prepared[i], prepared[j]) for i, j in pairs]
+    assert np.allclose(compare_pairs(packed, pairs[:, 0], pairs[:, 1]), single)
+    assert np.allclose(compare_pairs(packed, pairs[:, 1], pairs[:, 0]), single)
+    probe = prepared[3]
+    expected = [compare_prepared(probe, q) for q in prepared]
+    assert np.allclose(compare_one_to_many(probe, packed), expected)
+    assert len(packed) == len(files) == 16
 
 
 def test_empty_and_tiny_templates_score_zero() -> None:

@@ -139,21 +139,48 @@ def compare_pairs(packed: PackedTemplates, ia: npt.ArrayLike, ib: npt.ArrayLike)
     return calibrate_many(raw_scores(packed, ia, ib))
 
 
+@njit(cache=True, nogil=True)
+def _score_one_to_many(  # type: ignore[no-untyped-def]
+    pv, pm, px, py, pt, pr, pkey,
+    values, masks, x, y, angle, radial, offsets, roff, keys, consts_f, consts_i,
+    sqrt_table, zd, za,
+):  # fmt: skip
+    n = keys.shape[0]
+    out = np.zeros(n, dtype=np.float64)
+    for b in range(n):
+        u0, u1 = offsets[b], offsets[b + 1]
+        nb = u1 - u0
+        rb = radial[roff[b] : roff[b + 1]].reshape((nb, nb))
+        if keys[b] < pkey:  # same order as compare_prepared: lower key first
+            score, _, _ = _match(
+                values[u0:u1], masks[u0:u1], x[u0:u1], y[u0:u1], angle[u0:u1], rb,
+                pv, pm, px, py, pt, pr,
+                sqrt_table, consts_i[0], consts_i[1], zd, za,
+                consts_i[2], consts_i[3], consts_i[4], consts_i[5],
+                consts_f[0], consts_f[1], consts_i[6], consts_f[2], consts_f[3],
+            )  # fmt: skip
+        else:
+            score, _, _ = _match(
+                pv, pm, px, py, pt, pr,
+                values[u0:u1], masks[u0:u1], x[u0:u1], y[u0:u1], angle[u0:u1], rb,
+                sqrt_table, consts_i[0], consts_i[1], zd, za,
+                consts_i[2], consts_i[3], consts_i[4], consts_i[5],
+                consts_f[0], consts_f[1], consts_i[6], consts_f[2], consts_f[3],
+            )  # fmt: skip
+        out[b] = score
+    return out
+
+
+def raw_scores_one_to_many(probe: PreparedTemplate, gallery: PackedTemplates) -> np.ndarray:
+    """Raw LSS-R similarity of ``probe`` against every gallery entry (no copies)."""
+    return _score_one_to_many(  # type: ignore[no-any-return]
+        probe.values, probe.masks, probe.x, probe.y, probe.angle, probe.radial, probe.key,
+        gallery.values, gallery.masks, gallery.x, gallery.y, gallery.angle, gallery.radial,
+        gallery.offsets, gallery.radial_offsets, gallery.keys, _CONSTS_F, _CONSTS_I,
+        _SQRT, _Z_DISTANCE, _Z_ANGLE,
+    )  # fmt: skip
+
+
 def compare_one_to_many(probe: PreparedTemplate, gallery: PackedTemplates) -> np.ndarray:
-    """Calibrated scores of ``probe`` against every gallery entry."""
-    both = pack([probe])
-    joined = PackedTemplates(
-        values=np.concatenate([both.values, gallery.values]),
-        masks=np.concatenate([both.masks, gallery.masks]),
-        x=np.concatenate([both.x, gallery.x]),
-        y=np.concatenate([both.y, gallery.y]),
-        angle=np.concatenate([both.angle, gallery.angle]),
-        radial=np.concatenate([both.radial, gallery.radial]),
-        offsets=np.concatenate([both.offsets, gallery.offsets[1:] + both.offsets[-1]]),
-        radial_offsets=np.concatenate(
-            [both.radial_offsets, gallery.radial_offsets[1:] + both.radial_offsets[-1]]
-        ),
-        keys=np.concatenate([both.keys, gallery.keys]),
-    )
-    n = len(gallery)
-    return compare_pairs(joined, np.zeros(n, dtype=np.int64), np.arange(1, n + 1))
+    """Calibrated scores of ``probe`` against every gallery entry (one numba call)."""
+    return calibrate_many(raw_scores_one_to_many(probe, gallery))
