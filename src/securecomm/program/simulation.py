@@ -321,6 +321,7 @@ class NationalSimulation:
     def run(self) -> SimulationResult:
         self.env.process(self._days())
         self.env.run(until=self.s.days)
+        self._snapshot(self.s.days - 1)  # the end of the last day (the run stops before it)
         self.ledger.check()
         return SimulationResult(
             scenario=self.s,
