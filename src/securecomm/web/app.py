@@ -20,6 +20,7 @@ from securecomm.enforcement.cases import CaseWork
 from securecomm.enforcement.notices import NoticeCatalog
 from securecomm.store.database import Base
 from securecomm.web.context import Console
+from securecomm.web.examiner_views import ExaminerViews
 from securecomm.web.pages import (
     audit,
     case,
@@ -31,6 +32,7 @@ from securecomm.web.pages import (
     verification,
 )
 from securecomm.web.parameters import PREFIX
+from securecomm.web.pipeline_prints import PipelinePrints
 from securecomm.web.prints import PrintStore
 from securecomm.web.rendering import STATIC_DIR
 from securecomm.web.signing import Signer
@@ -66,7 +68,10 @@ def mount(
         factory=factory,
         clock=clock,
         work=CaseWork(factory, clock, NoticeCatalog.load()),
-        prints=prints or PrintStore(settings.home / "examiner"),
+        prints=ExaminerViews(
+            prints or PrintStore(settings.home / "examiner"),
+            {"idr:": PipelinePrints(factory, settings)},
+        ),
         signer=Signer(settings.secret_key),
     )
     app.state.console = console

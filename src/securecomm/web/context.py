@@ -12,7 +12,7 @@ from securecomm.clock import Clock
 from securecomm.config import Settings
 from securecomm.enforcement.cases import CaseWork
 from securecomm.store.database import transaction
-from securecomm.web.prints import PrintStore
+from securecomm.web.examiner_views import ExaminerViews
 from securecomm.web.signing import Signer
 
 
@@ -22,7 +22,7 @@ class Console:
     factory: sessionmaker[Session]
     clock: Clock
     work: CaseWork
-    prints: PrintStore
+    prints: ExaminerViews
     signer: Signer
 
     @contextmanager

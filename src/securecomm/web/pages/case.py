@@ -8,6 +8,8 @@ and a refusal is shown with the service's own message.
 
 from __future__ import annotations
 
+import contextlib
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -67,7 +69,11 @@ def _messages(session: Session, case: Case) -> dict[str, str]:
         )
         .order_by(OutboxMessage.id)
     ).scalars():
-        found[message.kind.value] = message.body.decode("utf-8", errors="replace")
+        text = message.body.decode("utf-8", errors="replace")
+        if message.content_type == "application/json":
+            with contextlib.suppress(ValueError):  # malformed JSON is shown as received
+                text = json.dumps(json.loads(text), indent=1, sort_keys=True)
+        found[message.kind.value] = text
     return found
 
 

@@ -1,0 +1,71 @@
+"""The examiner's view of a match the pipeline found (``idr:<message>/candidate:<subject>``):
+the booking's own prints against the candidate's templates in the immigration gallery."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from web_support import NOW, WebApp
+
+from securecomm import ansinist
+from securecomm.afis.search.factory import gallery_path_for
+from securecomm.afis.search.gallery import EnrolmentRecord, Gallery, pack_ten_print
+from securecomm.enforcement.errors import UnknownCaseError
+from securecomm.interop.components import IMMIGRATION_GALLERY
+from securecomm.interop.outbox import MessageKind, emit
+from securecomm.interop.submissions import receive
+from securecomm.interop.templates_store import save_templates
+from securecomm.web.prints import FingerPair
+
+
+def _pipeline_match(web: WebApp, pairs: dict[str, FingerPair]) -> str:
+    """A stored booking with its templates, an enrolled candidate and the IDR naming it."""
+    fingers = [pairs["102"], pairs["103"]]
+    car = ansinist.build_car(
+        ansinist.Addressing(ori="TX0570000", dai="DCIDENT0Z", tcn="TEST-PIPE-000001", when=NOW),
+        ansinist.Subject(name="PIPE, TEST", sex="X", race="U", date_of_birth=None,
+                         place_of_birth="XX"),
+        ansinist.Arrest(arrest_date=NOW.date(), controlling_agency="TX0570000",
+                        offenses=(ansinist.Offense("LARCENY", ncic_code="2399"),)),
+        {int(p.position): p.probe for p in fingers},
+    )  # fmt: skip
+    with web.console.unit() as session:
+        receipt = receive(session, ansinist.write(car), now=NOW)
+        save_templates(session, receipt.submission_id,
+                       {p.position: p.probe_template for p in fingers})  # fmt: skip
+        idr = emit(
+            session, kind=MessageKind.IDR, recipient="TX0570000", body=b"{}",
+            content_type="application/json", summary="IDR test", idempotency_key="idr:test",
+            now=NOW, submission_id=receipt.submission_id,
+        )  # fmt: skip
+        message_id = idr.message.id
+    path = Path(gallery_path_for(web.settings, IMMIGRATION_GALLERY))
+    with Gallery.open(path) as gallery:
+        gallery.enrol_many(
+            [EnrolmentRecord("SUBJ-1", pack_ten_print({p.position: p.gallery_template
+                                                        for p in fingers}))]
+        )  # fmt: skip
+    return f"idr:{message_id}/candidate:SUBJ-1"
+
+
+def test_the_booking_is_compared_with_the_enrolled_templates(web: WebApp, fvc_pairs) -> None:
+    ref = _pipeline_match(web, fvc_pairs)
+    summary = web.console.prints.summary(ref)
+    assert [int(f.position) for f in summary] == [2, 3]
+    assert all(f.paired == 12 and not f.gallery_image for f in summary)
+    picture = Image.open(io.BytesIO(web.console.prints.view_png(ref, 2)))
+    assert picture.width > 2 * 388  # the booking's print and the gallery's print area
+
+
+def test_unknown_references_are_refused_plainly(web: WebApp, fvc_pairs) -> None:
+    ref = _pipeline_match(web, fvc_pairs)
+    for bad, message in (
+        (ref.replace("SUBJ-1", "SUBJ-404"), "is not enrolled"),
+        ("idr:99999/candidate:SUBJ-1", "no IDENT data response 99999"),
+        ("nowhere:1", "no print source holds"),
+    ):
+        with pytest.raises(UnknownCaseError, match=message):
+            web.console.prints.summary(bad)
