@@ -217,3 +217,19 @@ def test_dashboard_renders_the_databases_numbers(browser, live: LiveServer) -> N
         assert svg.is_visible() and svg.bounding_box()["width"] > 300
     page.screenshot(path=str(SHOTS / "dashboard.png"), full_page=True)
     page.context.close()
+
+
+def test_a_forbidden_page_is_refused_in_plain_words(browser, live: LiveServer) -> None:
+    other_jail = live.web.case_number("CORVIN, ADA")  # booked at OK0550000
+    page = _page(browser, live, "booking.diaz")  # TX0570000 staff
+    assert other_jail not in page.get_by_test_id("queue").inner_text()
+    response = page.goto(f"{live.url}/cases/{other_jail}")
+    assert response is not None and response.status == 403
+    assert page.get_by_role("heading", level=1).inner_text() == "Not permitted"
+    refusal = page.get_by_test_id("refusal").inner_text()
+    assert "acts only on cases of jail TX0570000" in refusal and "OK0550000" in refusal
+    page.screenshot(path=str(SHOTS / "forbidden.png"), full_page=True)
+    response = page.goto(f"{live.url}/dashboard")
+    assert response is not None and response.status == 403
+    assert "may not read_statistics" in page.get_by_test_id("refusal").inner_text()
+    page.context.close()
