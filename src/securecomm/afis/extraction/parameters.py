@@ -61,8 +61,8 @@ class ExtractionParameters:
     #: Relative radial bandwidth of the band-pass (sigma of ln(f / f0)).
     enhancement_radial_sigma: float = 0.35
     #: Angular half-bandwidth (radians) at full coherence and at zero coherence.
-    enhancement_angular_min: float = 0.30
-    enhancement_angular_max: float = 0.90
+    enhancement_angular_min: float = 0.20
+    enhancement_angular_max: float = 0.70
 
     # --- local clarity ------------------------------------------------------------------------
     #: Gaussian sigma of the window of the local clarity (``clarity.py``).
