@@ -22,8 +22,10 @@ from enforcement_support import (
 )
 from sqlalchemy import text
 
+from securecomm.afis.matching.parameters import MAX_NP, MIN_NP
 from securecomm.clock import FixedClock
 from securecomm.enforcement import (
+    audit,
     charging,
     citizenship,
     court,
@@ -46,8 +48,11 @@ from securecomm.enforcement.errors import (
     VerificationRequiredError,
 )
 from securecomm.enforcement.inputs import ImmigrationEventKind, ImmigrationHistoryEvent
-from securecomm.enforcement.models import Case, Detainer, ProsecutionReferral
+from securecomm.enforcement.lifecycle import apply_transition
+from securecomm.enforcement.models import AuditEntry, Case, Detainer, ProsecutionReferral
+from securecomm.enforcement.parameters import MIN_PAIRED_MINUTIAE_SHOWN
 from securecomm.enforcement.vocabulary import (
+    Action,
     CaseState,
     ChargingKind,
     CitizenshipIndicatorKind,
@@ -102,16 +107,54 @@ def test_nothing_proceeds_before_verification(flow: Flow) -> None:
         )
 
 
-def test_verification_must_be_on_this_matchs_view_with_enough_pairs(flow: Flow) -> None:
+def test_verification_must_be_on_this_matchs_view_showing_paired_minutiae(flow: Flow) -> None:
     cn = flow.open()
     with pytest.raises(EvidenceRequiredError, match="examiner view"):
         flow.work.verify_identity(
             OFFICER, cn, paired_minutiae_ref="other", paired_minutiae_count=20
         )
-    with pytest.raises(EvidenceRequiredError, match="5 paired minutiae"):
-        flow.work.verify_identity(OFFICER, cn, paired_minutiae_ref=REF, paired_minutiae_count=5)
+    for none_shown in (0, MIN_PAIRED_MINUTIAE_SHOWN - 1):
+        with pytest.raises(EvidenceRequiredError, match="no paired-minutiae view"):
+            flow.work.verify_identity(
+                OFFICER, cn, paired_minutiae_ref=REF, paired_minutiae_count=none_shown
+            )
     with pytest.raises(PermissionDeniedError):
         flow.work.verify_identity(PARTNER, cn, paired_minutiae_ref=REF, paired_minutiae_count=20)
+    assert case_row(flow, cn).state is CaseState.MATCH_RECEIVED
+
+
+def test_a_match_below_the_comparators_pair_cap_can_be_confirmed(flow: Flow) -> None:
+    """FVC finger 101 scores 36 on 5 pairs: the comparator reports at most MAX_NP = 12 pairs, so
+    a 12-point floor could only be met at the cap.  The officer decides on the view."""
+    assert MIN_PAIRED_MINUTIAE_SHOWN <= MIN_NP <= MAX_NP  # a view the comparator can produce
+    cn = flow.open()
+    flow.work.verify_identity(OFFICER, cn, paired_minutiae_ref=REF, paired_minutiae_count=5)
+    row = case_row(flow, cn)
+    assert row.state is CaseState.IDENTITY_VERIFIED
+    entry = flow.work.call(
+        lambda s, c: s.query(AuditEntry).filter_by(subject=cn, action="case.verify_identity").one()
+    )
+    evidence = audit.details_of(entry)["evidence"]
+    assert evidence["paired_minutiae_ref"] == REF and evidence["paired_minutiae_count"] == 5
+    # the search's decision and score, from the IDENT response the case was opened from
+    assert evidence["pipeline_score"] == row.candidate_score == 412.0
+    assert evidence["pipeline_decision"] == row.ident_summary == "IDENT hit: 2 encounters"
+
+
+def test_the_pipeline_result_cannot_be_given_by_the_officer(flow: Flow) -> None:
+    cn = flow.open()
+
+    def typed_score(session, clock) -> None:
+        case = session.query(Case).filter_by(case_number=cn).one()
+        apply_transition(
+            session, case, Action.VERIFY_IDENTITY, OFFICER, clock,
+            evidence={"paired_minutiae_ref": REF, "paired_minutiae_count": 12,
+                      "pipeline_score": 9999.0, "pipeline_decision": "typed"},
+        )  # fmt: skip
+
+    with pytest.raises(EvidenceRequiredError, match="never values given by the officer"):
+        flow.work.call(typed_score)
+    assert case_row(flow, cn).state is CaseState.MATCH_RECEIVED
 
 
 def test_rejection_closes_the_case_with_its_reason(flow: Flow) -> None:

@@ -7,9 +7,10 @@ import io
 
 from PIL import Image
 from sqlalchemy import select
-from web_support import LOW_PAIRS_NAME, WebApp, csrf_of
+from web_support import LOW_PAIRS_NAME, NO_VIEW_NAME, WebApp, csrf_of
 
-from securecomm.enforcement.models import IdentityVerification
+from securecomm.enforcement import audit
+from securecomm.enforcement.models import AuditEntry, IdentityVerification
 
 
 def test_the_view_lists_each_finger_with_its_score_and_pairs(web: WebApp) -> None:
@@ -50,16 +51,50 @@ def test_confirming_records_the_comparators_count(web: WebApp) -> None:
     assert row.paired_minutiae_ref == case.paired_minutiae_ref
 
 
-def test_too_few_pairs_cannot_be_confirmed_but_can_be_rejected(web: WebApp) -> None:
+def test_a_match_with_few_pairs_is_confirmed_on_the_view(web: WebApp) -> None:
+    """FVC finger 101 scores 36 on 5 pairs; the comparator reports at most 12, so a fixed
+    12-point floor could never confirm it.  The officer decides on the side-by-side prints."""
     case_number = web.case_number(LOW_PAIRS_NAME)
     client = web.client("officer.ruiz")
     page = client.get(f"/console/cases/{case_number}/verify")
+    assert "IDENT match (test) (score 3.0)" in page.text  # the search's own result is shown
+    no_choice = client.post(
+        f"/console/cases/{case_number}/verify", data={"csrf_token": csrf_of(page.text)}
+    )
+    assert no_choice.status_code == 422 and "choose confirm or reject" in no_choice.text
+    confirmed = client.post(
+        f"/console/cases/{case_number}/verify",
+        data={"csrf_token": csrf_of(page.text), "decision": "confirm",
+              "reason": "Same ridge flow and 5 pairs in agreement around the core"},
+    )  # fmt: skip
+    assert confirmed.status_code == 200
+    case = web.case(case_number)
+    assert case.state.value == "identity_verified"
+    with web.console.unit() as session:
+        row = session.execute(
+            select(IdentityVerification).where(IdentityVerification.case_id == case.id)
+        ).scalar_one()
+        entry = session.execute(
+            select(AuditEntry).where(
+                AuditEntry.subject == case_number, AuditEntry.action == "case.verify_identity"
+            )
+        ).scalar_one()
+    assert row.paired_minutiae_count == 5 and row.paired_minutiae_ref == case.paired_minutiae_ref
+    evidence = audit.details_of(entry)["evidence"]
+    assert evidence["pipeline_score"] == 3.0
+    assert evidence["pipeline_decision"] == "IDENT match (test)"
+
+
+def test_a_match_without_a_view_cannot_be_confirmed_but_can_be_rejected(web: WebApp) -> None:
+    case_number = web.case_number(NO_VIEW_NAME)
+    client = web.client("officer.ruiz")
+    page = client.get(f"/console/cases/{case_number}/verify")
+    assert "no prints are on file" in page.text
     refused = client.post(
         f"/console/cases/{case_number}/verify",
         data={"csrf_token": csrf_of(page.text), "decision": "confirm"},
     )
-    assert refused.status_code == 409
-    assert "confirming a match needs at least 12" in refused.text
+    assert refused.status_code == 409 and "no paired-minutiae view" in refused.text
     assert web.case(case_number).state.value == "match_received"
     no_reason = client.post(
         f"/console/cases/{case_number}/verify",
@@ -69,7 +104,7 @@ def test_too_few_pairs_cannot_be_confirmed_but_can_be_rejected(web: WebApp) -> N
     rejected = client.post(
         f"/console/cases/{case_number}/verify",
         data={"csrf_token": csrf_of(page.text), "decision": "reject",
-              "reason": "Only 5 paired minutiae on the one finger; not enough"},
+              "reason": "No prints to compare; ask for the booking to be resubmitted"},
     )  # fmt: skip
     assert rejected.status_code == 200
     assert web.case(case_number).state.value == "match_rejected"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -33,6 +33,7 @@ from securecomm.web.prints import FingerPair
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 SECRET = "test-secret-key-for-the-console"
 LOW_PAIRS_NAME = "LOWPAIR, TESS"
+NO_VIEW_NAME = "NOVIEW, ABEL"
 PASSWORD = DEMO_PASSWORD
 
 
@@ -82,7 +83,8 @@ def open_web(home: Path, now: datetime) -> WebApp:
 
 
 def build_template(home: Path, pairs: dict[str, FingerPair]) -> None:
-    """The demo's data on real prints, plus one match whose best finger pairs too few minutiae."""
+    """The demo's data on real prints, plus one match on a finger with few pairs (FVC 101: 5
+    pairs) and one whose examiner view does not exist."""
     web = open_web(home, NOW)
     try:
         seed_demo(web.console, finger_pairs=[pairs["102"], pairs["103"]], now=NOW)
@@ -100,6 +102,12 @@ def build_template(home: Path, pairs: dict[str, FingerPair]) -> None:
         web.console.work.open_case_from_match(
             notice, [CriminalHistoryEvent("2303", Disposition.CONVICTED, date(2020, 1, 1))]
         )
+        no_view = replace(
+            notice, booking_tcn="TEST-NOVIEW-000001",
+            subject=replace(notice.subject, fin="SYN9002", name=NO_VIEW_NAME),
+            ident=replace(notice.ident, paired_minutiae_ref="examiner:never-stored"),
+        )  # fmt: skip
+        web.console.work.open_case_from_match(no_view, [])
     finally:
         web.close()
 

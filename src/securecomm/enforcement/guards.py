@@ -30,7 +30,7 @@ from securecomm.enforcement.models import (
     Interview,
     JurisdictionPolicy,
 )
-from securecomm.enforcement.parameters import DETAINER_HOLD, MIN_PAIRED_MINUTIAE
+from securecomm.enforcement.parameters import DETAINER_HOLD, MIN_PAIRED_MINUTIAE_SHOWN
 from securecomm.enforcement.repatriation import repat_eligibility
 from securecomm.enforcement.roles import Principal
 from securecomm.enforcement.vocabulary import (
@@ -111,12 +111,26 @@ def examiner_view_shown(ctx: GuardContext) -> None:
         )
 
 
-def enough_paired_minutiae(ctx: GuardContext) -> None:
+def paired_minutiae_shown(ctx: GuardContext) -> None:
+    """The view the officer confirmed on really shows paired minutiae (the comparator's count)."""
     count = int(ctx.evidence.get("paired_minutiae_count", 0))
-    if count < MIN_PAIRED_MINUTIAE:
+    if count < MIN_PAIRED_MINUTIAE_SHOWN:
         raise EvidenceRequiredError(
             f"case {ctx.case.case_number}: the examiner view shows {count} paired minutiae; "
-            f"confirming a match needs at least {MIN_PAIRED_MINUTIAE} (reject it or re-examine)"
+            f"there is no paired-minutiae view to confirm on (at least "
+            f"{MIN_PAIRED_MINUTIAE_SHOWN} pairs from the comparator): reject the match or "
+            "re-examine the prints"
+        )
+
+
+def pipeline_result_recorded(ctx: GuardContext) -> None:
+    """The search's own decision and score stand in the evidence, as the pipeline gave them."""
+    score = ctx.evidence.get("pipeline_score")
+    decision = str(ctx.evidence.get("pipeline_decision", ""))
+    if score != ctx.case.candidate_score or decision != ctx.case.ident_summary or not decision:
+        raise EvidenceRequiredError(
+            f"case {ctx.case.case_number}: a confirmation records the search's decision and "
+            "score from the IDENT response of this match, never values given by the officer"
         )
 
 

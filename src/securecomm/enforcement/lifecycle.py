@@ -137,8 +137,9 @@ def _t(
 g = guards
 _TABLE = [
     _t(A.VERIFY_IDENTITY, {S.MATCH_RECEIVED}, S.IDENTITY_VERIFIED, P.VERIFY_IDENTITY,
-       evidence=("paired_minutiae_ref", "paired_minutiae_count"),
-       guards_=(g.examiner_view_shown, g.enough_paired_minutiae)),
+       evidence=("paired_minutiae_ref", "paired_minutiae_count", "pipeline_score",
+                 "pipeline_decision"),
+       guards_=(g.examiner_view_shown, g.paired_minutiae_shown, g.pipeline_result_recorded)),
     _t(A.REJECT_MATCH, {S.MATCH_RECEIVED}, S.MATCH_REJECTED, P.VERIFY_IDENTITY,
        evidence=("paired_minutiae_ref",), reason=True, guards_=(g.examiner_view_shown,)),
     _t(A.RECORD_STATUS_RESEARCH, {S.IDENTITY_VERIFIED}, S.STATUS_RESEARCHED, P.RESEARCH_STATUS,

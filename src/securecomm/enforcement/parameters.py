@@ -10,9 +10,15 @@ LIFECYCLE_VERSION = "case-lifecycle-v1"
 #: A detainer asks the jail to hold the person no longer than this after release eligibility.
 DETAINER_HOLD = timedelta(hours=48)
 
-#: Paired minutiae the examiner's view must show before an officer may confirm a match.  The
-#: historical 12-point standard is used as a floor, not as proof: the officer still decides.
-MIN_PAIRED_MINUTIAE = 12
+#: Fewest paired minutiae the examiner's view must show for an officer to confirm a match.  This
+#: is not a point standard (DESIGN.md §5.2: the officer decides on the side-by-side prints with
+#: the paired minutiae); it only makes sure there is a paired-minutiae view to decide on.  The
+#: comparator's LSS-R score is the mean of its best n_P pairs, with n_P between min_NP = 4 and
+#: max_NP = 12 (``afis/matching/parameters.py``), so it reports at most 12 pairs and, for two
+#: prints with enough minutiae, at least 4: a floor of 12 could only be met at the cap (FVC
+#: finger 101: score 36 on 5 pairs could never be confirmed).  A view with fewer than 4 pairs
+#: is one the comparator did not build a comparison for.
+MIN_PAIRED_MINUTIAE_SHOWN = 4
 
 #: Notice languages shipped with the package (``templates/notice_<lang>.txt``); more can be
 #: added from a directory given to ``documents.NoticeCatalog``.

@@ -395,7 +395,7 @@ def _work_story(
             reason="Core and delta disagree on the left print; not the same finger",
         )
         return
-    work.verify_identity(officer, cn, paired_minutiae_ref=ref, paired_minutiae_count=max(best, 12))
+    work.verify_identity(officer, cn, paired_minutiae_ref=ref, paired_minutiae_count=best)
     if stage == "verified":
         return
     tick(6)

@@ -2,8 +2,10 @@
 fingerprint engine's examiner view), per-finger scores, and the officer's confirm or reject.
 
 The paired-minutiae count sent to the enforcement layer is the comparator's, recomputed here
-from the stored prints — never typed by the officer; the ≥12-pair floor and the requirement
-that the decision be made on this match's view are enforcement's guards.
+from the stored prints — never typed by the officer; choosing "confirm" on this page is the
+officer's explicit confirmation.  That the view is this match's, that it shows paired minutiae
+at all (``enforcement.parameters.MIN_PAIRED_MINUTIAE_SHOWN``) and that the search's decision and
+score are recorded as evidence are enforcement's guards.
 """
 
 from __future__ import annotations
@@ -95,9 +97,13 @@ def decide(request: Request, console: ConsoleDep, form: Posted, case_number: str
             raise FormError("decision: choose confirm or reject")
         with console.unit() as session:
             ref = load_case(session, case_number).paired_minutiae_ref
-        fingers = console.prints.summary(ref)
-        best = max((f.paired for f in fingers), default=0)
         if decision == "confirm":
+            # the comparator's count on the stored prints; without prints there is no view,
+            # and enforcement's guard refuses a confirmation on no paired minutiae
+            try:
+                best = max((f.paired for f in console.prints.summary(ref)), default=0)
+            except SecurecommError:
+                best = 0
             console.work.verify_identity(
                 principal, case_number, paired_minutiae_ref=ref, paired_minutiae_count=best,
                 notes=reason,
