@@ -108,3 +108,32 @@ def test_closed_cases_leave_the_queue(flow: Flow, mixed: dict[str, str]) -> None
         reason="different person",
     )
     assert mixed["unlevelled"] not in numbers(flow.work.work_queue(SUPERVISOR))
+
+
+def test_no_deadline_once_custody_has_passed_to_ice(flow: Flow, clock: FixedClock) -> None:
+    """After transfer the release time and the detainer are history, not deadlines: a case in
+    ICE custody must not sort ahead of one whose person the jail still holds."""
+    held = flow.detained_request("X1", history=[conviction("1204")])  # release in 48 h
+    flow.work.call(detainers.record_jail_response, OFFICER, held, answer="honoured",
+                   answered_by="Sgt. Alvarez")  # fmt: skip
+    waiting = flow.reviewed("X2", history=[conviction("1204")])
+    flow.work.call(detainers.record_release_time, OFFICER, waiting,
+                   release_eligible_at=clock.now() + timedelta(hours=100))  # fmt: skip
+    clock.advance(timedelta(hours=49))  # held: released into ICE custody an hour ago
+    flow.work.call(detainers.transfer_custody, OFFICER, held)
+    items = {i.case_number: i for i in flow.work.work_queue(SUPERVISOR)}
+    assert items[held].state is CaseState.TRANSFERRED
+    assert items[held].deadline is None and items[held].detainer_expires_at is None
+    assert items[waiting].deadline == items[waiting].release_eligible_at
+    assert numbers(flow.work.work_queue(SUPERVISOR)) == [waiting, held]
+
+
+def test_a_passed_release_time_without_a_detainer_is_no_deadline(
+    flow: Flow, clock: FixedClock
+) -> None:
+    cn = flow.notification("N1")
+    flow.work.call(detainers.record_release_time, OFFICER, cn,
+                   release_eligible_at=clock.now() + timedelta(hours=3))  # fmt: skip
+    assert flow.work.work_queue(SUPERVISOR)[0].deadline == clock.now() + timedelta(hours=3)
+    clock.advance(timedelta(hours=4))
+    assert flow.work.work_queue(SUPERVISOR)[0].deadline is None

@@ -1,10 +1,9 @@
 """The field office's work queue: open cases, most serious and most urgent first.
 
-Order: level (1, 2, 3, then not levelled), then the nearest deadline — the release-eligible
-time while it is ahead, then the detainer's expiry (48 hours later) — then the oldest case.
-Filters by office, facility, level, state, officer and team; jail-bound roles see only their
-jail.  Listing the
-queue shows personal data, so it is audited with the case numbers shown.  Assignment to an
+Order: level (1, 2, 3, then not levelled), then the nearest deadline that still applies in the
+case's state (``case_deadline``), then the oldest case.  Filters by office, facility, level,
+state, officer and team; jail-bound roles see only their jail.  Listing the queue shows
+personal data, so it is audited with the case numbers shown.  Assignment to an
 officer or a CAP (Criminal Alien Program) team is audited too.
 """
 
@@ -19,7 +18,7 @@ from sqlalchemy.orm import Session
 from securecomm.clock import Clock
 from securecomm.enforcement import audit
 from securecomm.enforcement.guards import active_detainer
-from securecomm.enforcement.lifecycle import OPEN_STATES
+from securecomm.enforcement.lifecycle import IN_JAIL_STATES, OPEN_STATES
 from securecomm.enforcement.lookup import authorize, load_case
 from securecomm.enforcement.models import Case
 from securecomm.enforcement.roles import JAIL_BOUND_ROLES, Permission, Principal, require
@@ -55,11 +54,31 @@ class QueueItem:
     opened_at: datetime
 
 
-def next_deadline(now: datetime, *deadlines: datetime | None) -> datetime | None:
-    """The next deadline still ahead; if all are past, the latest one (overdue)."""
-    known = sorted(d for d in deadlines if d is not None)
-    ahead = [d for d in known if d >= now]
-    return ahead[0] if ahead else (known[-1] if known else None)
+def in_jail_custody(case: Case) -> bool:
+    """Whether the person is still in the jail's custody: a state before custody passes to ICE,
+    or a citizenship review opened from one."""
+    if case.state is CaseState.CITIZENSHIP_REVIEW:
+        return case.gate_resume_state in IN_JAIL_STATES
+    return case.state in IN_JAIL_STATES
+
+
+def case_deadline(
+    now: datetime,
+    in_jail: bool,
+    release_eligible_at: datetime | None,
+    detainer_expiry: datetime | None,
+) -> datetime | None:
+    """The deadline that still applies in the case's state.
+
+    While the person is in the jail's custody: the release-eligible time while it is ahead, and
+    the expiry of a detainer in force (48 hours later), overdue once it has passed.  Once
+    custody has passed to ICE (transferred, charged, in proceedings, ...) neither applies.
+    """
+    if not in_jail:
+        return None
+    if release_eligible_at is not None and release_eligible_at >= now:
+        return release_eligible_at
+    return detainer_expiry
 
 
 def _item(session: Session, case: Case, now: datetime) -> QueueItem:
@@ -75,7 +94,7 @@ def _item(session: Session, case: Case, now: datetime) -> QueueItem:
         field_office=case.field_office,
         release_eligible_at=case.release_eligible_at,
         detainer_expires_at=expiry,
-        deadline=next_deadline(now, case.release_eligible_at, expiry),
+        deadline=case_deadline(now, in_jail_custody(case), case.release_eligible_at, expiry),
         assigned_officer=case.assigned_officer,
         assigned_team=case.assigned_team,
         opened_at=case.opened_at,

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from securecomm.enforcement import queue as work_queue
-from securecomm.enforcement.lifecycle import IN_JAIL_STATES, OPEN_STATES
+from securecomm.enforcement.lifecycle import OPEN_STATES
 from securecomm.enforcement.models import Case
 from securecomm.enforcement.roles import JAIL_BOUND_ROLES, Permission
 from securecomm.enforcement.vocabulary import CaseState
@@ -84,6 +84,5 @@ def queue_page(
         by_state=Counter(i.state for i in items),
         truncated=len(items) >= QUEUE_LIMIT,
         urgent_within=DETAINER_URGENT_WITHIN,
-        after_jail=OPEN_STATES - IN_JAIL_STATES - {CaseState.CITIZENSHIP_REVIEW},
         all=ALL,
     )
