@@ -3,11 +3,11 @@
     python benchmarks/pipeline.py [--gallery N] [--persons P] [--bookings-per-person B]
                                   [--fingers F] [--workers W] [--database-url URL] [--json FILE]
 
-Set-up (not timed): both galleries get N background identities from the template-level
-generator (criminal: seed 11, immigration: seed 12), each with its record (FBI number / FIN);
-P foreground persons get image-level synthetic masters (F fingers each, ``afis.synthesis``),
-every other one an immigration record and an enrolment in the immigration gallery (status LPR).
-Each person is booked B times with fresh impressions, as EBTS CARs (WSQ Type-4).
+Set-up (not timed, ``interop.synthetic_world``): both galleries get N background identities from
+the template-level generator, each with its record (FBI number / FIN); P foreground subjects get
+image-level synthetic masters (F fingers each), every other one an immigration record and an
+enrolment in the immigration gallery (status LPR). Each subject is booked B times with fresh
+impressions, as EBTS CARs (WSQ Type-4).
 
 Timed: all bookings are submitted at once (``interop.receive``: stored before acknowledged),
 then W ``securecomm worker`` processes run the pipeline until every job is done. Reported:
@@ -29,19 +29,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from securecomm import ansinist
-from securecomm.afis.extraction import extract
-from securecomm.afis.search import open_search_engine
-from securecomm.afis.search.gallery import Gallery, append_packed
-from securecomm.afis.synthesis import generate_master, make_impression
-from securecomm.afis.template_synthesis import TenPrintGenerator
-from securecomm.afis.types import FingerPosition
 from securecomm.clock import SystemClock
 from securecomm.config import Settings
 from securecomm.interop import (
@@ -53,28 +46,16 @@ from securecomm.interop import (
     Submission,
     receive,
 )
+from securecomm.interop import synthetic_world as world
 from securecomm.interop.outbox import MessageKind
 from securecomm.interop.testing import fresh_database
 from securecomm.interop.units import unit_of_work
-from securecomm.records import (
-    AgencyKind,
-    AgencyRepository,
-    CriminalIdentity,
-    ImmigrationIdentity,
-    ImmigrationRepository,
-    ImmigrationStatus,
-    Sex,
-    SourceSystem,
-)
+from securecomm.records import ImmigrationStatus
 from securecomm.store.database import make_session_factory
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 SECURECOMM = Path(sys.executable).parent / "securecomm"
-JAIL = "VA0010000"
-FIELD_OFFICE = "VAICE0000"
-BATCH = 20_000
-FINGER_ORDER = (2, 7, 1, 6, 3, 8, 4, 9, 5, 10)  # index fingers first, as on flats
 
 
 def machine() -> dict[str, object]:
@@ -86,126 +67,20 @@ def machine() -> dict[str, object]:
     return {"cores": os.cpu_count(), "cpu": model, "python": platform.python_version()}
 
 
-def background(factory, home: Path, n: int) -> float:
-    """N identities with records in each gallery; returns seconds taken."""
-    t0 = time.perf_counter()
-    settings = Settings(home=home)
-    now = SystemClock().now()
-    for gallery_name, seed in (("criminal", 11), ("immigration", 12)):
-        generator = TenPrintGenerator(seed)
-        prefix = "CJIS:BG" if gallery_name == "criminal" else "IDENT:BG"
-        with Gallery.open(settings.gallery_dir / gallery_name) as gallery:
-            for start in range(0, n, BATCH):
-                ids = np.arange(start, min(n, start + BATCH), dtype=np.int64)
-                names = [f"{prefix}{int(i):08d}" for i in ids]
-                append_packed(gallery, names, generator.impressions(ids, 0))
-                rows = [
-                    {
-                        "subject_id": name,
-                        "family_name": "BACKGROUND",
-                        "given_name": f"N{int(i)}",
-                        "sex": Sex.UNKNOWN,
-                        "synthetic": True,
-                        "created_at": now,
-                        "source_system": SourceSystem.CJIS
-                        if gallery_name == "criminal"
-                        else SourceSystem.IDENT,
-                        "last_updated": now,
-                        **(
-                            {"fbi_number": f"B{int(i):08d}"}
-                            if gallery_name == "criminal"
-                            else {"fin": f"9{int(i):09d}"}
-                        ),
-                    }
-                    for i, name in zip(ids, names, strict=True)
-                ]
-                model = CriminalIdentity if gallery_name == "criminal" else ImmigrationIdentity
-                with unit_of_work(factory) as session:
-                    session.execute(insert(model), rows)
-    return time.perf_counter() - t0
-
-
-def foreground(factory, home: Path, persons: int, per_person: int, fingers: int) -> list:
-    """Masters, immigration records/enrolments, and the CARs to submit (with ground truth)."""
-    positions = [FingerPosition(p) for p in FINGER_ORDER[:fingers]]
-    now = SystemClock().now()
-    with unit_of_work(factory) as session:
-        agencies = AgencyRepository(session)
-        agencies.add(
-            ori=FIELD_OFFICE,
-            name="BENCH FIELD OFFICE",
-            state="VA",
-            kind=AgencyKind.FIELD_OFFICE,
-            created_at=now,
-            synthetic=True,
-        )
-        agencies.add(
-            ori=JAIL,
-            name="BENCH JAIL",
-            state="VA",
-            kind=AgencyKind.JAIL,
-            field_office_ori=FIELD_OFFICE,
-            created_at=now,
-            synthetic=True,
-        )
+def foreground(factory, settings: Settings, persons: int, per_person: int, fingers: int) -> list:
+    """Subjects (every other one with an immigration record) and the CARs to submit."""
+    with_record = world.Story(
+        "benchmark subject, LPR", immigration=(ImmigrationStatus.LAWFUL_PERMANENT_RESIDENT,)
+    )
+    without = world.Story("benchmark subject, no record")
+    stories = [with_record if p % 2 == 0 else without for p in range(persons)]
+    subjects = world.make_subjects(stories, fingers=fingers)
+    world.enrol_subjects(factory, settings, subjects, SystemClock().now())
     cars = []
-    with open_search_engine(Settings(home=home), "immigration") as gallery:
-        for person in range(persons):
-            rng = np.random.default_rng(1000 + person)
-            masters = {p: generate_master(rng) for p in positions}
-            in_ident = person % 2 == 0
-            if in_ident:
-                fin = f"7{person:09d}"
-                templates = {
-                    p: extract(make_impression(m, rng, position=p).image)
-                    for p, m in masters.items()
-                }
-                gallery.enrol(f"IDENT:{fin}", templates)
-                with unit_of_work(factory) as session:
-                    repository = ImmigrationRepository(session)
-                    identity = repository.create_identity(
-                        subject_id=f"IDENT:{fin}",
-                        fin=fin,
-                        family_name="BENCH",
-                        given_name=f"PERSON{person}",
-                        sex=Sex.MALE,
-                        now=now,
-                        source_system=SourceSystem.CLAIMS,
-                        synthetic=True,
-                    )
-                    repository.add_status(
-                        identity,
-                        status=ImmigrationStatus.LAWFUL_PERMANENT_RESIDENT,
-                        effective_on=date(2004, 1, 1),
-                        source_system=SourceSystem.CLAIMS,
-                        last_updated=datetime(2004, 2, 1, tzinfo=UTC),
-                    )
-            for booking in range(per_person):
-                images = {
-                    int(p): make_impression(m, rng, position=p).image for p, m in masters.items()
-                }
-                car = ansinist.build_car(
-                    ansinist.Addressing(
-                        ori=JAIL,
-                        dai="WVIAFIS0Z",
-                        when=now,
-                        tcn=f"{JAIL}-BENCH-{person:04d}-{booking:02d}",
-                    ),
-                    ansinist.Subject(
-                        name=f"BENCH, PERSON{chr(65 + person % 26)}",
-                        sex="M",
-                        race="U",
-                        date_of_birth=date(1980, 1, 1),
-                        place_of_birth="VA",
-                    ),
-                    ansinist.Arrest(
-                        arrest_date=date(2011, 3, 1),
-                        controlling_agency=JAIL,
-                        offenses=(ansinist.Offense("LARCENY", ncic_code="2399"),),
-                    ),
-                    images,
-                )
-                cars.append((person, booking, in_ident, ansinist.write(car)))
+    for subject in subjects:
+        for number in range(per_person):
+            booked = world.booking(subject, number, SystemClock().now())
+            cars.append((subject.number, number, bool(subject.fin), booked.raw))
     return cars
 
 
@@ -221,11 +96,15 @@ def run(args: argparse.Namespace) -> dict:
     url = args.database_url or f"sqlite:///{workdir / 'securecomm.db'}"
     engine = fresh_database(url)
     factory = make_session_factory(engine)
+    settings = Settings(home=home)
     print(f"background galleries of {args.gallery:,} …", file=sys.stderr, flush=True)
-    background_s = background(factory, home, args.gallery)
+    t0 = time.perf_counter()
+    world.add_agencies(factory, SystemClock().now())
+    world.add_background(factory, settings, args.gallery, SystemClock().now())
+    background_s = time.perf_counter() - t0
     print("foreground persons and bookings …", file=sys.stderr, flush=True)
     t0 = time.perf_counter()
-    cars = foreground(factory, home, args.persons, args.bookings_per_person, args.fingers)
+    cars = foreground(factory, settings, args.persons, args.bookings_per_person, args.fingers)
     setup_s = time.perf_counter() - t0
     env = dict(os.environ, SECURECOMM_HOME=str(home), SECURECOMM_DATABASE_URL=url)
     submissions = {}
