@@ -9,6 +9,7 @@ from enforcement_support import (
     BOOKING,
     LESC,
     OFFICER,
+    REF,
     SUPERVISOR,
     Flow,
     conviction,
@@ -235,3 +236,16 @@ def test_unknown_action_is_refused_in_plain_words(flow: Flow) -> None:
 
     with pytest.raises(IllegalTransitionError, match="unknown action 'teleport'; the actions"):
         flow.work.call(teleport)
+
+
+def test_the_audited_view_holds_what_a_case_page_shows(flow: Flow) -> None:
+    """The IDENT summary and the offenses are in the view, so no reader needs the case row."""
+    cn = flow.verified("V1", history=[conviction("2303"), pending("1313")])
+    view = flow.work.read_case(SUPERVISOR, cn)
+    assert view.ident_summary == "IDENT hit: 2 encounters" and view.candidate_score == 412.0
+    assert view.paired_minutiae_ref == REF and view.facility_name == "County Jail"
+    assert view.booking_tcn == "V1" and view.identity_verified_at == flow.clock.now()
+    assert [(o.ncic_code, o.disposition.value, o.level) for o in view.convictions] == [
+        ("2303", "convicted", 2)
+    ]
+    assert [o.ncic_code for o in view.other_offenses] == ["1313"]

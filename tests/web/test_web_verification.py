@@ -11,6 +11,7 @@ from web_support import LOW_PAIRS_NAME, NO_VIEW_NAME, WebApp, csrf_of
 
 from securecomm.enforcement import audit
 from securecomm.enforcement.models import AuditEntry, IdentityVerification
+from securecomm.enforcement.parameters import MIN_PAIRED_MINUTIAE_SHOWN
 
 
 def test_the_view_lists_each_finger_with_its_score_and_pairs(web: WebApp) -> None:
@@ -18,7 +19,9 @@ def test_the_view_lists_each_finger_with_its_score_and_pairs(web: WebApp) -> Non
     html = web.client("officer.ruiz").get(f"/console/cases/{case_number}/verify").text
     table = html.split('data-testid="finger-scores"')[1].split("</table>")[0]
     assert "right index" in table and "right middle" in table
-    assert "<td>12</td>" in table  # the comparator's pairs on the real FVC prints
+    fingers = web.console.prints.summary(web.case(case_number).paired_minutiae_ref)
+    for finger in fingers:  # the comparator's pairs on the real FVC prints
+        assert f"<td>{finger.paired}</td>" in table
     assert "strong evidence of the same finger" in table
     assert 'name="decision" value="confirm"' in html
 
@@ -47,13 +50,15 @@ def test_confirming_records_the_comparators_count(web: WebApp) -> None:
         row = session.execute(
             select(IdentityVerification).where(IdentityVerification.case_id == case.id)
         ).scalar_one()
-    assert row.confirmed and row.paired_minutiae_count == 12
+    fingers = web.console.prints.summary(case.paired_minutiae_ref)
+    assert row.confirmed and row.paired_minutiae_count == max(f.paired for f in fingers) != 99
     assert row.paired_minutiae_ref == case.paired_minutiae_ref
 
 
 def test_a_match_with_few_pairs_is_confirmed_on_the_view(web: WebApp) -> None:
-    """FVC finger 101 scores 36 on 5 pairs; the comparator reports at most 12, so a fixed
-    12-point floor could never confirm it.  The officer decides on the side-by-side prints."""
+    """FVC finger 101 scored 36 on 5 pairs with the LSS-R comparator (at most 12 pairs), so a
+    fixed 12-point floor could never confirm it.  The officer decides on the side-by-side
+    prints; the count recorded is the comparator's, whatever it is."""
     case_number = web.case_number(LOW_PAIRS_NAME)
     client = web.client("officer.ruiz")
     page = client.get(f"/console/cases/{case_number}/verify")
@@ -79,7 +84,9 @@ def test_a_match_with_few_pairs_is_confirmed_on_the_view(web: WebApp) -> None:
                 AuditEntry.subject == case_number, AuditEntry.action == "case.verify_identity"
             )
         ).scalar_one()
-    assert row.paired_minutiae_count == 5 and row.paired_minutiae_ref == case.paired_minutiae_ref
+    (finger,) = web.console.prints.summary(case.paired_minutiae_ref)  # FVC 101 alone
+    assert row.paired_minutiae_count == finger.paired >= MIN_PAIRED_MINUTIAE_SHOWN
+    assert row.paired_minutiae_ref == case.paired_minutiae_ref
     evidence = audit.details_of(entry)["evidence"]
     assert evidence["pipeline_score"] == 3.0
     assert evidence["pipeline_decision"] == "IDENT match (test)"

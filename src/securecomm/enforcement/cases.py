@@ -32,7 +32,9 @@ from securecomm.enforcement import audit, detainers, intake, queue, status, veri
 from securecomm.enforcement.guards import active_detainer
 from securecomm.enforcement.inputs import (
     CriminalHistoryEvent,
+    Disposition,
     ImmigrationHistoryEvent,
+    Jurisdiction,
     MatchNotice,
 )
 from securecomm.enforcement.levels import LevelAssessment
@@ -55,11 +57,38 @@ R = TypeVar("R")
 
 
 @dataclass(frozen=True)
+class OffenseView:
+    """One charge of the criminal history the level was assessed from."""
+
+    ncic_code: str
+    disposition: Disposition
+    offense_date: date
+    sentence_days: int | None
+    jurisdiction: Jurisdiction
+    level: int | None
+
+
+@dataclass(frozen=True)
 class CaseView:
-    """What an authorised reader sees of a case (its reading is audited)."""
+    """What an authorised reader sees of a case (its reading is audited): everything a case
+    page shows of the case itself, so that no reader needs the case row again."""
 
     case_number: str
     state: CaseState
+    booking_ori: str
+    booking_tcn: str
+    booked_at: datetime
+    facility_name: str
+    #: The IDENT data response that produced the match, as the pipeline summarised it.
+    ident_summary: str
+    candidate_score: float
+    paired_minutiae_ref: str
+    status_finding: StatusFinding | None
+    identity_verified_at: datetime | None
+    assigned_officer: str
+    assigned_team: str
+    #: Convictions (which decide the level) and the other charges, as assessed.
+    offenses: tuple[OffenseView, ...]
     subject_fin: str
     subject_fbi_number: str
     subject_name: str
@@ -80,6 +109,15 @@ class CaseView:
     rapid_repat: RepatEligibility
     timeline: list[tuple[int, datetime, str, str, str]]
 
+    @property
+    def convictions(self) -> tuple[OffenseView, ...]:
+        return tuple(o for o in self.offenses if o.disposition is Disposition.CONVICTED)
+
+    @property
+    def other_offenses(self) -> tuple[OffenseView, ...]:
+        """Pending and dismissed charges: shown apart, they never raise the level."""
+        return tuple(o for o in self.offenses if o.disposition is not Disposition.CONVICTED)
+
 
 def read_case(session: Session, clock: Clock, principal: Principal, case_number: str) -> CaseView:
     case = load_case(session, case_number)
@@ -89,6 +127,23 @@ def read_case(session: Session, clock: Clock, principal: Principal, case_number:
     return CaseView(
         case_number=case.case_number,
         state=case.state,
+        booking_ori=case.booking_ori,
+        booking_tcn=case.booking_tcn,
+        booked_at=case.booked_at,
+        facility_name=case.facility_name,
+        ident_summary=case.ident_summary,
+        candidate_score=case.candidate_score,
+        paired_minutiae_ref=case.paired_minutiae_ref,
+        status_finding=case.status_finding,
+        identity_verified_at=case.identity_verified_at,
+        assigned_officer=case.assigned_officer,
+        assigned_team=case.assigned_team,
+        offenses=tuple(
+            OffenseView(
+                o.ncic_code, o.disposition, o.offense_date, o.sentence_days, o.jurisdiction, o.level
+            )
+            for o in case.offenses
+        ),
         subject_fin=case.subject_fin,
         subject_fbi_number=case.subject_fbi_number,
         subject_name=case.subject_name,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,6 +34,7 @@ from securecomm.enforcement.roles import Permission, Principal
 from securecomm.enforcement.vocabulary import (
     Action,
     AppealOutcome,
+    CaseState,
     ChargingKind,
     CitizenshipIndicatorKind,
     CustodyKind,
@@ -55,10 +56,13 @@ def _choices(kind: type, labels: Mapping[str, str] | None = None) -> Choices:
     return tuple((m.value, labels.get(m.value, m.value.replace("_", " "))) for m in kind)
 
 
-def _interviews(conducted: bool) -> Callable[[Session, Case], Choices]:
-    def choices(session: Session, case: Case) -> Choices:
+def _interviews(conducted: bool) -> Callable[[Session, str], Choices]:
+    def choices(session: Session, case_number: str) -> Choices:
         rows = session.execute(
-            select(Interview).where(Interview.case_id == case.id).order_by(Interview.id)
+            select(Interview)
+            .join(Case, Interview.case_id == Case.id)
+            .where(Case.case_number == case_number)
+            .order_by(Interview.id)
         ).scalars()
         return tuple(
             (
@@ -72,7 +76,7 @@ def _interviews(conducted: bool) -> Callable[[Session, Case], Choices]:
     return choices
 
 
-def _facilities(session: Session, _case: Case) -> Choices:
+def _facilities(session: Session, _case_number: str) -> Choices:
     rows = session.execute(select(DetentionFacility).order_by(DetentionFacility.code)).scalars()
     return tuple((f.code, f"{f.code} — {f.name} ({f.capacity} beds)") for f in rows)
 
@@ -289,7 +293,16 @@ assert {f.action for f in FORMS if f.action} | VERIFICATION_ACTIONS == set(Actio
 )
 
 
-def offered(form: ActionForm, case: Case, user: SignedInUser) -> bool:
+class CaseStatus(Protocol):
+    """What deciding the forms needs of a case (``enforcement.CaseView`` has it)."""
+
+    @property
+    def state(self) -> CaseState: ...
+    @property
+    def citizenship_gate_open(self) -> bool: ...
+
+
+def offered(form: ActionForm, case: CaseStatus, user: SignedInUser) -> bool:
     """Whether the case page offers this form to this user on this case now."""
     if form.action is None:
         assert form.permission is not None
@@ -306,5 +319,5 @@ def offered(form: ActionForm, case: Case, user: SignedInUser) -> bool:
     return any(user.can(p) for p in spec.permissions)
 
 
-def offered_forms(case: Case, user: SignedInUser) -> list[ActionForm]:
+def offered_forms(case: CaseStatus, user: SignedInUser) -> list[ActionForm]:
     return [f for f in FORMS if offered(f, case, user)]

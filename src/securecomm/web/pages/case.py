@@ -18,11 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from securecomm.enforcement import audit
-from securecomm.enforcement.cases import read_case
+from securecomm.enforcement.cases import CaseView, read_case
 from securecomm.enforcement.errors import UnknownCaseError
-from securecomm.enforcement.guards import active_detainer
 from securecomm.enforcement.levels import load_level_table
-from securecomm.enforcement.lookup import load_case
 from securecomm.enforcement.models import (
     Case,
     ChargingDocument,
@@ -51,7 +49,7 @@ Reader = Annotated[SignedInUser, Depends(requires(Permission.READ_CASE))]
 READS = frozenset({"case.read", "case.examiner_view", "document.read"})
 
 
-def _messages(session: Session, case: Case) -> dict[str, str]:
+def _messages(session: Session, case: CaseView) -> dict[str, str]:
     """The IDENT data response and IAR texts of the booking, when the pipeline holds them."""
     submission = session.execute(
         select(Submission).where(
@@ -80,45 +78,53 @@ def _messages(session: Session, case: Case) -> dict[str, str]:
 def case_context(
     session: Session, console: Console, user: SignedInUser, case_number: str
 ) -> dict[str, Any]:
-    """Everything the case page shows; the read is audited by ``read_case``."""
+    """Everything the case page shows: the case itself from the audited ``read_case`` view
+    only, and the records kept beside it (detainers, interviews, reviews, charging documents,
+    custody decisions, the booking's messages) by the case number."""
     view = read_case(session, console.clock, user.principal, case_number)
-    case = load_case(session, case_number)
     table = load_level_table()
-    convictions = [o for o in case.offenses if o.disposition.value == "convicted"]
-    others = [o for o in case.offenses if o.disposition.value != "convicted"]
 
-    def rows(model: type, order: Any) -> list[Any]:
+    def rows(model: Any, order: Any) -> list[Any]:
         return list(
-            session.execute(select(model).where(model.case_id == case.id).order_by(order))
+            session.execute(
+                select(model)
+                .join(Case, model.case_id == Case.id)
+                .where(Case.case_number == case_number)
+                .order_by(order)
+            )
             .scalars()
             .all()
         )
 
+    detainers = rows(Detainer, Detainer.id)
     entries = audit.entries_for(session, case_number)
+    forms = offered_forms(view, user)
     return {
         "view": view,
-        "case": case,
-        "convictions": convictions,
-        "other_offenses": others,
+        "convictions": view.convictions,
+        "other_offenses": view.other_offenses,
         "describe": lambda code: _describe(table, code),
-        "detainers": rows(Detainer, Detainer.id),
-        "active_detainer": active_detainer(session, case),
+        "detainers": detainers,
+        "active_detainer": next(
+            (d for d in detainers if view.detainer_number and d.number == view.detainer_number),
+            None,
+        ),
         "interviews": rows(Interview, Interview.id),
         "reviews": rows(CitizenshipReview, CitizenshipReview.id),
         "charging": rows(ChargingDocument, ChargingDocument.id),
         "custody": rows(CustodyDecision, CustodyDecision.id),
-        "messages": _messages(session, case),
+        "messages": _messages(session, view),
         "history": [(e, audit.details_of(e)) for e in entries if e.action not in READS],
         "reads": [e for e in entries if e.action in READS],
-        "forms": offered_forms(case, user),
+        "forms": forms,
         "choices": {
-            (form.key, f.name): f.choices_from(session, case)
-            for form in offered_forms(case, user)
+            (form.key, f.name): f.choices_from(session, case_number)
+            for form in forms
             for f in form.fields
             if f.choices_from is not None
         },
         "can_verify": user.can(Permission.VERIFY_IDENTITY)
-        and case.state is CaseState.MATCH_RECEIVED,
+        and view.state is CaseState.MATCH_RECEIVED,
         "notice_languages": console.work.notices.languages,
     }
 

@@ -37,8 +37,7 @@ def _page(
 ) -> Response:
     with console.unit() as session:
         view = read_case(session, console.clock, user.principal, case_number)
-        case = load_case(session, case_number)
-        ref = case.paired_minutiae_ref
+        ref = view.paired_minutiae_ref
         prints_error = ""
         try:
             fingers = console.prints.summary(ref)
@@ -55,12 +54,11 @@ def _page(
             user=user,
             status_code=status,
             view=view,
-            case=case,
             fingers=fingers,
             best=max((f.paired for f in fingers), default=0),
             prints_error=prints_error,
             can_decide=user.can(Permission.VERIFY_IDENTITY)
-            and case.state is CaseState.MATCH_RECEIVED,
+            and view.state is CaseState.MATCH_RECEIVED,
             **extra,
         )
 
