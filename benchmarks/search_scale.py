@@ -260,7 +260,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--cache-dir", type=Path, default=Path.home() / ".cache" / "securecomm" / "search"
     )
+    ap.add_argument(
+        "--merge",
+        type=Path,
+        nargs="+",
+        help="combine result JSON files (single runs or sweeps) into --json and redraw the plot",
+    )
     args = ap.parse_args(argv)
+    if args.merge:
+        rows = []
+        for f in args.merge:
+            data = json.loads(f.read_text())
+            rows.extend(data if isinstance(data, list) else [data])
+        rows.sort(key=lambda r: (r["identities"], r["engine"]))
+        out = args.json or RESULTS / "search_scale.json"
+        out.write_text(json.dumps(rows, indent=2))
+        plot(rows, out.with_name(out.stem + "_latency.png"))
+        print(table(rows))
+        return 0
     args.cache_dir.mkdir(parents=True, exist_ok=True)
     if args.sweep:
         RESULTS.mkdir(parents=True, exist_ok=True)
