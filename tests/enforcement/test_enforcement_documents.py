@@ -29,6 +29,22 @@ def test_detainer_html_has_basis_deadline_and_both_notices(flow: Flow) -> None:
     assert "verified by officer.ruiz" in html
 
 
+def test_the_embeddable_document_is_the_page_without_its_frame(flow: Flow) -> None:
+    """One text of the detainer: the console embeds the same article the whole page shows."""
+    cn = flow.detained_request()
+    doc = flow.work.call(documents.detainer_document, OFFICER, cn)
+    article = documents.render_detainer_html(doc, standalone=False)
+    assert article.startswith('<article class="enforcement-document"')
+    assert "<style" not in article and "<html" not in article and 'style="' not in article
+    assert 'id="notice-es" lang="es"' in article and 'id="notice-en" lang="en"' in article
+    assert article in documents.render_detainer_html(doc)
+    nta = _served_nta(flow)
+    nta_article = documents.render_notice_to_appear_html(nta, standalone=False)
+    assert "<style" not in nta_article and nta_article in documents.render_notice_to_appear_html(
+        nta
+    )
+
+
 def test_html_escapes_record_values(flow: Flow) -> None:
     cn = flow.reviewed()
     flow.work.call(
@@ -70,8 +86,8 @@ def test_extra_notice_languages_come_from_a_directory(tmp_path: Path, flow: Flow
         NoticeCatalog.load(tmp_path / "missing")
 
 
-def test_notice_to_appear_html_and_pdf(flow: Flow) -> None:
-    cn = flow.notification()
+def _served_nta(flow: Flow, tcn: str = "N1") -> documents.NoticeToAppearDocument:
+    cn = flow.notification(tcn)
     flow.work.call(detainers.transfer_custody, OFFICER, cn)
     flow.work.call(
         charging.charge, OFFICER, cn, kind=ChargingKind.NOTICE_TO_APPEAR,
@@ -80,7 +96,11 @@ def test_notice_to_appear_html_and_pdf(flow: Flow) -> None:
         charges=["212(a)(6)(A)(i) of the Immigration and Nationality Act"],
         court="Dallas Immigration Court", hearing_at=flow.clock.now() + timedelta(days=21),
     )  # fmt: skip
-    doc = flow.work.call(documents.notice_to_appear_document, OFFICER, cn)
+    return flow.work.call(documents.notice_to_appear_document, OFFICER, cn)
+
+
+def test_notice_to_appear_html_and_pdf(flow: Flow) -> None:
+    doc = _served_nta(flow)
     html = documents.render_notice_to_appear_html(doc)
     assert "El Paso on 2019-04-02" in html and "212(a)(6)(A)(i)" in html
     assert "Dallas Immigration Court" in html and "2026-03-23 12:00 UTC" in html

@@ -192,6 +192,15 @@ def test_work_a_case_from_match_to_detainer(browser, live: LiveServer) -> None:
     for step in ("verify identity", "record status research", "issue detainer"):
         assert step in history
     officer.screenshot(path=str(SHOTS / "case-detainer.png"), full_page=True)
+    # 6. the detainer document is enforcement's, in the console's page, with its PDF
+    officer.goto(f"{live.url}/cases/{case_number}/documents/detainer")
+    document = officer.get_by_test_id("document")
+    assert "I-247" in document.inner_text() and f"{case_number}-D1" in document.inner_text()
+    assert document.locator("section[lang=es]").count() == 1
+    assert (
+        officer.get_by_test_id("pdf-link").get_attribute("href").endswith("/documents/detainer.pdf")
+    )
+    officer.screenshot(path=str(SHOTS / "document-detainer.png"), full_page=True)
     with live.web.console.unit() as session:
         case = session.execute(select(Case).where(Case.case_number == case_number)).scalar_one()
         assert case.state.value == "detainer_issued"

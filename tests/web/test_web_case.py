@@ -6,7 +6,12 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from web_support import WebApp, csrf_of
 
+from securecomm.enforcement import documents
 from securecomm.enforcement.models import AuditEntry
+from securecomm.enforcement.roles import Principal, Role
+
+OFFICER = Principal("officer.ruiz", Role.ICE_OFFICER, office="DAL")
+DOCUMENT_READS = ("document.detainer", "document.notice_to_appear")
 
 
 def _audit_count(web: WebApp, action: str, subject: str) -> int:
@@ -49,7 +54,7 @@ def test_the_history_comes_from_the_audit_log(web: WebApp) -> None:
             session.execute(
                 select(AuditEntry.seq).where(
                     AuditEntry.subject == case_number,
-                    AuditEntry.action.not_in(["case.read", "case.examiner_view", "document.read"]),
+                    AuditEntry.action.not_in(["case.read", "case.examiner_view", *DOCUMENT_READS]),
                 )
             )
             .scalars()
@@ -115,22 +120,44 @@ def test_the_citizenship_gate_leaves_only_review_actions(web: WebApp) -> None:
     }
 
 
-def test_documents_open_and_are_audited(web: WebApp) -> None:
+def test_documents_are_enforcements_own_in_html_and_pdf_and_are_audited(web: WebApp) -> None:
     case_number = web.case_number("KESTAL, MIRO")
     client = web.client("officer.ruiz")
     case_page = client.get(f"/console/cases/{case_number}").text
-    for kind in ("detainer", "notice", "nta"):
-        assert f"/documents/{kind}" in case_page
+    for link in ("detainer", "detainer.pdf", "detainer#notice-es", "nta", "nta.pdf"):
+        assert f'/documents/{link}"' in case_page
+    before = {a: _audit_count(web, a, case_number) for a in DOCUMENT_READS}
     detainer = client.get(f"/console/cases/{case_number}/documents/detainer")
     assert detainer.status_code == 200
-    assert "not to exceed 48 hours" in detainer.text and f"{case_number}-D1" in detainer.text
-    notice = client.get(f"/console/cases/{case_number}/documents/notice")
-    assert 'lang="es"' in notice.text and 'lang="en"' in notice.text
+    assert "not to exceed 48 hours" not in detainer.text  # the console's old copy is gone
+    # the detainer is enforcement's document, embedded as it renders it
+    doc = web.console.work.call(documents.detainer_document, OFFICER, case_number)
+    assert documents.render_detainer_html(doc, standalone=False) in detainer.text
+    assert f"{case_number}-D1" in detainer.text and "I-247" in detainer.text
+    assert 'id="notice-es" lang="es"' in detainer.text and 'lang="en"' in detainer.text
+    assert "/documents/detainer.pdf" in detainer.text
+    pdf = client.get(f"/console/cases/{case_number}/documents/detainer.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-") and "attachment" in pdf.headers["content-disposition"]
     nta = client.get(f"/console/cases/{case_number}/documents/nta")
     assert "Notice to appear" in nta.text and "212(a)(6)(A)(i)" in nta.text
-    assert _audit_count(web, "document.read", case_number) == 3
+    assert 'data-document="notice_to_appear"' in nta.text
+    nta_pdf = client.get(f"/console/cases/{case_number}/documents/nta.pdf")
+    assert nta_pdf.content.startswith(b"%PDF-")
+    after = {a: _audit_count(web, a, case_number) for a in DOCUMENT_READS}
+    # every read by the console is audited (plus the one this test made to compare)
+    assert after["document.detainer"] - before["document.detainer"] == 3
+    assert after["document.notice_to_appear"] - before["document.notice_to_appear"] == 2
     missing = client.get(f"/console/cases/{web.case_number('ZELMAR, POI')}/documents/nta")
     assert missing.status_code == 404 and "has no notice to appear" in missing.text
+    unknown = client.get(f"/console/cases/{case_number}/documents/notice")
+    assert unknown.status_code == 404 and "there is no document" in unknown.text
+
+
+def test_documents_need_read_rights_on_the_case(web: WebApp) -> None:
+    case_number = web.case_number("KESTAL, MIRO")
+    response = web.client("pm.jones").get(f"/console/cases/{case_number}/documents/detainer.pdf")
+    assert response.status_code == 403 and not response.content.startswith(b"%PDF")
 
 
 def test_an_unknown_case_is_a_plain_404(web: WebApp) -> None:

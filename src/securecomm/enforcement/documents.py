@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -173,12 +174,23 @@ _ENV = Environment(
 )
 
 
-def render_detainer_html(doc: DetainerDocument) -> str:
-    return _ENV.get_template("detainer_i247.html").render(doc=doc)
+def _html(template: str, title: str, doc: object, standalone: bool) -> str:
+    body = _ENV.get_template(template).render(doc=doc)
+    if not standalone:
+        return body
+    return _ENV.get_template("document_page.html").render(title=title, body=Markup(body))
 
 
-def render_notice_to_appear_html(doc: NoticeToAppearDocument) -> str:
-    return _ENV.get_template("notice_to_appear.html").render(doc=doc)
+def render_detainer_html(doc: DetainerDocument, *, standalone: bool = True) -> str:
+    """The detainer with its notices: a whole page, or (``standalone=False``) the document's
+    ``<article>`` alone, without style, to embed in another page (the console's)."""
+    return _html("detainer_i247.html", f"Immigration detainer {doc.number}", doc, standalone)
+
+
+def render_notice_to_appear_html(doc: NoticeToAppearDocument, *, standalone: bool = True) -> str:
+    """The notice to appear: a whole page, or the ``<article>`` alone to embed."""
+    title = f"Notice to appear — {doc.case_number}"
+    return _html("notice_to_appear.html", title, doc, standalone)
 
 
 # --- PDF -------------------------------------------------------------------------------------

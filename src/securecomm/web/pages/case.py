@@ -46,7 +46,9 @@ from securecomm.web.routing import ConsoleDep, ConsoleRoute, Posted, requires
 router = APIRouter(prefix=PREFIX, route_class=ConsoleRoute, include_in_schema=False)
 Reader = Annotated[SignedInUser, Depends(requires(Permission.READ_CASE))]
 #: Audit actions that are reads, listed apart from the case's history of events.
-READS = frozenset({"case.read", "case.examiner_view", "document.read"})
+READS = frozenset(
+    {"case.read", "case.examiner_view", "document.detainer", "document.notice_to_appear"}
+)
 
 
 def _messages(session: Session, case: CaseView) -> dict[str, str]:

@@ -1,78 +1,92 @@
-"""Documents of a case to open or print: the detainer request, the notice to the person (in
-their language), and the notice to appear.  Opening one is a read of personal data: it is
-authorised and audited by the enforcement layer's functions.
+"""Documents of a case to open, print or download: the detainer request with the notice to the
+person (in their language and in English), and the notice to appear.
+
+What a document says is the enforcement layer's alone (``enforcement.documents``: the document
+assembled from the records, its Jinja2 template and its PDF); the console embeds that HTML in
+its page and serves that PDF.  Opening either is a read of personal data: the route requires
+``read_case``, and the enforcement function authorises the reader on the case and audits the
+read (``document.detainer``, ``document.notice_to_appear``).
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
-from sqlalchemy import select
+from markupsafe import Markup
 
-from securecomm.enforcement import audit
+from securecomm.enforcement import documents
 from securecomm.enforcement.errors import UnknownCaseError
-from securecomm.enforcement.lookup import authorize, load_case
-from securecomm.enforcement.models import ChargingDocument, Detainer
 from securecomm.enforcement.roles import Permission
-from securecomm.enforcement.vocabulary import ChargingKind
 from securecomm.web.auth import SignedInUser
 from securecomm.web.parameters import PREFIX
-from securecomm.web.rendering import page
+from securecomm.web.rendering import SECURITY_HEADERS, page
 from securecomm.web.routing import ConsoleDep, ConsoleRoute, requires
 
 router = APIRouter(prefix=PREFIX, route_class=ConsoleRoute, include_in_schema=False)
 Reader = Annotated[SignedInUser, Depends(requires(Permission.READ_CASE))]
 
-KINDS = ("detainer", "notice", "nta")
+PDF_SUFFIX = ".pdf"
 
 
-@router.get("/cases/{case_number}/documents/{kind}")
+@dataclass(frozen=True)
+class DocumentKind:
+    """One kind of document: how enforcement assembles it and renders it."""
+
+    title: str
+    assemble: Callable[..., Any]
+    html: Callable[..., str]
+    pdf: Callable[[Any], bytes]
+    needs_notices: bool = False
+
+
+KINDS = {
+    "detainer": DocumentKind(
+        "Detainer request and notice",
+        documents.detainer_document,
+        documents.render_detainer_html,
+        documents.render_detainer_pdf,
+        needs_notices=True,
+    ),
+    "nta": DocumentKind(
+        "Notice to appear",
+        documents.notice_to_appear_document,
+        documents.render_notice_to_appear_html,
+        documents.render_notice_to_appear_pdf,
+    ),
+}
+
+
+@router.get("/cases/{case_number}/documents/{name}")
 def document(
-    request: Request, console: ConsoleDep, user: Reader, case_number: str, kind: str
+    request: Request, console: ConsoleDep, user: Reader, case_number: str, name: str
 ) -> Response:
-    if kind not in KINDS:
-        raise UnknownCaseError(f"there is no document {kind!r} (one of {', '.join(KINDS)})")
-    with console.unit() as session:
-        case = load_case(session, case_number)
-        authorize(session, console.clock, user.principal, Permission.READ_CASE, case)
-        detainer = (
-            session.execute(
-                select(Detainer).where(Detainer.case_id == case.id).order_by(Detainer.id.desc())
-            )
-            .scalars()
-            .first()
+    """``detainer`` / ``nta``: the document in the console's page; ``<kind>.pdf``: its PDF."""
+    as_pdf = name.endswith(PDF_SUFFIX)
+    key = name.removesuffix(PDF_SUFFIX)
+    kind = KINDS.get(key)
+    if kind is None:
+        raise UnknownCaseError(f"there is no document {name!r} (one of {', '.join(KINDS)})")
+    extra = (console.work.notices,) if kind.needs_notices else ()
+    doc = console.work.call(kind.assemble, user.principal, case_number, *extra)
+    if as_pdf:
+        return Response(
+            kind.pdf(doc),
+            media_type="application/pdf",
+            headers={
+                **SECURITY_HEADERS,
+                "Content-Disposition": f'attachment; filename="{case_number}-{key}.pdf"',
+            },
         )
-        nta = (
-            session.execute(
-                select(ChargingDocument)
-                .where(
-                    ChargingDocument.case_id == case.id,
-                    ChargingDocument.kind == ChargingKind.NOTICE_TO_APPEAR,
-                )
-                .order_by(ChargingDocument.id.desc())
-            )
-            .scalars()
-            .first()
-        )
-        if kind in ("detainer", "notice") and detainer is None:
-            raise UnknownCaseError(f"case {case_number} has no detainer, so no {kind} to open")
-        if kind == "nta" and nta is None:
-            raise UnknownCaseError(f"case {case_number} has no notice to appear")
-        language = detainer.notice_language if detainer else case.subject_language
-        audit.record(
-            session, console.clock, user.principal, "document.read", case_number,
-            {"document": kind},
-        )  # fmt: skip
-        return page(
-            request,
-            f"document_{kind}.html",
-            user=user,
-            case=case,
-            detainer=detainer,
-            nta=nta,
-            notice_text=console.work.notices.text(language) if kind != "nta" else "",
-            notice_english=console.work.notices.text("en") if kind != "nta" else "",
-            language=language,
-        )
+    return page(
+        request,
+        "document.html",
+        user=user,
+        case_number=case_number,
+        title=kind.title,
+        pdf_url=f"{PREFIX}/cases/{case_number}/documents/{key}{PDF_SUFFIX}",
+        body=Markup(kind.html(doc, standalone=False)),
+    )
