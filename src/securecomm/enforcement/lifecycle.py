@@ -29,10 +29,10 @@ from securecomm.enforcement.errors import (
 )
 from securecomm.enforcement.guards import Guard, GuardContext
 from securecomm.enforcement.level_rules import TABLE_VERSION
+from securecomm.enforcement.lookup import partner_agreement
 from securecomm.enforcement.models import Case, CustodyDecision
 from securecomm.enforcement.parameters import LIFECYCLE_VERSION
-from securecomm.enforcement.partners import agreement_active
-from securecomm.enforcement.roles import Permission, Principal, Role, require
+from securecomm.enforcement.roles import Permission, Principal, require
 from securecomm.enforcement.vocabulary import Action, CaseState, DetainerStatus, LiftReason
 
 __all__ = ["TRANSITIONS", "Action", "CaseState", "Transition", "apply_transition"]
@@ -308,11 +308,7 @@ def check_transition(
         known = ", ".join(a.value for a in Action)
         raise IllegalTransitionError(f"unknown action {action!r}; the actions are: {known}")
     evidence = dict(evidence or {})
-    partner = (
-        agreement_active(session, case.facility_ori, clock.now().date())
-        if principal.role is Role.PARTNER_287G_OFFICER
-        else None
-    )
+    partner = partner_agreement(session, clock, principal, case)
     last_error: PermissionDeniedError | None = None
     for permission in spec.permissions:
         try:

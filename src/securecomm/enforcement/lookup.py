@@ -23,15 +23,20 @@ def authorize(
     session: Session, clock: Clock, principal: Principal, permission: Permission, case: Case
 ) -> None:
     """The role holds ``permission`` and, if jail-bound, the case is its jail's."""
-    partner = (
-        agreement_active(session, case.facility_ori, clock.now().date())
-        if principal.role is Role.PARTNER_287G_OFFICER
-        else None
-    )
     require(
         principal,
         permission,
         case_number=case.case_number,
         case_facility_ori=case.facility_ori,
-        partner_active=partner,
+        partner_active=partner_agreement(session, clock, principal, case),
     )
+
+
+def partner_agreement(
+    session: Session, clock: Clock, principal: Principal, case: Case
+) -> bool | None:
+    """For a 287(g) officer, whether the case's jail has an agreement in force today (the
+    delegated rights depend on it); ``None`` for every other role."""
+    if principal.role is not Role.PARTNER_287G_OFFICER:
+        return None
+    return agreement_active(session, case.facility_ori, clock.now().date())
