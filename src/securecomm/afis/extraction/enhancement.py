@@ -92,7 +92,7 @@ def enhance(
 
 
 #: Filter bank quantisation: ridge orientation, ridge period (pixels) and coherence.
-_ANGLE_BINS = 32
+_ANGLE_BINS = 64
 _PERIOD_STEP = 0.5
 _COHERENCE_BINS = 4
 

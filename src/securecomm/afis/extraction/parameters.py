@@ -59,10 +59,10 @@ class ExtractionParameters:
     enhancement_window: int = 32
     enhancement_step: int = 8
     #: Relative radial bandwidth of the band-pass (sigma of ln(f / f0)).
-    enhancement_radial_sigma: float = 0.35
+    enhancement_radial_sigma: float = 0.30
     #: Angular half-bandwidth (radians) at full coherence and at zero coherence.
-    enhancement_angular_min: float = 0.20
-    enhancement_angular_max: float = 0.70
+    enhancement_angular_min: float = 0.07
+    enhancement_angular_max: float = 0.25
 
     # --- local clarity ------------------------------------------------------------------------
     #: Gaussian sigma of the window of the local clarity (``clarity.py``).
