@@ -11,6 +11,7 @@ from PIL import Image
 from web_support import NOW, WebApp
 
 from securecomm import ansinist
+from securecomm.afis.matching import compare
 from securecomm.afis.search.factory import gallery_path_for
 from securecomm.afis.search.gallery import EnrolmentRecord, Gallery, pack_ten_print
 from securecomm.enforcement.errors import UnknownCaseError
@@ -55,7 +56,11 @@ def test_the_booking_is_compared_with_the_enrolled_templates(web: WebApp, fvc_pa
     ref = _pipeline_match(web, fvc_pairs)
     summary = web.console.prints.summary(ref)
     assert [int(f.position) for f in summary] == [2, 3]
-    assert all(f.paired == 12 and not f.gallery_image for f in summary)
+    # the booking's search templates against the enrolled ones: the comparator's own pairs
+    expected = [len(compare(p.probe_template, p.gallery_template).pairs)
+                for p in (fvc_pairs["102"], fvc_pairs["103"])]  # fmt: skip
+    assert [f.paired for f in summary] == expected and min(expected) > 0
+    assert not any(f.gallery_image for f in summary)
     picture = Image.open(io.BytesIO(web.console.prints.view_png(ref, 2)))
     assert picture.width > 2 * 388  # the booking's print and the gallery's print area
 

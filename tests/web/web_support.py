@@ -107,7 +107,9 @@ def build_template(home: Path, pairs: dict[str, FingerPair]) -> None:
             subject=replace(notice.subject, fin="SYN9002", name=NO_VIEW_NAME),
             ident=replace(notice.ident, paired_minutiae_ref="examiner:never-stored"),
         )  # fmt: skip
-        web.console.work.open_case_from_match(no_view, [])
+        web.console.work.open_case_from_match(
+            no_view, [CriminalHistoryEvent("2303", Disposition.CONVICTED, date(2020, 1, 1))]
+        )
     finally:
         web.close()
 
