@@ -140,7 +140,7 @@ def test_calibration_is_monotone_and_invertible() -> None:
 
 
 def test_accuracy_guard_fvc2002_db1_iso(shared_data: Path) -> None:
-    """Comparator-only, full protocol on FVC2002 DB1 B: measured EER 2.14 %; guard at 3 %."""
+    """Comparator-only, full protocol on FVC2002 DB1 B: measured EER 1.74 %; guard at 2.5 %."""
     files = sorted((shared_data / "fvc/fvc2002/DB1_B").glob("*.iso"))
     prepared = [prepare(read_template(f)) for f in files]
     fingers = [f.stem.split("_")[0] for f in files]
@@ -151,6 +151,6 @@ def test_accuracy_guard_fvc2002_db1_iso(shared_data: Path) -> None:
         )
     assert (len(genuine), len(impostor)) == (280, 2880)
     rates = error_rates(genuine, impostor)
-    assert rates.eer < 0.03
+    assert rates.eer < 0.025
     # the calibrated 1e-3 threshold holds on this set's impostors (with sampling slack)
     assert np.mean(np.asarray(impostor) >= THRESHOLD_FMR_1E3) < 0.004

@@ -18,6 +18,7 @@ from numba import njit
 from securecomm.afis.matching import parameters as P
 from securecomm.afis.matching.calibration import calibrate_many
 from securecomm.afis.matching.comparator import (
+    _GLOBAL_DIRECTION_UNITS,
     _MAX_DIRECTION_UNITS,
     _MIN_COMMON_BITS,
     _SQRT,
@@ -99,13 +100,23 @@ def _score_pairs(  # type: ignore[no-untyped-def]
             sqrt_table, consts_i[0], consts_i[1], zd, za,
             consts_i[2], consts_i[3], consts_i[4], consts_i[5],
             consts_f[0], consts_f[1], consts_i[6], consts_f[2], consts_f[3],
+            consts_i[7], consts_f[4], consts_f[5], consts_i[8], consts_f[6], consts_i[9],
         )  # fmt: skip
         out[t] = score
     return out
 
 
 _CONSTS_F = np.array(
-    [P.MU_P, P.TAU_P, P.RELAXATION_WEIGHT, P.RELATIVE_DISTANCE_TOLERANCE], dtype=np.float64
+    [
+        P.MU_P,
+        P.TAU_P,
+        P.RELAXATION_WEIGHT,
+        P.RELATIVE_DISTANCE_TOLERANCE,
+        P.GLOBAL_DISTANCE_TOLERANCE,
+        P.GLOBAL_RELATIVE_TOLERANCE,
+        P.OVERLAP_DISTANCE,
+    ],
+    dtype=np.float64,
 )
 _CONSTS_I = np.array(
     [
@@ -116,13 +127,16 @@ _CONSTS_I = np.array(
         P.MIN_NP,
         P.MAX_NP,
         P.RELAXATION_ITERATIONS,
+        P.GLOBAL_ROOTS,
+        _GLOBAL_DIRECTION_UNITS,
+        P.MIN_OVERLAP_MINUTIAE,
     ],
     dtype=np.int64,
 )
 
 
 def raw_scores(packed: PackedTemplates, ia: npt.ArrayLike, ib: npt.ArrayLike) -> np.ndarray:
-    """Raw LSS-R similarity of packed[ia[t]] and packed[ib[t]] for every t."""
+    """Raw similarity of packed[ia[t]] and packed[ib[t]] for every t."""
     a = np.ascontiguousarray(ia, dtype=np.int64)
     b = np.ascontiguousarray(ib, dtype=np.int64)
     if a.shape != b.shape:
@@ -158,6 +172,7 @@ def _score_one_to_many(  # type: ignore[no-untyped-def]
                 sqrt_table, consts_i[0], consts_i[1], zd, za,
                 consts_i[2], consts_i[3], consts_i[4], consts_i[5],
                 consts_f[0], consts_f[1], consts_i[6], consts_f[2], consts_f[3],
+                consts_i[7], consts_f[4], consts_f[5], consts_i[8], consts_f[6], consts_i[9],
             )  # fmt: skip
         else:
             score, _, _ = _match(
@@ -166,13 +181,14 @@ def _score_one_to_many(  # type: ignore[no-untyped-def]
                 sqrt_table, consts_i[0], consts_i[1], zd, za,
                 consts_i[2], consts_i[3], consts_i[4], consts_i[5],
                 consts_f[0], consts_f[1], consts_i[6], consts_f[2], consts_f[3],
+                consts_i[7], consts_f[4], consts_f[5], consts_i[8], consts_f[6], consts_i[9],
             )  # fmt: skip
         out[b] = score
     return out
 
 
 def raw_scores_one_to_many(probe: PreparedTemplate, gallery: PackedTemplates) -> np.ndarray:
-    """Raw LSS-R similarity of ``probe`` against every gallery entry (no copies)."""
+    """Raw similarity of ``probe`` against every gallery entry (no copies)."""
     return _score_one_to_many(  # type: ignore[no-any-return]
         probe.values, probe.masks, probe.x, probe.y, probe.angle, probe.radial, probe.key,
         gallery.values, gallery.masks, gallery.x, gallery.y, gallery.angle, gallery.radial,

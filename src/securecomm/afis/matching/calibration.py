@@ -1,9 +1,10 @@
-"""Score calibration: raw LSS-R similarity → −log10(estimated false match rate).
+"""Score calibration: raw similarity → −log10(estimated false match rate).
 
-The comparator's raw similarity (0…1) has no meaning an officer can act on. The calibrated
-score is ``s = −log10 FMR(raw)``, where FMR(raw) is the fraction of impostor comparisons
-(different fingers) that reach ``raw``. So a threshold of 3 accepts about one impostor in a
-thousand and 4 one in ten thousand: :data:`THRESHOLD_FMR_1E3` and :data:`THRESHOLD_FMR_1E4`.
+The comparator's raw similarity (LSS-R × overlap pairing ratio, 0…1) has no meaning an
+officer can act on. The calibrated score is ``s = −log10 FMR(raw)``, where FMR(raw) is the
+fraction of impostor comparisons (different fingers) that reach ``raw``. So a threshold of 3
+accepts about one impostor in a thousand and 4 one in ten thousand: :data:`THRESHOLD_FMR_1E3`
+and :data:`THRESHOLD_FMR_1E4`.
 
 How it was fitted (:func:`fit_calibration`, run by ``benchmarks/afis_fvc.py --fit``): all
 impostor comparisons of the FVC sets in ``../shared/data/fvc`` (five sets × 2,880 pairs, both
@@ -34,16 +35,16 @@ TAIL_FRACTION = 0.05
 #: Raw similarity at each knot and the −log10 FMR there; then the tail slope (decades/raw).
 RAW_KNOTS: tuple[float, ...] = (
     0,
-    0.0151456,
-    0.0165292,
-    0.0176186,
-    0.0197948,
-    0.0223537,
-    0.0267414,
-    0.0302974,
-    0.0357048,
-    0.0431305,
-    0.0490654,
+    0.00397863,
+    0.00506265,
+    0.00587273,
+    0.0072714,
+    0.00880266,
+    0.0110585,
+    0.0133757,
+    0.0159121,
+    0.0202733,
+    0.0242145,
 )
 LOG_FMR_KNOTS: tuple[float, ...] = (
     0.0000,
@@ -58,7 +59,7 @@ LOG_FMR_KNOTS: tuple[float, ...] = (
     2.6960,
     2.9970,
 )
-TAIL_SLOPE = 63.6828
+TAIL_SLOPE = 108.5461
 FIT_SOURCE = (
     "iso, e2e impostors of fvc2002/DB1_B, fvc2002/DB2_B, fvc2002/DB3_B, fvc2002/DB4_B, "
     "fvc2004/DB1_B: 28800 pairs"

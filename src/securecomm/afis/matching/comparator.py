@@ -1,4 +1,9 @@
-"""The 1:1 comparator: MCC cylinders + LSS-R consolidation, then the calibrated score.
+"""The 1:1 comparator: MCC cylinders + LSS-R consolidation + global pairing, calibrated score.
+
+raw = s_LSS-R · m / √(max(o_A, k)·max(o_B, k)): the LSS-R similarity (consolidation.py) times
+the fraction of the overlapping minutiae that pair up under the best root alignment
+(global_pairing.py). On the FVC sets this lowered the EER from 2.83 to 2.33 % end to end and
+from 2.54 to 1.88 % on the ISO templates (FVC2002 averages; docs/afis-matching.md).
 
 ``compare(a, b)`` is symmetric by construction: the two prepared templates are put in a fixed
 order (by content digest) before the kernel runs, and the pairs are swapped back, so
@@ -7,6 +12,7 @@ order (by content digest) before the kernel runs, and the pairs are swapped back
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +23,7 @@ from securecomm.afis.matching import parameters as P
 from securecomm.afis.matching.calibration import calibrate
 from securecomm.afis.matching.consolidation import relax, rho_tables, select_pairs
 from securecomm.afis.matching.cylinders import cell_offsets
+from securecomm.afis.matching.global_pairing import global_pairing
 from securecomm.afis.matching.local_similarity import similarity_matrix
 from securecomm.afis.matching.prepared import PreparedTemplate, prepare
 from securecomm.afis.types import Template
@@ -26,6 +33,7 @@ _TOTAL_BITS = len(cell_offsets()) * P.SECTIONS
 _SQRT = np.sqrt(np.arange(_TOTAL_BITS + 1, dtype=np.float32))
 _MIN_COMMON_BITS = int(np.ceil(P.MIN_MATCHABLE_FRACTION * _TOTAL_BITS))
 _MAX_DIRECTION_UNITS = round(P.MAX_DIRECTION_DIFFERENCE / (2 * np.pi) * P.ANGLE_UNITS)
+_GLOBAL_DIRECTION_UNITS = round(P.GLOBAL_DIRECTION_TOLERANCE / (2 * np.pi) * P.ANGLE_UNITS)
 
 
 @dataclass(frozen=True)
@@ -34,9 +42,10 @@ class Comparison:
 
     #: Calibrated similarity: −log10 of the estimated false match rate (calibration.py).
     score: float
-    #: The comparator's raw LSS-R similarity in [0, 1].
+    #: The comparator's raw similarity in [0, 1] (LSS-R × overlap pairing ratio).
     raw: float
-    #: (n, 2) int: indices of paired minutiae, column 0 into A, column 1 into B.
+    #: (n, 2) int: indices of paired minutiae, column 0 into A, column 1 into B (the pairs of
+    #: the best global alignment).
     pairs: npt.NDArray[np.int64]
 
 
@@ -68,8 +77,14 @@ def _match(  # type: ignore[no-untyped-def]
     iterations,
     weight,
     relative_tolerance,
+    roots,
+    global_distance,
+    global_relative,
+    global_direction,
+    overlap_distance,
+    min_overlap,
 ):
-    """Γ → one-to-one pairs → relaxation → (raw score, pair indices into A and B)."""
+    """Γ → one-to-one pairs → relaxation → global pairing → (raw, pair indices into A, B)."""
     na = va.shape[0]
     nb = vb.shape[0]
     if na == 0 or nb == 0:
@@ -98,7 +113,26 @@ def _match(  # type: ignore[no-untyped-def]
         min(na, nb, max_pairs),
         relative_tolerance,
     )
-    return score, pa[best], pb[best]
+    if best.shape[0] == 0:
+        return 0.0, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
+    m, overlap_a, overlap_b, ga, gb = global_pairing(
+        gamma,
+        best[: min(roots, best.shape[0])],
+        pa,
+        pb,
+        xa,
+        ya,
+        ta,
+        xb,
+        yb,
+        tb,
+        global_distance,
+        global_relative,
+        global_direction,
+        overlap_distance,
+    )
+    ratio = m / math.sqrt(max(overlap_a, min_overlap) * max(overlap_b, min_overlap))
+    return score * ratio, ga, gb
 
 
 def raw_score(p: PreparedTemplate, q: PreparedTemplate) -> float:
@@ -136,6 +170,12 @@ def _kernel(p: PreparedTemplate, q: PreparedTemplate) -> tuple[float, np.ndarray
         P.RELAXATION_ITERATIONS,
         P.RELAXATION_WEIGHT,
         P.RELATIVE_DISTANCE_TOLERANCE,
+        P.GLOBAL_ROOTS,
+        P.GLOBAL_DISTANCE_TOLERANCE,
+        P.GLOBAL_RELATIVE_TOLERANCE,
+        _GLOBAL_DIRECTION_UNITS,
+        P.OVERLAP_DISTANCE,
+        P.MIN_OVERLAP_MINUTIAE,
     )
 
 

@@ -62,6 +62,23 @@ TAU_RHO_ANGLE = -30.0
 #: many (the paper uses min(nA, nB); capping bounds the cost on very dense templates).
 MAX_RELAXATION_PAIRS = 64
 
+# --- global pairing and overlap normalisation (global_pairing.py) ---------------------
+#: Root alignments tried: the best relaxed pairs (by relaxation efficiency, as LSS-R ranks them);
+#: the root under which most LSS-R pairs agree is used (3 → 5 roots: FVC2004 e2e 3.21 → 3.09 %).
+GLOBAL_ROOTS = 5
+#: Two minutiae pair up under an alignment when the mapped position is within
+#: d₀ + c·(distance from the root) pixels and the directions within δ. Swept on the FVC sets
+#: (d₀ 8–15, c 0.03–0.1, δ 16–32 units): tighter than this lets distortion break genuine pairs,
+#: looser lets impostors collect chance pairs (docs/afis-matching.md).
+GLOBAL_DISTANCE_TOLERANCE = 10.0
+GLOBAL_RELATIVE_TOLERANCE = 0.05
+GLOBAL_DIRECTION_TOLERANCE = 20.0 / 256.0 * 2.0 * math.pi  # about 28°
+#: A minutia is in the overlap when a minutia of the other print lies within this distance
+#: after alignment.
+OVERLAP_DISTANCE = 40.0
+#: Floor k of the overlap counts in m / √(max(o_A, k)·max(o_B, k)).
+MIN_OVERLAP_MINUTIAE = 6
+
 #: Local similarities are quantised to this many levels to rank pairs with a counting sort.
 SIMILARITY_LEVELS = 1024
 #: Angles inside prepared templates are stored in 1/256 turns (the ISO unit).
