@@ -2,8 +2,8 @@
 
 raw = s_LSS-R · m / √(max(o_A, k)·max(o_B, k)): the LSS-R similarity (consolidation.py) times
 the fraction of the overlapping minutiae that pair up under the best root alignment
-(global_pairing.py). On the FVC sets this lowered the EER from 2.83 to 2.33 % end to end and
-from 2.54 to 1.88 % on the ISO templates (FVC2002 averages; docs/afis-matching.md).
+(global_pairing.py). On the FVC sets this lowered the FVC2002 average EER from 1.96 to 1.45 %
+end to end and from 2.54 to 1.80 % on the ISO templates (docs/afis-matching.md).
 
 ``compare(a, b)`` is symmetric by construction: the two prepared templates are put in a fixed
 order (by content digest) before the kernel runs, and the pairs are swapped back, so
