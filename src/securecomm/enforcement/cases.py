@@ -46,11 +46,11 @@ from securecomm.enforcement.repatriation import RepatEligibility, repat_eligibil
 from securecomm.enforcement.roles import SYSTEM_PRINCIPAL, Permission, Principal
 from securecomm.enforcement.vocabulary import CaseState, ProbableCauseBasis, StatusFinding
 from securecomm.store.database import (
-    Base,
     make_engine,
     make_session_factory,
     transaction,
 )
+from securecomm.store.migrate import upgrade
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -200,12 +200,9 @@ class CaseWork:
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock | None = None) -> CaseWork:
-        """Over the configured database.  The embedded SQLite default gets its tables created
-        if they do not exist yet; PostgreSQL deployments run the Alembic migration instead."""
-        url = settings.effective_database_url
-        engine = make_engine(url)
-        if engine.dialect.name == "sqlite":
-            Base.metadata.create_all(engine)
+        """Over the configured database, brought to the newest schema by the migrations."""
+        engine = make_engine(settings.effective_database_url)
+        upgrade(engine)
         return cls.from_engine(engine, clock)
 
     def call(

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from securecomm.records.columns import UtcDateTime
+from securecomm.store.columns import UtcDateTime
 from securecomm.store.database import Base
 
 

@@ -25,7 +25,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text, func, or_, selec
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from securecomm.interop import parameters
-from securecomm.records.columns import UtcDateTime, enum_column
+from securecomm.store.columns import UtcDateTime, enum_column
 from securecomm.store.database import Base
 
 

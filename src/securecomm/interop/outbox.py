@@ -18,7 +18,7 @@ from sqlalchemy import ForeignKey, Integer, LargeBinary, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from securecomm.interop.jobs import enqueue
-from securecomm.records.columns import UtcDateTime, enum_column
+from securecomm.store.columns import UtcDateTime, enum_column
 from securecomm.store.database import Base
 
 DELIVER_STEP = "outbox.deliver"

@@ -31,7 +31,7 @@ from securecomm.interop.errors import (
 )
 from securecomm.interop.jobs import enqueue
 from securecomm.records.agencies import check_ori
-from securecomm.records.columns import UtcDateTime, enum_column
+from securecomm.store.columns import UtcDateTime, enum_column
 from securecomm.store.database import Base
 
 #: Criminal ten-print submissions: answer required (CAR) or not (CNA).

@@ -17,7 +17,7 @@ from sqlalchemy import Boolean, Float, ForeignKey, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from securecomm.errors import ConfigError
-from securecomm.records.columns import UtcDateTime
+from securecomm.store.columns import UtcDateTime
 from securecomm.store.database import Base
 
 DEFAULT_TARGETS: dict[str, float] = {

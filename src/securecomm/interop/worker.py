@@ -29,7 +29,7 @@ from securecomm.interop import jobs, parameters, timing
 from securecomm.interop.context import PipelineContext, Step
 from securecomm.interop.errors import ComponentUnavailableError
 from securecomm.interop.units import unit_of_work
-from securecomm.records.columns import UtcDateTime
+from securecomm.store.columns import UtcDateTime
 from securecomm.store.database import Base
 
 log = logging.getLogger(__name__)

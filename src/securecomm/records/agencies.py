@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from securecomm.records.columns import UtcDateTime, enum_column
+from securecomm.store.columns import UtcDateTime, enum_column
 from securecomm.records.errors import DuplicateRecordError, InvalidOriError, UnknownAgencyError
 from securecomm.store.database import Base
 

@@ -16,7 +16,7 @@ from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from securecomm.records.agencies import Agency, AgencyRepository
-from securecomm.records.columns import UtcDateTime
+from securecomm.store.columns import UtcDateTime
 from securecomm.store.database import Base
 
 

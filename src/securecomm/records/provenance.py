@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Mapped, mapped_column
 
-from securecomm.records.columns import UtcDateTime, enum_column
+from securecomm.store.columns import UtcDateTime, enum_column
 
 
 class SourceSystem(enum.StrEnum):

@@ -1,9 +1,9 @@
 """Mount the console on the FastAPI application: ``mount(app, settings)``.
 
-The console shares the API's database (``app.state.session_factory``) and clock; it adds its
-own tables (users, sessions) and the enforcement layer's where they do not exist yet (the
-embedded default, as ``CaseWork.from_settings`` does), its pages under ``/console`` and its
-assets under ``/console/static`` — every asset served from the package, none from a CDN.
+The console shares the API's database (``app.state.session_factory``, migrated to the newest
+schema by ``create_app``, console tables included) and clock; it adds its pages under
+``/console`` and its assets under ``/console/static`` — every asset served from the package,
+none from a CDN.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from securecomm.clock import Clock, SystemClock
 from securecomm.config import Settings
 from securecomm.enforcement.cases import CaseWork
 from securecomm.enforcement.notices import NoticeCatalog
-from securecomm.store.database import Base
 from securecomm.web.context import Console
 from securecomm.web.examiner_views import ExaminerViews
 from securecomm.web.pages import (
@@ -59,8 +58,6 @@ def mount(
     prints: PrintStore | None = None,
 ) -> Console:
     """Add the console to ``app`` (made by ``securecomm.api.create_app``); returns its context."""
-    engine = app.state.engine
-    Base.metadata.create_all(engine)
     clock = clock or getattr(app.state, "clock", None) or SystemClock()
     factory = app.state.session_factory
     console = Console(

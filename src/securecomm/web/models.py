@@ -12,8 +12,9 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from securecomm.enforcement.models import UtcDateTime, enum_column
+from securecomm.enforcement.models import enum_column
 from securecomm.enforcement.roles import Role
+from securecomm.store.columns import UtcDateTime
 from securecomm.store.database import Base
 
 

@@ -1,6 +1,8 @@
 """Alembic environment: the URL comes from Settings (or a connection handed in by
-``securecomm.store.migrate``); the target schema is the record systems' and the pipeline's
-tables. The enforcement layer's tables join in a later migration of their own.
+``securecomm.store.migrate``); the target schema is every table of every layer.
+
+This is the one place in ``store`` that imports the layers above it: the migration environment
+must see all models to compare them with the database. Nothing else in ``store`` does.
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from typing import Any
 from alembic import context
 from sqlalchemy import Connection
 
+import securecomm.enforcement.models
 import securecomm.interop
 import securecomm.records
+import securecomm.web.models
 from securecomm.config import Settings
-from securecomm.records.columns import UtcDateTime
+from securecomm.store.columns import UtcDateTime
 from securecomm.store.database import Base, make_engine
 
 del securecomm  # imported for their tables only

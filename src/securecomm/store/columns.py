@@ -1,4 +1,4 @@
-"""Column types shared by every record table: timezone-aware UTC and checked enums.
+"""Column types shared by every table of every layer: timezone-aware UTC and checked enums.
 
 SQLite stores datetimes without a zone; ``UtcDateTime`` makes every value that enters or leaves
 the database an aware UTC ``datetime`` on both SQLite and PostgreSQL, and refuses naive ones
