@@ -68,7 +68,7 @@ def test_tagged_image_and_utf8_text(shared_data: Path) -> None:
 def test_type1_and_cnt_written_consistently(shared_data: Path) -> None:
     tx = traditional.read((shared_data / "ansinist/ebts/NISTFile.ebts").read_bytes())
     assert tx.tot == "CAR"
-    extra = Record.of(2, [Field.text(2, "05"), Field.text(18, "DOE, JOHN")])
+    extra = Record.of(2, [Field.text(2, "05"), Field.text(18, "SYNTHETIC, SUBJECT")])
     grown = Transaction((*tx.records, extra))
     back = traditional.read(traditional.write(grown))
     cnt = back.type1.get(3)

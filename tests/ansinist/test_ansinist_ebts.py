@@ -25,7 +25,7 @@ WHEN = datetime(2026, 1, 2, 15, 30, tzinfo=UTC)
 JAIL = Addressing(ori="WV0010000", dai="WVIAFIS0Z", tcn="WV0010000-20260102-000001", when=WHEN)
 FBI = Addressing(ori="WVIAFIS0Z", dai="", tcn="FBI-20260102-0000001", when=WHEN)
 SUBJECT = Subject(
-    name="DOE, JOHN",
+    name="SYNTHETIC, SUBJECT",
     sex="M",
     race="W",
     date_of_birth=date(1980, 5, 17),
@@ -35,7 +35,7 @@ SUBJECT = Subject(
     eye_color="BRO",
     hair_color="BLK",
     citizenship="MX",
-    aliases=("DOE, JUAN",),
+    aliases=("SYNTHETIC, SUJETO",),
 )
 ARREST = Arrest(
     arrest_date=date(2026, 1, 2),
@@ -182,7 +182,7 @@ def test_builder_refuses_what_ebts_rejects(wsq_finger: bytes) -> None:
 
 
 def test_sre_identified_with_rap_sheet(car: Transaction) -> None:
-    sheet = "FBI IDENTIFICATION RECORD\nNAME: DOE, JOHN\n" + "ARREST 2019 BURGLARY " * 20
+    sheet = "FBI IDENTIFICATION RECORD\nNAME: SYNTHETIC, SUBJECT\n" + "ARREST 2019 BURGLARY " * 20
     sre = ebts_responses.build_sre(
         car, FBI, identified=True, fbi_number="123456AB7", rap_sheet=sheet
     )

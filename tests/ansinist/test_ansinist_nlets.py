@@ -97,7 +97,7 @@ def test_corrupted_iaq_raises_only_message_errors(query: nlets.Iaq, pos: int, in
 
 TERMINAL = (
     "IAQ.WV0010000.AX.\nTXT\n"
-    "PUR/C.ATN/SGT J SMITH.PHN/3045550100.NAM/DOE, JOHN.DOB/051780.SEX/M.POB/MX.CUS/Y."
+    "PUR/C.ATN/SGT SYNTHETIC.PHN/3045550100.NAM/SYNTHETIC, SUBJECT.DOB/051780.SEX/M.POB/MX.CUS/Y."
     "OFF/0399.AFN/012345678\n"
 )
 
@@ -114,7 +114,7 @@ def test_terminal_style_iaq_on_one_line() -> None:
     ("broken", "line", "field"),
     [
         (TERMINAL.replace("SEX/M", "SEX/Q"), 3, "SEX"),
-        (TERMINAL.replace("NAM/DOE, JOHN.", ""), None, "NAM"),
+        (TERMINAL.replace("NAM/SYNTHETIC, SUBJECT.", ""), None, "NAM"),
         (TERMINAL.replace("CUS/Y.", "CUS/Y.XYZ/1."), 3, "XYZ"),
         (TERMINAL.replace("DOB/051780", "DOB/19801317"), 3, "DOB"),
         (TERMINAL.replace("IAQ.", "IAX."), 1, "header"),
@@ -136,6 +136,6 @@ def test_errors_name_line_and_field(broken: str, line: int | None, field: str | 
 def test_format_refuses_values_that_would_break_the_message() -> None:
     q = nlets.parse_iaq(TERMINAL)
     with pytest.raises(MessageFormatError, match="field ATN"):
-        nlets.format_iaq(nlets.Iaq(**{**q.__dict__, "attention": "DET. SMITH"}))
+        nlets.format_iaq(nlets.Iaq(**{**q.__dict__, "attention": "DET. SYNTHETIC"}))
     with pytest.raises(MessageFormatError, match="ORI"):
         nlets.format_iaq(nlets.Iaq(**{**q.__dict__, "ori": "WV1"}))

@@ -25,15 +25,15 @@ JAIL = "TX0570000"
 OTHER_JAIL = "CA0190000"
 REF = "ident:match/TX0570000-T1/view"
 
-OFFICER = Principal("officer.ruiz", Role.ICE_OFFICER, office="DAL")
+OFFICER = Principal("ice.officer", Role.ICE_OFFICER, office="DAL")
 OFFICER_2 = Principal("officer.chen", Role.ICE_OFFICER, office="DAL")
-SUPERVISOR = Principal("sup.okafor", Role.SUPERVISOR, office="DAL")
-COUNSEL = Principal("counsel.lee", Role.COUNSEL, office="DAL")
-LESC = Principal("lesc.park", Role.LESC_SPECIALIST)
-AUDITOR = Principal("auditor.smith", Role.AUDITOR)
-MANAGER = Principal("pm.jones", Role.PROGRAM_MANAGER)
-BOOKING = Principal("booking.diaz", Role.BOOKING_OFFICER, facility_ori=JAIL)
-PARTNER = Principal("dep.miller", Role.PARTNER_287G_OFFICER, facility_ori=JAIL)
+SUPERVISOR = Principal("supervisor", Role.SUPERVISOR, office="DAL")
+COUNSEL = Principal("counsel", Role.COUNSEL, office="DAL")
+LESC = Principal("lesc.specialist", Role.LESC_SPECIALIST)
+AUDITOR = Principal("auditor", Role.AUDITOR)
+MANAGER = Principal("program.manager", Role.PROGRAM_MANAGER)
+BOOKING = Principal("booking.officer", Role.BOOKING_OFFICER, facility_ori=JAIL)
+PARTNER = Principal("deputy.287g", Role.PARTNER_287G_OFFICER, facility_ori=JAIL)
 PARTNER_ELSEWHERE = Principal("dep.wu", Role.PARTNER_287G_OFFICER, facility_ori=OTHER_JAIL)
 
 

@@ -42,7 +42,7 @@ def add_pipeline_rows(flow: Flow, tcn: str, research: dict, match: bool = True) 
                               {"subject_id": 9, "score": 12.0, "threshold": 40.0, "fingers": 10}],
                "encounters": [{"kind": "jail_booking"}]}  # fmt: skip
         iaq = ansinist.Iaq(ori="TX0570000", purpose="C", attention="SGT", phone="555",
-                           name="DOE, JOHN", date_of_birth=date(1988, 5, 6), sex="M",
+                           name="SYNTHETIC, SUBJECT", date_of_birth=date(1988, 5, 6), sex="M",
                            place_of_birth="MX", in_custody=True, fbi="123456AB1")  # fmt: skip
         messages = [
             OutboxMessage(idempotency_key=f"{kind}:{tcn}", kind=kind, recipient="x",
@@ -72,7 +72,7 @@ def test_notice_becomes_one_case_with_history_referral_and_examiner_view(flow: F
     assert flow.work.call(from_interop.take_field_office_notices) == []  # taken once
     case = flow.work.call(lambda s, c: s.query(Case).one())
     assert case.case_number == taken[0] and case.state is CaseState.MATCH_RECEIVED
-    assert case.subject_name == "DOE, JOHN" and case.subject_date_of_birth == date(1988, 5, 6)
+    assert case.subject_name == "SYNTHETIC, SUBJECT" and case.subject_date_of_birth == date(1988, 5, 6)
     assert case.candidate_score == 88.5
     assert case.paired_minutiae_ref.endswith("/candidate:7")
     assert case.field_office == "DALICE000" and case.facility_ori == "TX0570000"

@@ -102,7 +102,7 @@ def test_audit_entry_records_who_when_versions_evidence_reason(flow: Flow) -> No
     flow.work.call(decisions.exercise_discretion, OFFICER, cn, reason="primary caregiver")
     entries = flow.work.call(lambda s, c: audit.entries_for(s, cn))
     last = audit.details_of(entries[-1])
-    assert entries[-1].actor == "officer.ruiz" and entries[-1].role == "ice_officer"
+    assert entries[-1].actor == "ice.officer" and entries[-1].role == "ice_officer"
     assert last["from"] == "officer_reviewed" and last["to"] == "discretion"
     assert last["reason"] == "primary caregiver"
     assert last["versions"] == {"lifecycle": "case-lifecycle-v1", "level_table": "ncic-levels-v1"}
@@ -147,7 +147,7 @@ def test_reason_is_required_to_close(flow: Flow) -> None:
 
 def test_role_without_permission_is_refused(flow: Flow) -> None:
     cn = flow.reviewed()
-    with pytest.raises(PermissionDeniedError, match=r"lesc\.park .* may not decide"):
+    with pytest.raises(PermissionDeniedError, match=r"lesc\.specialist .* may not decide"):
         flow.work.call(decisions.close_no_action, LESC, cn, reason="x")
 
 

@@ -79,13 +79,13 @@ def test_filters(flow: Flow, mixed: dict[str, str]) -> None:
 
 def test_assignment_to_officers_and_cap_teams(flow: Flow, mixed: dict[str, str]) -> None:
     w = flow.work
-    w.call(queue.assign, SUPERVISOR, mixed["l1_soon"], officer="officer.ruiz", team="CAP-DAL-1")
+    w.call(queue.assign, SUPERVISOR, mixed["l1_soon"], officer="ice.officer", team="CAP-DAL-1")
     w.call(queue.assign, MANAGER, mixed["l2_soon"], team="CAP-DAL-2")
     assert numbers(w.work_queue(SUPERVISOR, QueueFilter(team="CAP-DAL-1"))) == [mixed["l1_soon"]]
-    mine = w.work_queue(OFFICER, QueueFilter(assigned_officer="officer.ruiz"))
+    mine = w.work_queue(OFFICER, QueueFilter(assigned_officer="ice.officer"))
     assert numbers(mine) == [mixed["l1_soon"]]
     with pytest.raises(PermissionDeniedError):
-        w.call(queue.assign, OFFICER, mixed["l1_late"], officer="officer.ruiz")
+        w.call(queue.assign, OFFICER, mixed["l1_late"], officer="ice.officer")
 
 
 def test_jail_bound_roles_see_only_their_jail(flow: Flow, mixed: dict[str, str]) -> None:
@@ -96,7 +96,7 @@ def test_jail_bound_roles_see_only_their_jail(flow: Flow, mixed: dict[str, str])
 def test_reading_the_queue_is_audited(flow: Flow, mixed: dict[str, str]) -> None:
     flow.work.work_queue(LESC, QueueFilter(level=1))
     last = flow.work.call(lambda s, c: audit.entries_for(s, "all"))[-1]
-    assert last.action == "queue.read" and last.actor == "lesc.park"
+    assert last.action == "queue.read" and last.actor == "lesc.specialist"
     assert audit.details_of(last)["cases"] == [mixed["l1_soon"], mixed["l1_late"]]
 
 

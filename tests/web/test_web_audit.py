@@ -8,7 +8,7 @@ from web_support import WebApp, csrf_of
 
 def test_search_by_subject_and_action(web: WebApp) -> None:
     case_number = web.case_number("KESTAL, MIRO")
-    client = web.client("auditor.smith")
+    client = web.client("auditor")
     page = client.get(f"/console/audit?subject={case_number}&action=case.charge")
     assert page.status_code == 200
     assert "1 entry match" in page.text
@@ -19,14 +19,14 @@ def test_search_by_subject_and_action(web: WebApp) -> None:
 
 
 def test_searching_is_itself_recorded(web: WebApp) -> None:
-    client = web.client("auditor.smith")
-    client.get("/console/audit?actor=officer.ruiz")
+    client = web.client("auditor")
+    client.get("/console/audit?actor=ice.officer")
     page = client.get("/console/audit?action=audit.searched")
-    assert "auditor.smith" in page.text.split('data-testid="audit-entries"')[1]
+    assert "auditor" in page.text.split('data-testid="audit-entries"')[1]
 
 
 def test_verify_reports_an_intact_chain_then_a_break(web: WebApp) -> None:
-    client = web.client("auditor.smith")
+    client = web.client("auditor")
     page = client.get("/console/audit")
     intact = client.post("/console/audit/verify", data={"csrf_token": csrf_of(page.text)})
     assert intact.status_code == 200 and "Chain intact" in intact.text
@@ -39,7 +39,7 @@ def test_verify_reports_an_intact_chain_then_a_break(web: WebApp) -> None:
 
 
 def test_only_auditors_verify(web: WebApp) -> None:
-    client = web.client("officer.ruiz")
+    client = web.client("ice.officer")
     token = csrf_of(client.get("/console/queue").text)
     response = client.post("/console/audit/verify", data={"csrf_token": token})
     assert response.status_code == 403 and "may not verify_audit" in response.text

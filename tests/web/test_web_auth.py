@@ -53,7 +53,7 @@ def test_unauthenticated_pages_redirect_to_sign_in(web: WebApp) -> None:
 
 def test_a_wrong_password_is_refused_with_one_message_for_both_cases(web: WebApp) -> None:
     client = web.client()
-    for username, password in (("officer.ruiz", "wrong password!!"), ("nobody", PASSWORD)):
+    for username, password in (("ice.officer", "wrong password!!"), ("nobody", PASSWORD)):
         token = csrf_of(client.get("/console/sign-in").text)
         response = client.post("/console/sign-in", data={
             "csrf_token": token, "username": username, "password": password})  # fmt: skip
@@ -63,7 +63,7 @@ def test_a_wrong_password_is_refused_with_one_message_for_both_cases(web: WebApp
 
 
 def test_a_session_expires_after_inactivity(web: WebApp) -> None:
-    client = web.client("officer.ruiz")
+    client = web.client("ice.officer")
     assert client.get("/console/queue").status_code == 200
     web.clock.advance(SESSION_IDLE_TIMEOUT - timedelta(minutes=1))
     assert client.get("/console/queue").url.path == "/console/queue"  # activity renews it
@@ -74,7 +74,7 @@ def test_a_session_expires_after_inactivity(web: WebApp) -> None:
 
 
 def test_a_session_ends_at_its_time_limit_even_when_active(web: WebApp) -> None:
-    client = web.client("officer.ruiz")
+    client = web.client("ice.officer")
     elapsed = timedelta()
     while elapsed < SESSION_LIFETIME:
         step = SESSION_IDLE_TIMEOUT - timedelta(minutes=5)
@@ -86,7 +86,7 @@ def test_a_session_ends_at_its_time_limit_even_when_active(web: WebApp) -> None:
 
 
 def test_sign_out_ends_the_session_on_the_server(web: WebApp) -> None:
-    client = web.client("officer.ruiz")
+    client = web.client("ice.officer")
     stolen = client.cookies.get(SESSION_COOKIE)
     page = client.get("/console/queue")
     response = client.post("/console/sign-out", data={"csrf_token": csrf_of(page.text)})
@@ -100,7 +100,7 @@ def test_sign_out_ends_the_session_on_the_server(web: WebApp) -> None:
 
 
 def test_a_tampered_session_cookie_is_refused(web: WebApp) -> None:
-    client = web.client("officer.ruiz")
+    client = web.client("ice.officer")
     value = client.cookies.get(SESSION_COOKIE)
     token, _, signature = value.rpartition(".")
     forged = web.client()
@@ -116,7 +116,7 @@ def test_sign_in_does_not_redirect_outside_the_console(web: WebApp) -> None:
     token = csrf_of(client.get("/console/sign-in").text)
     response = client.post(
         "/console/sign-in",
-        data={"csrf_token": token, "username": "officer.ruiz", "password": PASSWORD,
+        data={"csrf_token": token, "username": "ice.officer", "password": PASSWORD,
               "next": "https://evil.example/"},
         follow_redirects=False,
     )  # fmt: skip
@@ -129,7 +129,7 @@ def test_session_cookie_is_http_only_and_same_site_strict(web: WebApp) -> None:
     token = csrf_of(client.get("/console/sign-in").text)
     response = client.post(
         "/console/sign-in",
-        data={"csrf_token": token, "username": "officer.ruiz", "password": PASSWORD},
+        data={"csrf_token": token, "username": "ice.officer", "password": PASSWORD},
         follow_redirects=False,
     )
     cookie = response.headers["set-cookie"].lower()
@@ -138,6 +138,8 @@ def test_session_cookie_is_http_only_and_same_site_strict(web: WebApp) -> None:
 
 def test_sign_in_sets_the_user_and_role_shown_on_every_page(web: WebApp) -> None:
     client = web.client()
-    sign_in(client, "lesc.park")
+    sign_in(client, "lesc.specialist")
     page = client.get("/console/queue")
-    assert "LESC specialist D. Park" in page.text and "lesc specialist" in page.text
+    assert (
+        "LESC specialist (synthetic demo account)" in page.text and "lesc specialist" in page.text
+    )

@@ -122,7 +122,7 @@ def test_each_role_signs_in_and_sees_its_own_console(browser, live: LiveServer, 
 
 def test_work_a_case_from_match_to_detainer(browser, live: LiveServer) -> None:
     case_number = live.web.case_number("ZELMAR, POI")
-    officer = _page(browser, live, "officer.ruiz")
+    officer = _page(browser, live, "ice.officer")
     officer.goto(live.url + "/queue")
     officer.get_by_role("link", name=case_number).click()
     assert officer.get_by_test_id("case-state").inner_text() == "match received"
@@ -141,7 +141,7 @@ def test_work_a_case_from_match_to_detainer(browser, live: LiveServer) -> None:
     assert "Recorded: verify identity" in officer.get_by_test_id("done").inner_text()
 
     # 2. the LESC researches status and assesses the level
-    lesc = _page(browser, live, "lesc.park")
+    lesc = _page(browser, live, "lesc.specialist")
     lesc.goto(f"{live.url}/cases/{case_number}")
     form = _open_action(lesc, "record_status_research")
     form.locator("select[name=finding]").select_option("no_lawful_status_on_record")
@@ -209,7 +209,7 @@ def test_work_a_case_from_match_to_detainer(browser, live: LiveServer) -> None:
 
 
 def test_dashboard_renders_the_databases_numbers(browser, live: LiveServer) -> None:
-    page = _page(browser, live, "pm.jones")
+    page = _page(browser, live, "program.manager")
     assert page.url.endswith("/console/dashboard")
     totals = dict(
         line.split("\t")
@@ -230,7 +230,7 @@ def test_dashboard_renders_the_databases_numbers(browser, live: LiveServer) -> N
 
 def test_a_forbidden_page_is_refused_in_plain_words(browser, live: LiveServer) -> None:
     other_jail = live.web.case_number("CORVIN, ADA")  # booked at OK0550000
-    page = _page(browser, live, "booking.diaz")  # TX0570000 staff
+    page = _page(browser, live, "booking.officer")  # TX0570000 staff
     assert other_jail not in page.get_by_test_id("queue").inner_text()
     response = page.goto(f"{live.url}/cases/{other_jail}")
     assert response is not None and response.status == 403

@@ -10,7 +10,7 @@ from securecomm.enforcement import documents
 from securecomm.enforcement.models import AuditEntry
 from securecomm.enforcement.roles import Principal, Role
 
-OFFICER = Principal("officer.ruiz", Role.ICE_OFFICER, office="DAL")
+OFFICER = Principal("ice.officer", Role.ICE_OFFICER, office="DAL")
 DOCUMENT_READS = ("document.detainer", "document.notice_to_appear")
 
 
@@ -28,7 +28,7 @@ def _audit_count(web: WebApp, action: str, subject: str) -> int:
 def test_reading_a_case_is_audited_each_time(web: WebApp) -> None:
     case_number = web.case_number("SAVRO, NILE")
     before = _audit_count(web, "case.read", case_number)
-    client = web.client("officer.ruiz")
+    client = web.client("ice.officer")
     client.get(f"/console/cases/{case_number}")
     client.get(f"/console/cases/{case_number}")
     assert _audit_count(web, "case.read", case_number) == before + 2
@@ -36,7 +36,7 @@ def test_reading_a_case_is_audited_each_time(web: WebApp) -> None:
 
 def test_convictions_with_levels_and_pending_charges_are_shown_apart(web: WebApp) -> None:
     case_number = web.case_number("SAVRO, NILE")  # 2303 convicted, 1313 pending
-    html = web.client("officer.ruiz").get(f"/console/cases/{case_number}").text
+    html = web.client("ice.officer").get(f"/console/cases/{case_number}").text
     convictions = html.split('data-testid="convictions"')[1].split("</table>")[0]
     pending = html.split('data-testid="pending"')[1].split("</table>")[0]
     assert "2303" in convictions and "SHOPLIFTING" in convictions and "Level 2" in convictions
@@ -47,7 +47,7 @@ def test_convictions_with_levels_and_pending_charges_are_shown_apart(web: WebApp
 
 def test_the_history_comes_from_the_audit_log(web: WebApp) -> None:
     case_number = web.case_number("KESTAL, MIRO")
-    html = web.client("officer.ruiz").get(f"/console/cases/{case_number}").text
+    html = web.client("ice.officer").get(f"/console/cases/{case_number}").text
     history = html.split('data-testid="history"')[1].split("</ol>")[0]
     with web.console.unit() as session:
         seqs = (
@@ -68,7 +68,7 @@ def test_the_history_comes_from_the_audit_log(web: WebApp) -> None:
 
 def test_an_action_is_performed_and_recorded(web: WebApp) -> None:
     case_number = web.case_number("IMBERA, TOSK")  # identity verified
-    client = web.client("lesc.park")
+    client = web.client("lesc.specialist")
     page = client.get(f"/console/cases/{case_number}")
     assert 'data-action="record_status_research"' in page.text
     response = client.post(
@@ -84,7 +84,7 @@ def test_an_action_is_performed_and_recorded(web: WebApp) -> None:
 
 def test_a_refusal_is_explained_in_plain_words_and_nothing_changes(web: WebApp) -> None:
     case_number = web.case_number("IMBERA, TOSK")
-    client = web.client("lesc.park")
+    client = web.client("lesc.specialist")
     page = client.get(f"/console/cases/{case_number}")
     response = client.post(
         f"/console/cases/{case_number}/actions/record_status_research",
@@ -98,7 +98,7 @@ def test_a_refusal_is_explained_in_plain_words_and_nothing_changes(web: WebApp) 
 
 def test_a_malformed_value_names_the_field(web: WebApp) -> None:
     case_number = web.case_number("HALVEN, RUE")
-    client = web.client("officer.ruiz")
+    client = web.client("ice.officer")
     page = client.get(f"/console/cases/{case_number}")
     response = client.post(
         f"/console/cases/{case_number}/actions/schedule_interview",
@@ -110,7 +110,7 @@ def test_a_malformed_value_names_the_field(web: WebApp) -> None:
 
 def test_the_citizenship_gate_leaves_only_review_actions(web: WebApp) -> None:
     case_number = web.case_number("QUESTA, DORU")
-    html = web.client("sup.okafor").get(f"/console/cases/{case_number}").text
+    html = web.client("supervisor").get(f"/console/cases/{case_number}").text
     assert "Citizenship review open" in html
     offered = {part.split('"')[0] for part in html.split('data-action="')[1:]}
     assert offered == {
@@ -122,7 +122,7 @@ def test_the_citizenship_gate_leaves_only_review_actions(web: WebApp) -> None:
 
 def test_documents_are_enforcements_own_in_html_and_pdf_and_are_audited(web: WebApp) -> None:
     case_number = web.case_number("KESTAL, MIRO")
-    client = web.client("officer.ruiz")
+    client = web.client("ice.officer")
     case_page = client.get(f"/console/cases/{case_number}").text
     for link in ("detainer", "detainer.pdf", "detainer#notice-es", "nta", "nta.pdf"):
         assert f'/documents/{link}"' in case_page
@@ -156,11 +156,13 @@ def test_documents_are_enforcements_own_in_html_and_pdf_and_are_audited(web: Web
 
 def test_documents_need_read_rights_on_the_case(web: WebApp) -> None:
     case_number = web.case_number("KESTAL, MIRO")
-    response = web.client("pm.jones").get(f"/console/cases/{case_number}/documents/detainer.pdf")
+    response = web.client("program.manager").get(
+        f"/console/cases/{case_number}/documents/detainer.pdf"
+    )
     assert response.status_code == 403 and not response.content.startswith(b"%PDF")
 
 
 def test_an_unknown_case_is_a_plain_404(web: WebApp) -> None:
-    response = web.client("officer.ruiz").get("/console/cases/SC-1999-000001")
+    response = web.client("ice.officer").get("/console/cases/SC-1999-000001")
     assert response.status_code == 404
     assert "no case &#39;SC-1999-000001&#39;" in response.text

@@ -26,7 +26,7 @@ def _concrete(path: str, case_number: str) -> str:
 
 
 def test_every_post_without_a_token_is_refused(web: WebApp) -> None:
-    client = web.client("sup.okafor")
+    client = web.client("supervisor")
     case_number = web.case_number("HALVEN, RUE")
     for path in _console_posts():
         if path.endswith("/sign-in"):
@@ -38,7 +38,7 @@ def test_every_post_without_a_token_is_refused(web: WebApp) -> None:
 
 
 def test_a_token_of_another_session_is_refused(web: WebApp) -> None:
-    mine, theirs = web.client("officer.ruiz"), web.client("sup.okafor")
+    mine, theirs = web.client("ice.officer"), web.client("supervisor")
     case_number = web.case_number("HALVEN, RUE")
     their_token = csrf_of(theirs.get("/console/queue").text)
     response = mine.post(
@@ -55,14 +55,14 @@ def test_sign_in_needs_the_token_of_its_form(web: WebApp, token: str) -> None:
     client.get("/console/sign-in")
     response = client.post(
         "/console/sign-in",
-        data={"csrf_token": token, "username": "officer.ruiz", "password": PASSWORD},
+        data={"csrf_token": token, "username": "ice.officer", "password": PASSWORD},
     )
     assert response.status_code == 403
     assert "signed-in-as" not in response.text
 
 
 def test_the_same_form_with_its_token_is_accepted(web: WebApp) -> None:
-    client = web.client("officer.ruiz")
+    client = web.client("ice.officer")
     case_number = web.case_number("HALVEN, RUE")
     page = client.get(f"/console/cases/{case_number}")
     response = client.post(

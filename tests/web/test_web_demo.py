@@ -20,7 +20,7 @@ def test_demo_accounts_cover_every_role_and_are_marked_synthetic(web: WebApp) ->
         agencies = session.execute(select(Agency)).scalars().all()
     assert {u.role for u in users} == set(Role) - {Role.SYSTEM}
     assert all(u.synthetic for u in users) and all(a.synthetic for a in agencies)
-    page = web.client("officer.ruiz").get("/console/queue")
+    page = web.client("ice.officer").get("/console/queue")
     assert "every person, case, agency and account here is synthetic" in page.text
 
 

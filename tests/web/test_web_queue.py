@@ -15,7 +15,7 @@ def _rows(html: str) -> list[str]:
 
 
 def test_most_serious_first_then_nearest_deadline(web: WebApp) -> None:
-    html = web.client("officer.ruiz").get("/console/queue").text
+    html = web.client("ice.officer").get("/console/queue").text
     rows = _rows(html)
     levels = [web.case(cn).level or 4 for cn in rows]
     assert levels == sorted(levels)
@@ -26,7 +26,7 @@ def test_most_serious_first_then_nearest_deadline(web: WebApp) -> None:
 
 
 def test_filters_and_counts(web: WebApp) -> None:
-    client = web.client("officer.ruiz")
+    client = web.client("ice.officer")
     level2 = client.get("/console/queue?level=2").text
     assert _rows(level2) and all(web.case(cn).level == 2 for cn in _rows(level2))
     counts = level2.split('data-testid="queue-counts"')[1].split("</div>")[0]
@@ -40,15 +40,15 @@ def test_filters_and_counts(web: WebApp) -> None:
 
 
 def test_listing_the_queue_is_audited(web: WebApp) -> None:
-    client = web.client("officer.ruiz")
+    client = web.client("ice.officer")
     client.get("/console/queue?level=1")
-    audit = web.client("auditor.smith").get("/console/audit?action=queue.read").text
+    audit = web.client("auditor").get("/console/audit?action=queue.read").text
     entries = audit.split('data-testid="audit-entries"')[1]
-    assert "officer.ruiz" in entries and "queue.read" in entries
+    assert "ice.officer" in entries and "queue.read" in entries
 
 
 def test_pages_carry_a_strict_content_security_policy(web: WebApp) -> None:
-    response = web.client("officer.ruiz").get("/console/queue")
+    response = web.client("ice.officer").get("/console/queue")
     assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
     assert "script-src 'none'" in CONTENT_SECURITY_POLICY
     assert "<script" not in response.text

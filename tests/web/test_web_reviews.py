@@ -13,37 +13,37 @@ def _section(html: str, testid: str) -> str:
 
 def test_each_reviewer_sees_what_waits_for_them(web: WebApp) -> None:
     case_number = web.case_number("QUESTA, DORU")
-    supervisor = web.client("sup.okafor").get("/console/reviews").text
+    supervisor = web.client("supervisor").get("/console/reviews").text
     assert case_number in _section(supervisor, "supervisor-queue")
     assert 'data-testid="counsel-queue"' not in supervisor
-    counsel = web.client("counsel.lee").get("/console/reviews").text
+    counsel = web.client("counsel").get("/console/reviews").text
     assert case_number in _section(counsel, "counsel-queue")
     assert 'data-testid="supervisor-queue"' not in counsel
 
 
 def test_both_findings_move_the_review_to_the_supervisors_decision(web: WebApp) -> None:
     case_number = web.case_number("QUESTA, DORU")
-    for user in ("sup.okafor", "counsel.lee"):
+    for user in ("supervisor", "counsel"):
         client = web.client(user)
         page = client.get(f"/console/cases/{case_number}")
-        action = "record_supervisor_review" if user == "sup.okafor" else "record_counsel_review"
+        action = "record_supervisor_review" if user == "supervisor" else "record_counsel_review"
         response = client.post(
             f"/console/cases/{case_number}/actions/{action}",
             data={"csrf_token": csrf_of(page.text), "finding": "citizenship_not_established",
                   "reason": "Naturalisation record belongs to another person (A-file check)"},
         )  # fmt: skip
         assert response.status_code == 200, response.text
-    html = web.client("sup.okafor").get("/console/reviews").text
+    html = web.client("supervisor").get("/console/reviews").text
     assert case_number in _section(html, "ready-queue")
     assert case_number not in _section(html, "supervisor-queue")
 
 
 def test_overdue_reviews_and_detainers_near_their_limit(web: WebApp) -> None:
-    html = web.client("sup.okafor").get("/console/reviews").text
+    html = web.client("supervisor").get("/console/reviews").text
     urgent = _section(html, "detainer-attention")
     assert web.case_number("FERANO, LIO") in urgent and "expires soon" in urgent
     assert web.case_number("SAVRO, NILE") in urgent and "past its 48-hour limit" in urgent
     assert web.case_number("QUESTA, DORU") not in _section(html, "overdue-reviews")
     web.clock.advance(timedelta(days=3))
-    later = web.client("sup.okafor").get("/console/reviews").text
+    later = web.client("supervisor").get("/console/reviews").text
     assert web.case_number("QUESTA, DORU") in _section(later, "overdue-reviews")

@@ -51,19 +51,19 @@ def test_navigation_lists_only_the_pages_the_role_may_open(web: WebApp, user) ->
 
 
 def test_jail_bound_roles_see_only_their_jail(web: WebApp) -> None:
-    page = web.client("booking.diaz").get("/console/queue")
+    page = web.client("booking.officer").get("/console/queue")
     assert page.status_code == 200
     other = web.case_number("CORVIN, ADA")  # booked at another jail
     mine = web.case_number("ZELMAR, POI")
     assert mine in page.text and other not in page.text
-    refused = web.client("booking.diaz").get(f"/console/cases/{other}")
+    refused = web.client("booking.officer").get(f"/console/cases/{other}")
     assert refused.status_code == 403
     assert f"acts only on cases of jail {PARTNER_JAIL}" in refused.text
 
 
 def test_a_forbidden_action_is_refused_with_the_enforcement_message(web: WebApp) -> None:
     case_number = web.case_number("ORTALE, KIM")  # officer reviewed
-    lesc = web.client("lesc.park")
+    lesc = web.client("lesc.specialist")
     page = lesc.get(f"/console/cases/{case_number}")
     assert 'data-action="issue_detainer"' not in page.text  # not offered to the role
     response = lesc.post(
@@ -72,7 +72,7 @@ def test_a_forbidden_action_is_refused_with_the_enforcement_message(web: WebApp)
               "basis_evidence": "forged form"},
     )  # fmt: skip
     assert response.status_code == 403
-    assert "lesc.park (lesc_specialist) may not issue_detainer" in response.text
+    assert "lesc.specialist (lesc_specialist) may not issue_detainer" in response.text
     assert web.case(case_number).state.value == "officer_reviewed"
 
 

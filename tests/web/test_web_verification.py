@@ -16,7 +16,7 @@ from securecomm.enforcement.parameters import MIN_PAIRED_MINUTIAE_SHOWN
 
 def test_the_view_lists_each_finger_with_its_score_and_pairs(web: WebApp) -> None:
     case_number = web.case_number("ZELMAR, POI")
-    html = web.client("officer.ruiz").get(f"/console/cases/{case_number}/verify").text
+    html = web.client("ice.officer").get(f"/console/cases/{case_number}/verify").text
     table = html.split('data-testid="finger-scores"')[1].split("</table>")[0]
     assert "right index" in table and "right middle" in table
     fingers = web.console.prints.summary(web.case(case_number).paired_minutiae_ref)
@@ -28,7 +28,7 @@ def test_the_view_lists_each_finger_with_its_score_and_pairs(web: WebApp) -> Non
 
 def test_the_examiner_picture_is_both_prints_side_by_side(web: WebApp) -> None:
     case_number = web.case_number("ZELMAR, POI")
-    response = web.client("officer.ruiz").get(f"/console/cases/{case_number}/verify/2.png")
+    response = web.client("ice.officer").get(f"/console/cases/{case_number}/verify/2.png")
     assert response.status_code == 200 and response.headers["content-type"] == "image/png"
     picture = Image.open(io.BytesIO(response.content))
     assert picture.width > 2 * 380 and picture.height > 374  # two FVC DB1 prints + header
@@ -36,7 +36,7 @@ def test_the_examiner_picture_is_both_prints_side_by_side(web: WebApp) -> None:
 
 def test_confirming_records_the_comparators_count(web: WebApp) -> None:
     case_number = web.case_number("ZELMAR, POI")
-    client = web.client("officer.ruiz")
+    client = web.client("ice.officer")
     page = client.get(f"/console/cases/{case_number}/verify")
     response = client.post(
         f"/console/cases/{case_number}/verify",
@@ -45,7 +45,7 @@ def test_confirming_records_the_comparators_count(web: WebApp) -> None:
     )  # fmt: skip
     assert response.status_code == 200
     case = web.case(case_number)
-    assert case.state.value == "identity_verified" and case.identity_verified_by == "officer.ruiz"
+    assert case.state.value == "identity_verified" and case.identity_verified_by == "ice.officer"
     with web.console.unit() as session:
         row = session.execute(
             select(IdentityVerification).where(IdentityVerification.case_id == case.id)
@@ -60,7 +60,7 @@ def test_a_match_with_few_pairs_is_confirmed_on_the_view(web: WebApp) -> None:
     fixed 12-point floor could never confirm it.  The officer decides on the side-by-side
     prints; the count recorded is the comparator's, whatever it is."""
     case_number = web.case_number(LOW_PAIRS_NAME)
-    client = web.client("officer.ruiz")
+    client = web.client("ice.officer")
     page = client.get(f"/console/cases/{case_number}/verify")
     assert "IDENT match (test) (score 3.0)" in page.text  # the search's own result is shown
     no_choice = client.post(
@@ -94,7 +94,7 @@ def test_a_match_with_few_pairs_is_confirmed_on_the_view(web: WebApp) -> None:
 
 def test_a_match_without_a_view_cannot_be_confirmed_but_can_be_rejected(web: WebApp) -> None:
     case_number = web.case_number(NO_VIEW_NAME)
-    client = web.client("officer.ruiz")
+    client = web.client("ice.officer")
     page = client.get(f"/console/cases/{case_number}/verify")
     assert "no prints are on file" in page.text
     refused = client.post(
@@ -119,5 +119,5 @@ def test_a_match_without_a_view_cannot_be_confirmed_but_can_be_rejected(web: Web
 
 def test_roles_without_verification_see_the_view_but_no_decision(web: WebApp) -> None:
     case_number = web.case_number("ZELMAR, POI")
-    html = web.client("lesc.park").get(f"/console/cases/{case_number}/verify").text
+    html = web.client("lesc.specialist").get(f"/console/cases/{case_number}/verify").text
     assert 'name="decision"' not in html and "finger-scores" in html

@@ -94,14 +94,26 @@ class DemoUser:
 
 
 DEMO_USERS = (
-    DemoUser("officer.ruiz", "Officer A. Ruiz", Role.ICE_OFFICER, FIELD_OFFICE),
-    DemoUser("sup.okafor", "Supervisor B. Okafor", Role.SUPERVISOR, FIELD_OFFICE),
-    DemoUser("counsel.lee", "Counsel C. Lee", Role.COUNSEL, FIELD_OFFICE),
-    DemoUser("lesc.park", "LESC specialist D. Park", Role.LESC_SPECIALIST),
-    DemoUser("pm.jones", "Program manager E. Jones", Role.PROGRAM_MANAGER),
-    DemoUser("auditor.smith", "Auditor F. Smith", Role.AUDITOR),
-    DemoUser("booking.diaz", "Booking officer G. Diaz", Role.BOOKING_OFFICER, "", PARTNER_JAIL),
-    DemoUser("dep.miller", "287(g) deputy H. Miller", Role.PARTNER_287G_OFFICER, "", PARTNER_JAIL),
+    DemoUser("ice.officer", "ICE officer (synthetic demo account)", Role.ICE_OFFICER, FIELD_OFFICE),
+    DemoUser("supervisor", "Supervisor (synthetic demo account)", Role.SUPERVISOR, FIELD_OFFICE),
+    DemoUser("counsel", "Counsel (synthetic demo account)", Role.COUNSEL, FIELD_OFFICE),
+    DemoUser("lesc.specialist", "LESC specialist (synthetic demo account)", Role.LESC_SPECIALIST),
+    DemoUser("program.manager", "Program manager (synthetic demo account)", Role.PROGRAM_MANAGER),
+    DemoUser("auditor", "Auditor (synthetic demo account)", Role.AUDITOR),
+    DemoUser(
+        "booking.officer",
+        "Booking officer (synthetic demo account)",
+        Role.BOOKING_OFFICER,
+        "",
+        PARTNER_JAIL,
+    ),
+    DemoUser(
+        "deputy.287g",
+        "287(g) officer (synthetic demo account)",
+        Role.PARTNER_287G_OFFICER,
+        "",
+        PARTNER_JAIL,
+    ),
 )
 
 
@@ -284,7 +296,7 @@ def _agencies_and_users(console: Console, clock: Clock) -> None:
 
 
 def _administration(work: CaseWork, clock: FixedClock) -> None:
-    sup = principal_of("sup.okafor")
+    sup = principal_of("supervisor")
     work.call(
         custody.register_facility,
         sup,
@@ -362,7 +374,7 @@ def _work_story(
     case = work.open_case_from_match(notice, history(date(2018, 5, 1 + i)), immigration)
     cn = case.case_number
     officer, lesc, sup, counsel = (
-        principal_of(u) for u in ("officer.ruiz", "lesc.park", "sup.okafor", "counsel.lee")
+        principal_of(u) for u in ("ice.officer", "lesc.specialist", "supervisor", "counsel")
     )
     tick = lambda hours=2: clock.advance(timedelta(hours=hours))  # noqa: E731
 
@@ -444,7 +456,7 @@ def _work_story(
         release = end - timedelta(hours=38)
     if stage == "expired":
         release = clock.now() - timedelta(hours=1)
-    issuer = principal_of("dep.miller") if jail == 0 and stage == "removed" else officer
+    issuer = principal_of("deputy.287g") if jail == 0 and stage == "removed" else officer
     work.call(
         detainers.issue_detainer,
         issuer,
