@@ -21,7 +21,6 @@ import argparse
 import itertools
 import json
 import os
-import platform
 import statistics
 import time
 from collections.abc import Callable
@@ -43,6 +42,7 @@ from securecomm.afis.extraction.segmentation import segment
 from securecomm.afis.extraction.skeleton import binarise, thin
 from securecomm.afis.image import load_image
 from securecomm.afis.types import Template
+from securecomm.machine import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 FVC = Path(os.environ.get("SECURECOMM_SHARED_DATA", ROOT.parent / "shared" / "data")) / "fvc"
@@ -57,18 +57,6 @@ SETS = {
     "fvc2002/DB4_B": 500.0,
     "fvc2004/DB1_B": 500.0,
 }
-
-
-def machine() -> dict[str, Any]:
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cores": os.cpu_count(), "cpu": model, "python": platform.python_version()}
 
 
 def best_of(repeat: int, fn: Callable[[], Any]) -> tuple[float, Any]:

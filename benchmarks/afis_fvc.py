@@ -30,14 +30,12 @@ import argparse  # noqa: E402
 import contextlib  # noqa: E402
 import itertools  # noqa: E402
 import json  # noqa: E402
-import platform  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable, Sequence  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
-from datetime import UTC, datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -49,6 +47,7 @@ from securecomm.afis.matching.batch import raw_scores  # noqa: E402
 from securecomm.afis.matching.calibration import calibrate_many, fit_calibration  # noqa: E402
 from securecomm.afis.templates import read_template  # noqa: E402
 from securecomm.afis.types import Template  # noqa: E402
+from securecomm.machine import machine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = Path(os.environ.get("SECURECOMM_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -75,31 +74,6 @@ class SetResult:
     genuine: int
     impostor: int
     det: dict[str, list[float]] = field(default_factory=dict)
-
-
-def machine() -> dict[str, object]:
-    cpu = platform.processor() or "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    try:
-        load = os.getloadavg()
-    except OSError:
-        load = (float("nan"),) * 3
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "platform": platform.platform(),
-        "load_average_at_start": [round(v, 2) for v in load],
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "git": git_state(),
-    }
 
 
 def git_state() -> str:
@@ -310,7 +284,7 @@ def run(
     for m in modes:
         if m not in MODES:
             raise SystemExit(f"unknown mode {m!r}, expected one of {MODES}")
-    info = machine()
+    info = {**machine(), "git": git_state()}
     results: list[SetResult] = []
     impostor_raw: list[np.ndarray] = []
     for mode in modes:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import re
 import statistics
@@ -33,6 +32,7 @@ import nistitl
 
 from securecomm.ansinist import images, traditional
 from securecomm.ansinist.errors import AnsiNistError
+from securecomm.machine import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = (
@@ -45,18 +45,6 @@ OFFSET_WORDS = re.compile(r"(byte|offset|position)\s*\d+|offset \d+", re.IGNOREC
 def corpus_files() -> list[Path]:
     files = sorted(CORPUS.rglob("*.an2")) + sorted(CORPUS.rglob("*.ebts"))
     return [f for f in files if f.is_file()]
-
-
-def machine() -> dict[str, Any]:
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cores": os.cpu_count(), "cpu": model, "python": platform.python_version()}
 
 
 # --- the two codecs behind one interface ----------------------------------------------------

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import signal
 import statistics
 import subprocess
@@ -50,21 +49,13 @@ from securecomm.interop import synthetic_world as world
 from securecomm.interop.outbox import MessageKind
 from securecomm.interop.testing import fresh_database
 from securecomm.interop.units import unit_of_work
+from securecomm.machine import machine
 from securecomm.records import ImmigrationStatus
 from securecomm.store.database import make_session_factory
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 SECURECOMM = Path(sys.executable).parent / "securecomm"
-
-
-def machine() -> dict[str, object]:
-    model = "unknown"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            model = line.split(":", 1)[1].strip()
-            break
-    return {"cores": os.cpu_count(), "cpu": model, "python": platform.python_version()}
 
 
 def foreground(factory, settings: Settings, persons: int, per_person: int, fingers: int) -> list:

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import resource
 import shutil
 import statistics
@@ -42,23 +40,12 @@ from securecomm.afis.search.parameters import (
     PREFILTER_Z_OFFSET,
 )
 from securecomm.afis.template_synthesis import NONMATED_BASE, TenPrintGenerator
+from securecomm.machine import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 BUILD_BATCH = 20_000
 TARGET_FPIR = 1e-3
-
-
-def machine() -> dict[str, object]:
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cores": os.cpu_count(), "cpu": model, "python": platform.python_version()}
 
 
 def identity_name(i: int) -> str:

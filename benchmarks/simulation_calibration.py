@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import time
 from dataclasses import replace
@@ -27,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import simpy
 
+from securecomm.machine import machine
 from securecomm.program.calibration import (
     TARGETS,
     calibrate,
@@ -43,23 +43,6 @@ from securecomm.program.simulation import Event, simulate
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = Path(os.environ.get("SECURECOMM_SHARED_DATA", ROOT.parent / "shared" / "data"))
 RESULTS = ROOT / "benchmarks" / "results"
-
-
-def machine() -> dict[str, object]:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "cores": os.cpu_count(),
-        "cpu": cpu,
-        "python": platform.python_version(),
-        "load_average_at_start": os.getloadavg(),
-    }
 
 
 def national_year(scale: float, seed: int) -> dict[str, float]:
