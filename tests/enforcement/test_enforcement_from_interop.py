@@ -72,7 +72,8 @@ def test_notice_becomes_one_case_with_history_referral_and_examiner_view(flow: F
     assert flow.work.call(from_interop.take_field_office_notices) == []  # taken once
     case = flow.work.call(lambda s, c: s.query(Case).one())
     assert case.case_number == taken[0] and case.state is CaseState.MATCH_RECEIVED
-    assert case.subject_name == "SYNTHETIC, SUBJECT" and case.subject_date_of_birth == date(1988, 5, 6)
+    assert case.subject_name == "SYNTHETIC, SUBJECT"
+    assert case.subject_date_of_birth == date(1988, 5, 6)
     assert case.candidate_score == 88.5
     assert case.paired_minutiae_ref.endswith("/candidate:7")
     assert case.field_office == "DALICE000" and case.facility_ori == "TX0570000"

@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from securecomm.store.columns import UtcDateTime, enum_column
 from securecomm.records.errors import DuplicateRecordError, InvalidOriError, UnknownAgencyError
+from securecomm.store.columns import UtcDateTime, enum_column
 from securecomm.store.database import Base
 
 ORI_PATTERN = re.compile(r"^[A-Z]{2}[A-Z0-9]{7}$")

@@ -15,8 +15,8 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from securecomm.store.columns import UtcDateTime, enum_column
 from securecomm.records.provenance import ProvenanceMixin
+from securecomm.store.columns import UtcDateTime, enum_column
 from securecomm.store.database import Base
 
 

@@ -13,8 +13,8 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from securecomm.store.columns import UtcDateTime, enum_column
 from securecomm.records.criminal import Sex
+from securecomm.store.columns import UtcDateTime, enum_column
 from securecomm.store.database import Base
 
 
