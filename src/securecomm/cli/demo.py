@@ -143,13 +143,13 @@ def _pipeline_and_cases(settings: Settings, background: int, fingers: int) -> No
             f"{len(report.gate_opened)}; detainers expired: {len(report.expired_detainers)}"
         )
         supervisor = Principal("demo-supervisor", Role.SUPERVISOR, office=world.FIELD_OFFICE)
-        queue = Table("case", "state", "level", "subject", "next deadline")
+        queue = Table("case", "state", "level (once assessed)", "subject", "next deadline")
         queue.columns[0].no_wrap = queue.columns[1].no_wrap = True
         for item in work.work_queue(supervisor):
             queue.add_row(
                 item.case_number,
                 str(item.state),
-                f"Level {item.level}" if item.level else "not assessed yet",
+                f"Level {item.level}" if item.level else "—",
                 item.subject_name or "",
                 item.deadline.strftime("%Y-%m-%d %H:%M") if item.deadline else "—",
             )
