@@ -147,6 +147,7 @@ TARGETS: tuple[Target, ...] = (
         "sc_rollout",
         "removals of persons identified by a match, same window",
         lambda rs: rs["sc_rollout"].count(Event.REMOVED, SC_START, MID_2011, sources=SC),
+        role="fit",  # the summary-removal pathway shares are fitted to it (scenario.py)
     ),
     Target(
         "sc_convicted_share_removals",
