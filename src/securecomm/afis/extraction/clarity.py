@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from securecomm.afis.extraction.blocks import smooth_coarse, upsample
+from securecomm.afis.extraction.blocks import block_mean_products, smooth_cells, upsample
 from securecomm.afis.extraction.parameters import ExtractionParameters
 from securecomm.afis.types import FloatArray
 
@@ -21,8 +21,8 @@ def local_clarity(
 ) -> FloatArray:
     """Per-pixel clarity in [0, 1] (0 outside the print)."""
     factor, sigma = params.coarse_factor, params.clarity_sigma
-    cross = smooth_coarse(normalised * enhanced, factor, sigma)
-    image_energy = smooth_coarse(normalised * normalised, factor, sigma)
-    enhanced_energy = smooth_coarse(enhanced * enhanced, factor, sigma)
+    cross, image_energy, enhanced_energy = (
+        smooth_cells(m, factor, sigma) for m in block_mean_products(normalised, enhanced, factor)
+    )
     coarse = cross / np.sqrt(np.maximum(image_energy * enhanced_energy, 1e-6))
     return np.clip(upsample(coarse, factor, normalised.shape), 0.0, 1.0)

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
-from securecomm.afis.extraction.blocks import smooth_coarse, upsample
+from securecomm.afis.extraction.blocks import block_mean_and_square, smooth_cells, upsample
 from securecomm.afis.extraction.parameters import ExtractionParameters
 from securecomm.afis.types import ByteArray, FloatArray
 
@@ -29,12 +30,24 @@ class NormalisedImage:
 
 
 def normalise_contrast(pixels: ByteArray, params: ExtractionParameters) -> NormalisedImage:
-    image = pixels.astype(np.float32)
     factor, sigma = params.coarse_factor, params.normalisation_sigma
-    mean_c = smooth_coarse(image, factor, sigma)
-    square_c = smooth_coarse(image * image, factor, sigma)
+    block_sum, block_square = block_mean_and_square(pixels, factor)
+    mean_c = smooth_cells(block_sum, factor, sigma)
+    square_c = smooth_cells(block_square, factor, sigma)
     deviation_c = np.sqrt(np.maximum(square_c - mean_c * mean_c, 1.0)).astype(np.float32)
-    mean = upsample(mean_c, factor, image.shape)
-    deviation = upsample(deviation_c, factor, image.shape)
-    values = np.clip((mean - image) / deviation, -_CLIP, _CLIP).astype(np.float32)
+    mean = upsample(mean_c, factor, pixels.shape)
+    deviation = upsample(deviation_c, factor, pixels.shape)
+    values = _normalise(pixels, mean, deviation, np.float32(_CLIP))
     return NormalisedImage(values=values, coarse_deviation=deviation_c)
+
+
+@njit(cache=True, nogil=True)
+def _normalise(pixels, mean, deviation, clip):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """``clip((mean − pixels) / deviation, −clip, clip)`` in float32."""
+    h, w = pixels.shape
+    out = np.empty((h, w), dtype=np.float32)
+    for y in range(h):
+        for x in range(w):
+            v = (mean[y, x] - np.float32(pixels[y, x])) / deviation[y, x]
+            out[y, x] = min(max(v, -clip), clip)
+    return out

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
-from securecomm.afis.extraction.blocks import smooth_coarse, upsample
+from securecomm.afis.extraction.blocks import block_mean_products, smooth_cells, upsample
 from securecomm.afis.extraction.parameters import ExtractionParameters
 from securecomm.afis.types import FloatArray
 
@@ -41,9 +41,10 @@ def estimate_orientation(normalised: FloatArray, params: ExtractionParameters) -
     gx = ndimage.gaussian_filter(normalised, params.gradient_sigma, order=(0, 1), truncate=3.0)
     gy = ndimage.gaussian_filter(normalised, params.gradient_sigma, order=(1, 0), truncate=3.0)
     factor, sigma = params.coarse_factor, params.orientation_sigma
-    gxx = smooth_coarse(gx * gx, factor, sigma)
-    gyy = smooth_coarse(gy * gy, factor, sigma)
-    gxy = smooth_coarse(gx * gy, factor, sigma)
+    mean_xy, mean_xx, mean_yy = block_mean_products(gx, gy, factor)
+    gxx = smooth_cells(mean_xx, factor, sigma)
+    gyy = smooth_cells(mean_yy, factor, sigma)
+    gxy = smooth_cells(mean_xy, factor, sigma)
     # doubled gradient angle is (gxx − gyy, 2·gxy); the ridge is perpendicular (+π in 2θ)
     vx = gyy - gxx
     vy = -2.0 * gxy
