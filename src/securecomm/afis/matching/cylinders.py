@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
+from numba import njit
 from scipy.special import erf
 
 from securecomm.afis.matching import parameters as P
@@ -52,19 +53,67 @@ def _hull_distance(points: npt.NDArray[np.float64], query: npt.NDArray[np.float6
     """How far each query point lies outside the convex hull of ``points`` (0 inside).
 
     The maximum over the hull's edge half-planes: exact inside and along edges, a slight
-    over-estimate near corners (a mitred rather than rounded Ω-enlargement).
+    over-estimate near corners (a mitred rather than rounded Ω-enlargement). The hull is
+    Andrew's monotone chain (1979); with fewer than three non-collinear points it has no area
+    and everything counts as inside.
     """
     if len(points) < 3:
         return np.zeros(len(query))
-    from scipy.spatial import ConvexHull, QhullError
+    order = np.lexsort((points[:, 1], points[:, 0]))
+    return _hull_distance_kernel(
+        np.ascontiguousarray(points[order], dtype=np.float64), np.ascontiguousarray(query)
+    )
 
-    try:
-        hull = ConvexHull(points)
-    except QhullError:  # collinear or duplicate points: no area, treat everything as inside
-        return np.zeros(len(query))
-    normals = hull.equations[:, :2]
-    offsets = hull.equations[:, 2]
-    return np.maximum((query @ normals.T + offsets).max(axis=1), 0.0)
+
+@njit(cache=True, nogil=True)
+def _turn(points, o, a, b):  # type: ignore[no-untyped-def]  # pragma: no cover - numba
+    """Cross product of (a − o) and (b − o): > 0 for a counter-clockwise turn."""
+    return (points[a, 0] - points[o, 0]) * (points[b, 1] - points[o, 1]) - (
+        points[a, 1] - points[o, 1]
+    ) * (points[b, 0] - points[o, 0])
+
+
+@njit(cache=True, nogil=True)
+def _hull_distance_kernel(points, query):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """``points`` sorted by x, then y."""
+    n = points.shape[0]
+    hull = np.empty(2 * n, dtype=np.int64)
+    k = 0
+    for p in range(n):  # lower chain
+        while k >= 2 and _turn(points, hull[k - 2], hull[k - 1], p) <= 0:
+            k -= 1
+        hull[k] = p
+        k += 1
+    lower = k + 1
+    for p in range(n - 2, -1, -1):  # upper chain
+        while k >= lower and _turn(points, hull[k - 2], hull[k - 1], p) <= 0:
+            k -= 1
+        hull[k] = p
+        k += 1
+    edges = k - 1  # the last point repeats the first
+    out = np.zeros(query.shape[0])
+    if edges < 3:
+        return out
+    nx = np.empty(edges)
+    ny = np.empty(edges)
+    offset = np.empty(edges)
+    for e in range(edges):
+        a = hull[e]
+        b = hull[e + 1]
+        dx = points[b, 0] - points[a, 0]
+        dy = points[b, 1] - points[a, 1]
+        length = np.hypot(dx, dy)
+        nx[e] = dy / length  # outward normal of a counter-clockwise hull
+        ny[e] = -dx / length
+        offset[e] = -(nx[e] * points[a, 0] + ny[e] * points[a, 1])
+    for q in range(query.shape[0]):
+        best = 0.0
+        for e in range(edges):
+            d = nx[e] * query[q, 0] + ny[e] * query[q, 1] + offset[e]
+            if d > best:
+                best = d
+        out[q] = best
+    return out
 
 
 def build_cylinders(
@@ -82,53 +131,185 @@ def build_cylinders(
     if n == 0:
         empty = np.zeros((0, words), dtype=np.uint64)
         return CylinderSet(empty, empty.copy(), np.zeros(0, dtype=np.int16))
-    cos, sin = np.cos(th), np.sin(th)
-    # Cell centres (n, cells, 2): along the minutia direction and perpendicular to it.
-    cx = xs[:, None] + offsets[None, :, 0] * cos[:, None] - offsets[None, :, 1] * sin[:, None]
-    cy = ys[:, None] + offsets[None, :, 0] * sin[:, None] + offsets[None, :, 1] * cos[:, None]
-    centres = np.stack([cx.ravel(), cy.ravel()], axis=1)
+    cx, cy = _cell_centres(xs, ys, th, offsets)
     points = np.stack([xs, ys], axis=1)
+    centres = np.stack([cx.ravel(), cy.ravel()], axis=1)
     valid_cell = (_hull_distance(points, centres) <= P.HULL_MARGIN).reshape(n, n_cells)
 
-    # Spatial contribution of every minutia t to every cell of every cylinder m.
-    dx = cx[:, :, None] - xs[None, None, :]
-    dy = cy[:, :, None] - ys[None, None, :]
-    d2 = dx * dx + dy * dy
+    # Spatial contribution of minutia t to cell c of cylinder m, for the (m, c, t) within 3σS
+    # (the others are zero): the triples are found in numba, the Gaussian is numpy's exp (the
+    # same function as the dense computation this replaced, so the same bits).
+    neighbour_radius = P.RADIUS + 3 * P.SIGMA_S + 1.0  # (+1: no rounding at the edge)
+    cylinder, cell, other, d2, pair_m, pair_t = _near_triples(
+        xs, ys, cx, cy, (3 * P.SIGMA_S) ** 2, neighbour_radius * neighbour_radius
+    )
     spatial = np.exp(-d2 / (2 * P.SIGMA_S**2)) / (P.SIGMA_S * math.sqrt(2 * math.pi))
-    spatial[d2 > (3 * P.SIGMA_S) ** 2] = 0.0
-    spatial[np.arange(n), :, np.arange(n)] = 0.0  # the central minutia does not count
-    # Directional contribution: direction difference of t to m, integrated over each section.
-    dtheta = _wrap(th[None, :] - th[:, None])  # (m, t)
+    # Directional contribution: direction difference of t to m, integrated over each section,
+    # for the pairs (m, t) that contribute at all.
     width = 2 * math.pi / P.SECTIONS
     centres_k = -math.pi + (np.arange(P.SECTIONS) + 0.5) * width
-    diff = _wrap(centres_k[None, None, :] - dtheta[:, :, None])  # (m, t, k)
-    scale = math.sqrt(2) * P.SIGMA_D
-    directional = 0.5 * (erf((diff + width / 2) / scale) - erf((diff - width / 2) / scale))
-    contribution = np.einsum("mct,mtk->mck", spatial, directional)  # (m, cells, k)
-    bits = contribution > P.MU_PSI
-    mask_bits = np.repeat(valid_cell[:, :, None], P.SECTIONS, axis=2)
-
-    # Validity of whole cylinders: enough valid cells and enough neighbours.
-    dist = np.hypot(xs[:, None] - xs[None, :], ys[:, None] - ys[None, :])
-    neighbours = (dist <= P.RADIUS + 3 * P.SIGMA_S).sum(axis=1) - 1
-    keep = (valid_cell.sum(axis=1) >= P.MIN_VALID_CELL_FRACTION * n_cells) & (
-        neighbours >= P.MIN_NEIGHBOURS
+    upper, lower = _section_bounds(
+        th, pair_m, pair_t, centres_k, width / 2, math.sqrt(2) * P.SIGMA_D
     )
-    idx = np.flatnonzero(keep)
-    return CylinderSet(
-        values=_pack(bits[idx].reshape(len(idx), n_cells * P.SECTIONS), words),
-        masks=_pack(mask_bits[idx].reshape(len(idx), n_cells * P.SECTIONS), words),
-        minutia_index=idx.astype(np.int16),
-    )
+    directional = 0.5 * (erf(upper) - erf(lower))
+    # Σ_t spatial·directional > μψ per bit; whole cylinders valid with enough valid cells and
+    # enough neighbours (R + 3σS); bits packed into uint64 words (bit i → word i // 64).
+    values, masks, idx = _assemble(
+        cylinder, cell, other, spatial, pair_m, pair_t, directional, valid_cell,
+        xs, ys, P.MU_PSI, P.RADIUS + 3 * P.SIGMA_S, P.MIN_VALID_CELL_FRACTION * n_cells,
+        P.MIN_NEIGHBOURS, words,
+    )  # fmt: skip
+    return CylinderSet(values=values, masks=masks, minutia_index=idx)
 
 
-def _wrap(a: np.ndarray) -> np.ndarray:
-    """Angle difference wrapped to [-π, π)."""
-    return (a + math.pi) % (2 * math.pi) - math.pi
+@njit(cache=True, nogil=True)
+def _cell_centres(xs, ys, th, offsets):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """Cell centres (n, cells): x + a·cos θ − b·sin θ, y + a·sin θ + b·cos θ for the cell's
+    offset (a along the minutia direction, b across it) — numpy's operation order."""
+    n = xs.size
+    cells = offsets.shape[0]
+    cx = np.empty((n, cells))
+    cy = np.empty((n, cells))
+    for m in range(n):
+        cos = np.cos(th[m])
+        sin = np.sin(th[m])
+        for c in range(cells):
+            cx[m, c] = xs[m] + offsets[c, 0] * cos - offsets[c, 1] * sin
+            cy[m, c] = ys[m] + offsets[c, 0] * sin + offsets[c, 1] * cos
+    return cx, cy
 
 
-def _pack(bits: np.ndarray, words: int) -> UInt64Array:
-    padded = np.zeros((bits.shape[0], words * 64), dtype=bool)
-    padded[:, : bits.shape[1]] = bits
-    packed = np.packbits(padded, axis=1, bitorder="little")
-    return np.ascontiguousarray(packed).view("<u8").astype(np.uint64).reshape(-1, words)
+@njit(cache=True, nogil=True)
+def _assemble(  # type: ignore[no-untyped-def]  # pragma: no cover - numba
+    cylinder, cell, other, spatial, pair_m, pair_t, directional, valid_cell,
+    xs, ys, mu_psi, neighbour_distance, min_valid_cells, min_neighbours, words,
+):  # fmt: skip
+    n, cells = valid_cell.shape
+    sections = directional.shape[1]
+    pair_of = np.full((n, n), -1, dtype=np.int64)
+    for p in range(pair_m.size):
+        pair_of[pair_m[p], pair_t[p]] = p
+    # contributions summed in increasing t for each (m, c, k), like np.einsum over t
+    contribution = np.zeros((n, cells, sections))
+    for i in range(cylinder.size):
+        m = cylinder[i]
+        c = cell[i]
+        p = pair_of[m, other[i]]
+        s = spatial[i]
+        for k in range(sections):
+            contribution[m, c, k] += s * directional[p, k]
+    keep = np.zeros(n, dtype=np.bool_)
+    kept = 0
+    for m in range(n):
+        valid = 0
+        for c in range(cells):
+            if valid_cell[m, c]:
+                valid += 1
+        neighbours = 0
+        for t in range(n):
+            if t != m and np.hypot(xs[m] - xs[t], ys[m] - ys[t]) <= neighbour_distance:
+                neighbours += 1
+        if valid >= min_valid_cells and neighbours >= min_neighbours:
+            keep[m] = True
+            kept += 1
+    values = np.zeros((kept, words), dtype=np.uint64)
+    masks = np.zeros((kept, words), dtype=np.uint64)
+    index = np.empty(kept, dtype=np.int16)
+    row = 0
+    one = np.uint64(1)
+    for m in range(n):
+        if not keep[m]:
+            continue
+        index[row] = m
+        for c in range(cells):
+            for k in range(sections):
+                bit = c * sections + k
+                word = bit // 64
+                flag = one << np.uint64(bit % 64)
+                if contribution[m, c, k] > mu_psi:
+                    values[row, word] |= flag
+                if valid_cell[m, c]:
+                    masks[row, word] |= flag
+        row += 1
+    return values, masks, index
+
+
+@njit(cache=True, nogil=True)
+def _near_triples(xs, ys, cx, cy, reach2, neighbour2):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """(m, c, t, d²) for every cell c of cylinder m and minutia t ≠ m with d² ≤ ``reach2``
+    (in the order m, c, t), and the pairs (m, t) among them (only minutiae closer than
+    √``neighbour2`` to m are tried: no farther one can reach a cell of m). Distances as
+    numpy computes them: (cx − x)² + (cy − y)². Two passes (count, then fill) so that the
+    outputs are allocated once."""
+    n, cells = cx.shape
+    pair_m = np.empty(n * n, dtype=np.int64)
+    pair_t = np.empty(n * n, dtype=np.int64)
+    pairs = 0
+    for m in range(n):
+        for t in range(n):
+            ex = xs[m] - xs[t]
+            ey = ys[m] - ys[t]
+            if t != m and ex * ex + ey * ey <= neighbour2:
+                pair_m[pairs] = m
+                pair_t[pairs] = t
+                pairs += 1
+    # keep the pairs that reach at least one cell, and count the triples
+    count = 0
+    used = 0
+    for p in range(pairs):
+        m = pair_m[p]
+        t = pair_t[p]
+        reached = 0
+        for c in range(cells):
+            dx = cx[m, c] - xs[t]
+            dy = cy[m, c] - ys[t]
+            if dx * dx + dy * dy <= reach2:
+                reached += 1
+        if reached > 0:
+            pair_m[used] = m
+            pair_t[used] = t
+            used += 1
+            count += reached
+    pairs = used
+    cylinder = np.empty(count, dtype=np.int64)
+    cell = np.empty(count, dtype=np.int64)
+    other = np.empty(count, dtype=np.int64)
+    d2 = np.empty(count, dtype=np.float64)
+    i = 0
+    first = 0
+    for m in range(n):
+        last = first
+        while last < pairs and pair_m[last] == m:
+            last += 1
+        for c in range(cells):
+            for p in range(first, last):
+                t = pair_t[p]
+                dx = cx[m, c] - xs[t]
+                dy = cy[m, c] - ys[t]
+                dd = dx * dx + dy * dy
+                if dd <= reach2:
+                    cylinder[i] = m
+                    cell[i] = c
+                    other[i] = t
+                    d2[i] = dd
+                    i += 1
+        first = last
+    return cylinder, cell, other, d2, pair_m[:pairs], pair_t[:pairs]
+
+
+@njit(cache=True, nogil=True)
+def _section_bounds(th, pair_m, pair_t, centres, half_width, scale):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """Bounds of the Gaussian integral of each pair (m, t) over each direction section k:
+    (diff ± width/2)/scale with diff = wrap(centre_k − wrap(θt − θm)) (wrap to [−π, π);
+    numba's float ``%`` is Python's, as numpy's)."""
+    pairs = pair_m.size
+    sections = centres.size
+    upper = np.empty((pairs, sections))
+    lower = np.empty((pairs, sections))
+    for p in range(pairs):
+        dtheta = (th[pair_t[p]] - th[pair_m[p]] + math.pi) % (2 * math.pi) - math.pi
+        for k in range(sections):
+            diff = (centres[k] - dtheta + math.pi) % (2 * math.pi) - math.pi
+            upper[p, k] = (diff + half_width) / scale
+            lower[p, k] = (diff - half_width) / scale
+    return upper, lower

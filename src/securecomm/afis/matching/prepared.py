@@ -1,7 +1,7 @@
 """A template prepared for fast comparison: its MCC cylinders and pair geometry, as numpy arrays.
 
-Preparing costs a few milliseconds; comparing two prepared templates costs tens of
-microseconds, so galleries keep templates prepared. Everything is a plain numpy array
+Preparing costs about 0.4 ms for 40 minutiae (0.9 ms for 80); comparing two prepared templates
+costs tens of microseconds, so galleries keep templates prepared. Everything is a plain numpy array
 (``to_arrays``/``from_arrays``), so a prepared template pickles, memory-maps or goes into an
 ``.npz`` unchanged. Coordinates are rescaled to 500 ppi and flipped to a y-up frame.
 """
