@@ -38,7 +38,7 @@ PARTNER_ELSEWHERE = Principal("dep.wu", Role.PARTNER_287G_OFFICER, facility_ori=
 
 
 def notice(
-    tcn: str = "T1", facility: str = JAIL, language: str = "es", ref: str = REF
+    tcn: str = "T1", facility: str = JAIL, language: str = "es", ref: str = REF, fin: str = ""
 ) -> MatchNotice:
     return MatchNotice(
         booking_ori=facility,
@@ -47,7 +47,7 @@ def notice(
         facility_name="County Jail",
         field_office="DAL",
         subject=SubjectIdentifiers(
-            fin=f"FIN-{tcn}", fbi_number=f"FBI{tcn}", name="Subject Example",
+            fin=fin or f"FIN-{tcn}", fbi_number=f"FBI{tcn}", name="Subject Example",
             date_of_birth=date(1990, 1, 1), language=language,
         ),
         ident=IdentResponse(summary="IDENT hit: 2 encounters", candidate_score=412.0,

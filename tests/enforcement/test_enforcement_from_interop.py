@@ -30,7 +30,9 @@ RESEARCH = {
 }  # fmt: skip
 
 
-def add_pipeline_rows(flow: Flow, tcn: str, research: dict, match: bool = True) -> int:
+def add_pipeline_rows(
+    flow: Flow, tcn: str, research: dict, match: bool = True, fin: str = "1234567890"
+) -> int:
     def add(session, clock) -> int:
         sub = Submission(ori="TX0570000", tcn=tcn, tot="CAR", raw=b"x", sha256="0" * 64, size=1,
                          state=SubmissionState.COMPLETED,
@@ -56,7 +58,7 @@ def add_pipeline_rows(flow: Flow, tcn: str, research: dict, match: bool = True) 
         session.flush()
         notice = FieldOfficeNotice(field_office_ori="DALICE000", message_id=messages[-1].id,
                                    submission_id=sub.id, jail_ori="TX0570000", tcn=tcn,
-                                   fin="1234567890", fbi_number="123456AB1", research=research,
+                                   fin=fin, fbi_number="123456AB1", research=research,
                                    delivered_at=START)  # fmt: skip
         session.add(notice)
         session.flush()
@@ -67,9 +69,9 @@ def add_pipeline_rows(flow: Flow, tcn: str, research: dict, match: bool = True) 
 
 def test_notice_becomes_one_case_with_history_referral_and_examiner_view(flow: Flow) -> None:
     add_pipeline_rows(flow, "P1", RESEARCH)
-    taken = flow.work.call(from_interop.take_field_office_notices)
+    taken = flow.work.call(from_interop.take_field_office_notices).opened
     assert len(taken) == 1
-    assert flow.work.call(from_interop.take_field_office_notices) == []  # taken once
+    assert flow.work.call(from_interop.take_field_office_notices).opened == []  # taken once
     case = flow.work.call(lambda s, c: s.query(Case).one())
     assert case.case_number == taken[0] and case.state is CaseState.MATCH_RECEIVED
     assert case.subject_name == "SYNTHETIC, SUBJECT"
@@ -105,8 +107,12 @@ def test_carry_pipeline_notices_reports_what_it_did(flow: Flow) -> None:
     add_pipeline_rows(flow, "P4", RESEARCH)
     research = dict(RESEARCH, statuses=[{"status": "citizen_by_birth",
                                          "effective_on": "1990-01-01"}])  # fmt: skip
-    add_pipeline_rows(flow, "P5", research)
+    add_pipeline_rows(flow, "P5", research, fin="2222222222")
+    add_pipeline_rows(flow, "P6", RESEARCH)  # the first person, booked again
     report = from_interop.carry_pipeline_notices(flow.work)
     assert len(report.opened) == 2 and report.gate_opened == [report.opened[1]]
+    assert report.attached == [report.opened[0]]
     assert report.expired_detainers == []
+    notices = flow.work.call(lambda s, c: [n.case_reference for n in s.query(FieldOfficeNotice)])
+    assert notices == [report.opened[0], report.opened[1], report.opened[0]]
     assert from_interop.carry_pipeline_notices(flow.work).opened == []

@@ -452,7 +452,7 @@ class CaseMachine(RuleBasedStateMachine):
             entries = s.execute(select(audit.AuditEntry)).scalars()
             for entry in entries:
                 if not entry.action.startswith("case.") or entry.action in (
-                    "case.opened", "case.read", "case.assigned",
+                    "case.opened", "case.read", "case.assigned", "case.booking_attached",
                 ):  # fmt: skip
                     continue
                 spec = TRANSITIONS[Action(entry.action.removeprefix("case."))]

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from securecomm.enforcement.models import (
     Case,
+    CaseBooking,
     ChargingDocument,
     CitizenshipReview,
     CustodyDecision,
@@ -114,6 +115,18 @@ def engine(tmp_path: Path):  # type: ignore[no-untyped-def]
                     jail_answered_at=answered,
                 )
             )
+        # Case a's person is booked again in April, in California: a match, not a new case.
+        s.add(
+            CaseBooking(
+                case_id=a.id,
+                booking_ori=CA,
+                booking_tcn="R1",
+                facility_ori=CA,
+                booked_at=t(4, 10),
+                attached_at=t(4, 10),
+                candidate_score=9.0,
+            )
+        )
         s.add(
             ChargingDocument(
                 case_id=a.id,
@@ -185,6 +198,7 @@ def test_figures_equal_hand_counts(engine) -> None:  # type: ignore[no-untyped-d
         "submissions": (1, None),
         "matches": (1, 1),
         "matches_level_2": (1, 1),
+        "matches_rebooked": (1, 1),
         "verifications": (1, 1),
         "matches_rejected_by_examiner": (1, 1),
         "detainer_answers": (1, None),
@@ -199,6 +213,7 @@ def test_figures_equal_hand_counts(engine) -> None:  # type: ignore[no-untyped-d
     assert _figures(rows, "2011-03", "TX101")["matches"] == (2, 2)
     assert _figures(rows, "2011-03", "CA") == {"submissions": (1, None)}
     assert _figures(rows, "2011-04", "CA019")["matches"] == (1, 0)
+    assert _figures(rows, "2011-04", "CA019")["matches_rebooked"] == (1, 0)
     share = next(
         r for r in rows if r.month == "2011-03" and r.area == "US" and r.figure == "matches"
     )

@@ -3,11 +3,20 @@ documents."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func, select
 from web_support import WebApp, csrf_of
 
 from securecomm.enforcement import documents
-from securecomm.enforcement.models import AuditEntry
+from securecomm.enforcement.inputs import (
+    CriminalHistoryEvent,
+    Disposition,
+    IdentResponse,
+    MatchNotice,
+    SubjectIdentifiers,
+)
+from securecomm.enforcement.models import AuditEntry, Case
 from securecomm.enforcement.roles import Principal, Role
 
 OFFICER = Principal("ice.officer", Role.ICE_OFFICER, office="DAL")
@@ -166,3 +175,25 @@ def test_an_unknown_case_is_a_plain_404(web: WebApp) -> None:
     response = web.client("ice.officer").get("/console/cases/SC-1999-000001")
     assert response.status_code == 404
     assert "no case &#39;SC-1999-000001&#39;" in response.text
+
+
+def test_a_later_booking_of_the_person_is_shown_on_the_open_case(web: WebApp) -> None:
+    case_number = web.case_number("SAVRO, NILE")
+    with web.console.unit() as session:
+        case = session.execute(select(Case).where(Case.case_number == case_number)).scalar_one()
+        rebooking = MatchNotice(
+            booking_ori=case.facility_ori, booking_tcn="TEST-REBOOK-000001",
+            facility_ori=case.facility_ori, facility_name=case.facility_name,
+            field_office=case.field_office,
+            subject=SubjectIdentifiers(fin=case.subject_fin, name=case.subject_name),
+            ident=IdentResponse(summary="IDENT match (test)", candidate_score=51.5,
+                                paired_minutiae_ref=case.paired_minutiae_ref),
+            booked_at=case.booked_at,
+        )  # fmt: skip
+    taken = web.console.work.take_match(
+        rebooking, [CriminalHistoryEvent("1313", Disposition.PENDING, date(2026, 3, 1))]
+    )
+    assert taken.case.case_number == case_number
+    html = web.client("ice.officer").get(f"/console/cases/{case_number}").text
+    later = html.split('data-testid="later-bookings"')[1].split("</table>")[0]
+    assert "TEST-REBOOK-000001" in later and "51.5" in later and "1313" in later

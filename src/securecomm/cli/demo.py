@@ -139,7 +139,8 @@ def _pipeline_and_cases(settings: Settings, background: int, fingers: int) -> No
         work = CaseWork.from_settings(settings)
         report = carry_pipeline_notices(work)
         console.print(
-            f"cases opened: {len(report.opened)}; held at the citizenship gate: "
+            f"cases opened: {len(report.opened)}; re-bookings joined an open case: "
+            f"{len(report.attached)}; held at the citizenship gate: "
             f"{len(report.gate_opened)}; detainers expired: {len(report.expired_detainers)}"
         )
         supervisor = Principal("demo-supervisor", Role.SUPERVISOR, office=world.FIELD_OFFICE)

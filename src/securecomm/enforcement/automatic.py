@@ -21,6 +21,7 @@ from securecomm.enforcement.inputs import (
     ImmigrationHistoryEvent,
     MatchNotice,
 )
+from securecomm.enforcement.intake import Intake, IntakeOutcome
 from securecomm.enforcement.models import Case
 from securecomm.enforcement.vocabulary import CaseState
 
@@ -32,32 +33,45 @@ MatchWithHistory = tuple[
 @dataclass
 class AutomaticReport:
     opened: list[str] = field(default_factory=list)
+    #: Cases a later booking of their person joined (one line per booking).
+    attached: list[str] = field(default_factory=list)
     already_open: list[str] = field(default_factory=list)
     gate_opened: list[str] = field(default_factory=list)
     expired_detainers: list[str] = field(default_factory=list)
 
-
-def _known(session: Session, _clock: Clock, notice: MatchNotice) -> bool:
-    return (
-        session.execute(
-            select(Case.id).where(
-                Case.booking_ori == notice.booking_ori, Case.booking_tcn == notice.booking_tcn
-            )
-        ).first()
-        is not None
-    )
+    def add(self, taken: Intake, gate_was_open: bool) -> None:
+        """Record one intake; ``gate_was_open`` is the gate's state before it."""
+        number = taken.case.case_number
+        lists = {
+            IntakeOutcome.OPENED: self.opened,
+            IntakeOutcome.ATTACHED: self.attached,
+            IntakeOutcome.KNOWN: self.already_open,
+        }
+        lists[taken.outcome].append(number)
+        if taken.case.state is CaseState.CITIZENSHIP_REVIEW and not gate_was_open:
+            self.gate_opened.append(number)
 
 
 def carry_matches_into_cases(
     work: CaseWork, matches: Iterable[MatchWithHistory]
 ) -> AutomaticReport:
-    """Open (idempotently) a case per match notice, then sweep expired detainers."""
+    """Take each match notice into a case (idempotently), then sweep expired detainers."""
     report = AutomaticReport()
     for notice, criminal, immigration in matches:
-        known = work.call(_known, notice)
-        case = work.open_case_from_match(notice, criminal, immigration)
-        (report.already_open if known else report.opened).append(case.case_number)
-        if case.state is CaseState.CITIZENSHIP_REVIEW and not known:
-            report.gate_opened.append(case.case_number)
+        gate_was_open = work.call(gate_open_for, notice)
+        report.add(work.take_match(notice, criminal, immigration), gate_was_open)
     report.expired_detainers = work.expire_due_detainers()
     return report
+
+
+def gate_open_for(session: Session, _clock: Clock, notice: MatchNotice) -> bool:
+    """Whether the person already has an open case held at the citizenship gate."""
+    return (
+        session.execute(
+            select(Case.id).where(
+                Case.subject_fin == notice.subject.fin,
+                Case.state == CaseState.CITIZENSHIP_REVIEW,
+            )
+        ).first()
+        is not None
+    )

@@ -69,6 +69,20 @@ class OffenseView:
 
 
 @dataclass(frozen=True)
+class LaterBookingView:
+    """A later booking of the person, joined to this case (not re-levelled)."""
+
+    booking_ori: str
+    booking_tcn: str
+    facility_ori: str
+    facility_name: str
+    booked_at: datetime
+    candidate_score: float
+    conviction_codes: tuple[str, ...]
+    pending_charges: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
 class CaseView:
     """What an authorised reader sees of a case (its reading is audited): everything a case
     page shows of the case itself, so that no reader needs the case row again."""
@@ -108,6 +122,7 @@ class CaseView:
     reentry_referral_open: bool
     rapid_repat: RepatEligibility
     timeline: list[tuple[int, datetime, str, str, str]]
+    later_bookings: tuple[LaterBookingView, ...] = ()
 
     @property
     def convictions(self) -> tuple[OffenseView, ...]:
@@ -171,6 +186,19 @@ def read_case(session: Session, clock: Clock, principal: Principal, case_number:
             (e.seq, e.at, e.actor, e.role, e.action)
             for e in audit.entries_for(session, case_number)
         ],
+        later_bookings=tuple(
+            LaterBookingView(
+                b.booking_ori,
+                b.booking_tcn,
+                b.facility_ori,
+                b.facility_name,
+                b.booked_at,
+                b.candidate_score,
+                tuple(b.conviction_codes),
+                tuple(b.pending_charges),
+            )
+            for b in case.later_bookings
+        ),
     )
 
 
@@ -236,8 +264,18 @@ class CaseWork:
         immigration_history: Sequence[ImmigrationHistoryEvent] = (),
         principal: Principal = SYSTEM_PRINCIPAL,
     ) -> Case:
+        return self.take_match(notice, criminal_history, immigration_history, principal).case
+
+    def take_match(
+        self,
+        notice: MatchNotice,
+        criminal_history: Sequence[CriminalHistoryEvent] = (),
+        immigration_history: Sequence[ImmigrationHistoryEvent] = (),
+        principal: Principal = SYSTEM_PRINCIPAL,
+    ) -> intake.Intake:
+        """The case for a match, and whether it was opened, joined or already known."""
         return self.call(
-            intake.open_case_from_match, principal, notice, criminal_history, immigration_history
+            intake.take_match, principal, notice, criminal_history, immigration_history
         )
 
     def read_case(self, principal: Principal, case_number: str) -> CaseView:

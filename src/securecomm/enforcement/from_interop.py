@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from securecomm import ansinist
 from securecomm.clock import Clock
-from securecomm.enforcement.automatic import AutomaticReport, MatchWithHistory
+from securecomm.enforcement.automatic import AutomaticReport, MatchWithHistory, gate_open_for
 from securecomm.enforcement.cases import CaseWork
 from securecomm.enforcement.errors import InputError
 from securecomm.enforcement.inputs import (
@@ -39,10 +39,8 @@ from securecomm.enforcement.inputs import (
     MatchNotice,
     SubjectIdentifiers,
 )
-from securecomm.enforcement.intake import open_case_from_match
-from securecomm.enforcement.models import Case
+from securecomm.enforcement.intake import take_match
 from securecomm.enforcement.roles import SYSTEM_PRINCIPAL, Principal
-from securecomm.enforcement.vocabulary import CaseState
 from securecomm.interop.deliveries import FieldOfficeNotice
 from securecomm.interop.outbox import MessageKind, OutboxMessage
 from securecomm.interop.submissions import Submission
@@ -174,40 +172,25 @@ def take_field_office_notices(
     *,
     field_office: str = "",
     limit: int = 100,
-) -> list[str]:
-    """Open a case for each untaken notice (oldest first); returns the case numbers."""
+) -> AutomaticReport:
+    """Take each untaken notice (oldest first) into a case: a new one, or the person's open
+    case, which a re-booking joins (``intake.take_match``)."""
     query = select(FieldOfficeNotice).where(FieldOfficeNotice.taken_at.is_(None))
     if field_office:
         query = query.where(FieldOfficeNotice.field_office_ori == field_office)
-    taken = []
+    report = AutomaticReport()
     for notice in session.execute(query.order_by(FieldOfficeNotice.id).limit(limit)).scalars():
         match, criminal, immigration = inputs_from_notice(session, notice)
-        case = open_case_from_match(session, clock, principal, match, criminal, immigration)
-        notice.taken_at, notice.case_reference = clock.now(), case.case_number
-        taken.append(case.case_number)
-    return taken
+        gate_was_open = gate_open_for(session, clock, match)
+        taken = take_match(session, clock, principal, match, criminal, immigration)
+        notice.taken_at, notice.case_reference = clock.now(), taken.case.case_number
+        report.add(taken, gate_was_open)
+    return report
 
 
 def carry_pipeline_notices(work: CaseWork, *, field_office: str = "") -> AutomaticReport:
     """The automatic steps after the pipeline (for ``securecomm demo`` and workers): take every
     untaken field-office notice into a case, then record the expiry of detainers that are due."""
-    report = AutomaticReport()
-    report.opened = work.call(take_field_office_notices, field_office=field_office)
-    report.gate_opened = work.call(_in_gate, report.opened)
+    report: AutomaticReport = work.call(take_field_office_notices, field_office=field_office)
     report.expired_detainers = work.expire_due_detainers()
     return report
-
-
-def _in_gate(session: Session, _clock: Clock, case_numbers: list[str]) -> list[str]:
-    if not case_numbers:
-        return []
-    return list(
-        session.execute(
-            select(Case.case_number)
-            .where(
-                Case.case_number.in_(case_numbers),
-                Case.state == CaseState.CITIZENSHIP_REVIEW,
-            )
-            .order_by(Case.case_number)
-        ).scalars()
-    )

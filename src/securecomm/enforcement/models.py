@@ -105,6 +105,35 @@ class Case(Base):
         back_populates="case", order_by="CaseOffense.id", cascade="all, delete-orphan"
     )
     detainers: Mapped[list[Detainer]] = relationship(back_populates="case", order_by="Detainer.id")
+    later_bookings: Mapped[list[CaseBooking]] = relationship(
+        back_populates="case", order_by="CaseBooking.id"
+    )
+
+
+class CaseBooking(Base):
+    """A later booking of the person of an open case: it joins that case, not a second one.
+
+    The case keeps the booking that opened it (and its facility, which its documents name); a
+    re-booking is recorded here with what the new research says, for the officer to act on.
+    """
+
+    __tablename__ = "enforcement_case_bookings"
+    __table_args__ = (UniqueConstraint("booking_ori", "booking_tcn"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("enforcement_cases.id"), index=True)
+    booking_ori: Mapped[str] = mapped_column(String(9))
+    booking_tcn: Mapped[str] = mapped_column(String(40))
+    facility_ori: Mapped[str] = mapped_column(String(9))
+    facility_name: Mapped[str] = mapped_column(String(120), default="")
+    booked_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    attached_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    candidate_score: Mapped[float] = mapped_column(Float)
+    #: NCIC codes of the convictions in this booking's research (not re-levelled: see intake).
+    conviction_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    pending_charges: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+    case: Mapped[Case] = relationship(back_populates="later_bookings")
 
 
 class CaseOffense(Base):

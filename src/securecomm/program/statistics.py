@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection
 
 from securecomm.enforcement.models import (
     Case,
+    CaseBooking,
     ChargingDocument,
     CitizenshipReview,
     CustodyDecision,
@@ -58,7 +59,14 @@ DEFINITIONS: tuple[FigureDefinition, ...] = (
     FigureDefinition("submissions", "booking submissions received (submissions.received_at)"),
     FigureDefinition(
         "matches",
-        "IDENT matches notified to ICE: cases opened (enforcement_cases.opened_at)",
+        "IDENT matches notified to ICE that opened a case (enforcement_cases.opened_at); a "
+        "person has one open case, so a re-booking is counted in matches_rebooked instead",
+        "submissions",
+    ),
+    FigureDefinition(
+        "matches_rebooked",
+        "IDENT matches of persons whose case was open: the booking joined that case "
+        "(enforcement_case_bookings.booked_at)",
         "submissions",
     ),
     FigureDefinition("matches_level_1", "cases opened whose level is 1", "matches"),
@@ -157,6 +165,8 @@ def _events(conn: Connection) -> Iterable[Event]:
     for at, ori, level in conn.execute(select(Case.opened_at, Case.facility_ori, Case.level)):
         yield "matches", at, ori
         yield level_keys.get(level, "matches_no_conviction"), at, ori
+    for at, ori in conn.execute(select(CaseBooking.booked_at, CaseBooking.facility_ori)):
+        yield "matches_rebooked", at, ori
     for cid, at, confirmed in conn.execute(
         select(
             IdentityVerification.case_id,
