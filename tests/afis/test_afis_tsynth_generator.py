@@ -22,9 +22,10 @@ def test_same_seed_same_templates_in_any_batch() -> None:
 def test_minutiae_counts_are_realistic() -> None:
     packed = TenPrintGenerator(1).impressions(np.arange(300), 0)
     counts = packed.counts()
-    assert 30 <= counts.mean() <= 50
+    # Our extractor on FVC2002 DB1–DB4: mean 31 minutiae, 5–95 %: 14–55 (varies by sensor).
+    assert 26 <= counts.mean() <= 40
     lo, hi = np.percentile(counts, [5, 95])
-    assert lo >= 15 and hi <= 75
+    assert 10 <= lo <= 20 and 45 <= hi <= 70
     assert packed.x.min() >= 0 and packed.x.max() < packed.width
     assert packed.angle.min() >= 0 and packed.angle.max() < 2 * math.pi
 

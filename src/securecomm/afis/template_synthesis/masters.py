@@ -89,6 +89,9 @@ def generate_master(
     geometry[GEOM_ROT] = rotation
     geometry[GEOM_CORES], geometry[GEOM_DELTAS] = n_cores, n_deltas
 
+    period = P.RIDGE_PERIOD[0] + (P.RIDGE_PERIOD[1] - P.RIDGE_PERIOD[0]) * uniform(state)
+    ref_x = singular[0] if n_cores > 0 else cx
+    ref_y = singular[1] if n_cores > 0 else cy - 0.15 * ry
     target = int(P.MASTER_MINUTIAE_MEAN + P.MASTER_MINUTIAE_SD * normal(state))
     target = max(P.MASTER_MINUTIAE_MIN, min(P.MASTER_MINUTIAE_MAX, target, len(mx)))
     min_d2 = P.MIN_MINUTIA_DISTANCE * P.MIN_MINUTIA_DISTANCE
@@ -101,6 +104,24 @@ def generate_master(
         phi = 2.0 * math.pi * uniform(state)
         px = cx + rx * r * math.cos(phi)
         py = cy + ry * r * math.sin(phi)
+        theta = orientation_at(px, py, pattern, singular, n_cores, n_deltas, cx, cy, ry, rotation)
+        if P.RIDGE_SNAP and n > 0:
+            # On a ridge line: the offset across the flow from the nearest minutia so far is
+            # a whole number of ridge periods.
+            best = 1e30
+            nearest = 0
+            for k in range(n):
+                d2 = (mx[k] - px) ** 2 + (my[k] - py) ** 2
+                if d2 < best:
+                    best = d2
+                    nearest = k
+            if best < P.RIDGE_SNAP_RADIUS * P.RIDGE_SNAP_RADIUS:
+                nx_ = math.sin(theta)
+                ny_ = math.cos(theta)
+                across = (px - mx[nearest]) * nx_ + (py - my[nearest]) * ny_
+                shift = period * round(across / period) - across
+                px += shift * nx_
+                py += shift * ny_
         ok = True
         for k in range(n):
             dx = mx[k] - px
@@ -110,8 +131,11 @@ def generate_master(
                 break
         if not ok:
             continue
-        theta = orientation_at(px, py, pattern, singular, n_cores, n_deltas, cx, cy, ry, rotation)
-        if uniform(state) < 0.5:
+        # Sense: away from the (first) core, i.e. the flow vector has a positive component
+        # along the outward radius (screen y points down, angles counter-clockwise).
+        if math.cos(theta) * (px - ref_x) - math.sin(theta) * (py - ref_y) < 0.0:
+            theta += math.pi
+        if uniform(state) < P.SENSE_FLIP_PROBABILITY:
             theta += math.pi
         theta += P.DIRECTION_NOISE_SD * normal(state)
         mx[n] = px
