@@ -173,7 +173,12 @@ def engine(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 def _figures(rows: list[StatisticRow], month: str, area: str) -> dict[str, tuple[int, int | None]]:
-    return {r.figure: (r.value, r.denominator) for r in rows if r.month == month and r.area == area}
+    """The non-zero figures of one month and area."""
+    return {
+        r.figure: (r.value, r.denominator)
+        for r in rows
+        if r.month == month and r.area == area and r.value
+    }
 
 
 def test_figures_equal_hand_counts(engine) -> None:  # type: ignore[no-untyped-def]
@@ -249,3 +254,21 @@ def test_cli_writes_the_same_report(engine, tmp_path: Path) -> None:  # type: ig
     assert (out / "statistics.csv").read_text(encoding="utf-8") == expected
     assert (out / "statistics.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert "citizenship_established" in (out / "definitions.csv").read_text(encoding="utf-8")
+
+
+def test_zeros_are_written_not_left_out(engine) -> None:  # type: ignore[no-untyped-def]
+    with Session(engine) as s, s.begin():  # a submission in June leaves May without events
+        s.add(Submission(ori=TX, tcn="S9", tot="CAR", raw=b"x", sha256="0" * 64, size=1,
+                         state=SubmissionState.COMPLETED, received_at=t(6, 1)))  # fmt: skip
+    with engine.connect() as conn:
+        rows = compute_statistics(conn)
+    keys = [d.key for d in DEFINITIONS]
+    may = [r for r in rows if r.month == "2011-05"]
+    assert [r.figure for r in may] == keys and {r.area for r in may} == {"US"}
+    assert all(r.value == 0 for r in may)
+    # California had a submission in March and nothing else: every figure is there, zeros too.
+    california = {r.figure: (r.value, r.denominator) for r in rows
+                  if r.month == "2011-03" and r.area == "CA"}  # fmt: skip
+    assert list(california) == keys
+    assert california["matches"] == (0, 1) and california["detainers_issued"] == (0, 0)
+    assert not any(r.month == "2011-05" and r.area == "TX" for r in rows)

@@ -230,19 +230,40 @@ def _events(conn: Connection) -> Iterable[Event]:
                 yield "citizenship_established", resolved, case_ori[cid]
 
 
+def _months(first: str, last: str) -> list[str]:
+    """Every YYYY-MM from ``first`` to ``last`` inclusive."""
+    year, month = int(first[:4]), int(first[5:])
+    out = []
+    while (key := f"{year:04d}-{month:02d}") <= last:
+        out.append(key)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
 def compute_statistics(conn: Connection) -> list[StatisticRow]:
-    """Every figure with a non-zero count, by month and geography, in report order."""
+    """Every figure, by month and geography, in report order.
+
+    A zero is written, not left out: every month from the first to the last event has every
+    national figure, and every state and county with any event in a month has every figure for
+    that month, so a missing row never has to be read as a zero.
+    """
     counts: Counter[tuple[str, str, str, str]] = Counter()
     for figure, at, ori in _events(conn):
         if at is None:
             continue
         for geography, area in _areas(ori):
             counts[(_month(at), geography, area, figure)] += 1
+    places = {(month, geography, area) for month, geography, area, _ in counts}
+    if places:
+        months = sorted(month for month, _, _ in places)
+        places |= {(m, "national", "US") for m in _months(months[0], months[-1])}
     rows = []
-    for (month, geography, area, figure), value in counts.items():
-        den_key = _DENOMINATOR[figure]
-        den = None if den_key is None else counts.get((month, geography, area, den_key), 0)
-        rows.append(StatisticRow(month, geography, area, figure, value, den))
+    for month, geography, area in places:
+        for definition in DEFINITIONS:
+            value = counts.get((month, geography, area, definition.key), 0)
+            den_key = definition.denominator
+            den = None if den_key is None else counts.get((month, geography, area, den_key), 0)
+            rows.append(StatisticRow(month, geography, area, definition.key, value, den))
     geo_order = {g: i for i, g in enumerate(GEOGRAPHIES)}
     rows.sort(key=lambda r: (r.month, geo_order[r.geography], r.area, _ORDER[r.figure]))
     return rows
