@@ -26,7 +26,7 @@ OTHER_JAIL = "CA0190000"
 REF = "ident:match/TX0570000-T1/view"
 
 OFFICER = Principal("ice.officer", Role.ICE_OFFICER, office="DAL")
-OFFICER_2 = Principal("officer.chen", Role.ICE_OFFICER, office="DAL")
+OFFICER_2 = Principal("ice.officer.2", Role.ICE_OFFICER, office="DAL")
 SUPERVISOR = Principal("supervisor", Role.SUPERVISOR, office="DAL")
 COUNSEL = Principal("counsel", Role.COUNSEL, office="DAL")
 LESC = Principal("lesc.specialist", Role.LESC_SPECIALIST)
@@ -34,7 +34,7 @@ AUDITOR = Principal("auditor", Role.AUDITOR)
 MANAGER = Principal("program.manager", Role.PROGRAM_MANAGER)
 BOOKING = Principal("booking.officer", Role.BOOKING_OFFICER, facility_ori=JAIL)
 PARTNER = Principal("deputy.287g", Role.PARTNER_287G_OFFICER, facility_ori=JAIL)
-PARTNER_ELSEWHERE = Principal("dep.wu", Role.PARTNER_287G_OFFICER, facility_ori=OTHER_JAIL)
+PARTNER_ELSEWHERE = Principal("deputy.287g.2", Role.PARTNER_287G_OFFICER, facility_ori=OTHER_JAIL)
 
 
 def notice(

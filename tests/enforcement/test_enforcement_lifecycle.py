@@ -63,7 +63,7 @@ def test_main_path_from_match_to_verified_removal(flow: Flow, clock: FixedClock)
     cn = flow.detained_request()
     assert state(work, cn) is CaseState.DETAINER_ISSUED
     work.call(detainers.record_jail_response, BOOKING, cn, answer=JailAnswer.HONOURED,
-              answered_by="Sgt. Lopez, County Jail")  # fmt: skip
+              answered_by="jail shift supervisor, County Jail")  # fmt: skip
     clock.advance(timedelta(days=2, hours=5))
     work.call(detainers.transfer_custody, OFFICER, cn)
     work.call(charging.charge, OFFICER, cn, kind=ChargingKind.NOTICE_TO_APPEAR,

@@ -54,7 +54,7 @@ def pg_flow(clock: FixedClock, schema: str) -> Iterator[Flow]:
 def test_detainer_path_and_chain_on_postgres(pg_flow: Flow) -> None:
     cn = pg_flow.detained_request()
     pg_flow.work.call(detainers.record_jail_response, BOOKING, cn, answer=JailAnswer.HONOURED,
-                      answered_by="Sgt. Lopez")  # fmt: skip
+                      answered_by="jail shift supervisor")  # fmt: skip
     pg_flow.clock.advance(timedelta(days=2, hours=1))
     pg_flow.work.call(detainers.transfer_custody, OFFICER, cn)
     assert pg_flow.work.read_case(OFFICER, cn).state is CaseState.TRANSFERRED

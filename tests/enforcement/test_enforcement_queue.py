@@ -115,7 +115,7 @@ def test_no_deadline_once_custody_has_passed_to_ice(flow: Flow, clock: FixedCloc
     ICE custody must not sort ahead of one whose person the jail still holds."""
     held = flow.detained_request("X1", history=[conviction("1204")])  # release in 48 h
     flow.work.call(detainers.record_jail_response, OFFICER, held, answer="honoured",
-                   answered_by="Sgt. Alvarez")  # fmt: skip
+                   answered_by="jail shift supervisor")  # fmt: skip
     waiting = flow.reviewed("X2", history=[conviction("1204")])
     flow.work.call(detainers.record_release_time, OFFICER, waiting,
                    release_eligible_at=clock.now() + timedelta(hours=100))  # fmt: skip

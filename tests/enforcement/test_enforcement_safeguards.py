@@ -330,7 +330,7 @@ def test_detainer_expires_48_hours_after_release_eligibility(flow: Flow, clock: 
     cn = flow.detained_request()  # release eligible in 2 days
     release = clock.now() + timedelta(days=2)
     flow.work.call(detainers.record_jail_response, BOOKING, cn, answer=JailAnswer.HONOURED,
-                   answered_by="Sgt. Lopez")  # fmt: skip
+                   answered_by="jail shift supervisor")  # fmt: skip
     d = flow.work.call(lambda s, c: s.query(Detainer).one())
     assert d.expires_at == release + timedelta(hours=48)
     clock.set(release + timedelta(hours=48, seconds=1))
@@ -348,7 +348,7 @@ def test_transfer_possible_up_to_the_48th_hour(flow: Flow, clock: FixedClock) ->
     cn = flow.detained_request()
     release = clock.now() + timedelta(days=2)
     flow.work.call(detainers.record_jail_response, BOOKING, cn, answer=JailAnswer.HONOURED,
-                   answered_by="Sgt. Lopez")  # fmt: skip
+                   answered_by="jail shift supervisor")  # fmt: skip
     clock.set(release + timedelta(hours=48))
     assert flow.work.expire_due_detainers() == []
     with pytest.raises(SafeguardError, match="not reached its expiry"):
@@ -361,7 +361,7 @@ def test_detainer_without_release_time_cannot_be_acted_on(flow: Flow) -> None:
     cn = flow.reviewed()
     issue(flow, cn)  # no release-eligible time yet
     flow.work.call(detainers.record_jail_response, BOOKING, cn, answer=JailAnswer.HONOURED,
-                   answered_by="Sgt. Lopez")  # fmt: skip
+                   answered_by="jail shift supervisor")  # fmt: skip
     with pytest.raises(EvidenceRequiredError, match="no release-eligible time"):
         flow.work.call(detainers.transfer_custody, OFFICER, cn)
 
