@@ -1,7 +1,8 @@
 """The fast extraction kernels give exactly the templates of the implementation they replaced.
 
 The digests below were computed by the extractor and ``matching.prepare`` at commit 825168f,
-before the numba kernels (block sums, bilinear upsampling, border distances, cylinders), on
+before the numba kernels (block sums, bilinear upsampling, orientation field, border distances,
+enhancement tiles, speck removal, cylinders), on
 real images: two impressions per FVC set and the two rolled 804 × 752 prints of the shared
 WSQ samples. A digest covers every coordinate, angle (float32 bytes), kind and minutia quality,
 the print quality, and every array of the prepared template, so any change of a single bit
@@ -26,7 +27,10 @@ from securecomm.afis.extraction.blocks import (
     block_mean_products,
     upsample,
 )
+from securecomm.afis.extraction.enhancement import _within_city_block
 from securecomm.afis.extraction.minutiae import border_distance
+from securecomm.afis.extraction.orientation import _field, screen_orientation
+from securecomm.afis.extraction.skeleton import _remove_small
 from securecomm.afis.image import load_image
 from securecomm.afis.matching import prepare
 from securecomm.afis.types import Template
@@ -150,3 +154,45 @@ def test_border_distance_is_the_euclidean_distance_transform(
     expected = ndimage.distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1]
     ys, xs = np.nonzero(np.ones((h, w), dtype=bool))
     assert np.array_equal(border_distance(mask, ys, xs), expected[ys, xs])
+
+
+@settings(max_examples=40, deadline=None)
+@given(images, st.floats(0.05, 0.95), st.integers(0, 10))
+def test_city_block_neighbourhood_is_repeated_cross_dilation(
+    spec: tuple[int, int, int], density: float, radius: int
+) -> None:
+    h, w, seed = spec
+    mask = np.random.default_rng(seed).random((h, w)) < density * 0.2
+    expected = ndimage.binary_dilation(mask, iterations=radius) if radius else mask
+    assert np.array_equal(_within_city_block(mask, radius), expected)
+
+
+@settings(max_examples=40, deadline=None)
+@given(images, st.floats(0.2, 0.8))
+def test_speck_removal_keeps_the_large_4_connected_components(
+    spec: tuple[int, int, int], density: float
+) -> None:
+    h, w, seed = spec
+    binary = np.random.default_rng(seed).random((h, w)) < density
+    labels, _ = ndimage.label(binary)
+    sizes = np.bincount(labels.ravel())
+    keep = sizes >= 12
+    keep[0] = False
+    assert np.array_equal(_remove_small(binary), keep[labels])
+
+
+@settings(max_examples=30, deadline=None)
+@given(images)
+def test_orientation_field_arithmetic_matches_numpy(spec: tuple[int, int, int]) -> None:
+    h, w, seed = spec
+    rng = np.random.default_rng(seed)
+    cos2 = rng.uniform(-1, 1, (h, w)).astype(np.float32)
+    sin2 = rng.uniform(-1, 1, (h, w)).astype(np.float32)
+    sin2[0, 0] = cos2[0, 0] = 0.0
+    angle, unit_cos, unit_sin = _field(cos2, sin2, np.arctan2(sin2, cos2))
+    norm = np.maximum(np.hypot(cos2, sin2), 1e-9)
+    expected = np.mod(0.5 * np.arctan2(sin2, cos2), np.pi).astype(np.float32)
+    assert np.array_equal(angle, expected)
+    assert np.array_equal(unit_cos, (cos2 / norm).astype(np.float32))
+    assert np.array_equal(unit_sin, (sin2 / norm).astype(np.float32))
+    assert np.array_equal(screen_orientation(angle), np.mod(-angle, np.pi).astype(np.float32))

@@ -11,7 +11,7 @@ from securecomm.afis.extraction.features import Features
 from securecomm.afis.extraction.frequency import estimate_ridge_period
 from securecomm.afis.extraction.minutiae import detect_minutiae
 from securecomm.afis.extraction.normalization import normalise_contrast
-from securecomm.afis.extraction.orientation import estimate_orientation
+from securecomm.afis.extraction.orientation import estimate_orientation, screen_orientation
 from securecomm.afis.extraction.parameters import DEFAULT_PARAMETERS, ExtractionParameters
 from securecomm.afis.extraction.quality import print_quality
 from securecomm.afis.extraction.segmentation import segment
@@ -70,7 +70,7 @@ def extract_features(
         pixels=pixels,
         normalised=normalised,
         mask=mask,
-        orientation=np.mod(-orientation.angle, np.pi).astype(np.float32),
+        orientation=screen_orientation(orientation.angle),
         coherence=orientation.coherence,
         clarity=clarity,
         frequency=(1.0 / period).astype(np.float32),

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 from scipy import ndimage
 
 from securecomm.afis.extraction.blocks import block_mean_products, smooth_cells, upsample
@@ -56,12 +57,63 @@ def estimate_orientation(normalised: FloatArray, params: ExtractionParameters) -
     shape = normalised.shape
     cos2 = upsample(sx / norm, factor, shape)
     sin2 = upsample(sy / norm, factor, shape)
-    angle = np.mod(0.5 * np.arctan2(sin2, cos2), np.pi).astype(np.float32)
-    norm2 = np.maximum(np.hypot(cos2, sin2), 1e-9)
+    # angle = (½·atan2(sin 2θ, cos 2θ)) mod π; the unit doubled-angle vector (numpy's arctan2,
+    # the rest in one pass with the same float32 arithmetic)
+    angle, doubled_cos, doubled_sin = _field(cos2, sin2, np.arctan2(sin2, cos2))
     return OrientationField(
         angle=angle,
         coherence=upsample(coherence, factor, shape),
-        doubled_cos=(cos2 / norm2).astype(np.float32),
-        doubled_sin=(sin2 / norm2).astype(np.float32),
+        doubled_cos=doubled_cos,
+        doubled_sin=doubled_sin,
         coarse_coherence=coherence.astype(np.float32),
     )
+
+
+def screen_orientation(angle: FloatArray) -> FloatArray:
+    """Image orientation (y down) → counter-clockwise on screen, in [0, π): (−θ) mod π."""
+    return _screen(angle)
+
+
+@njit(cache=True, nogil=True)
+def _mod_positive(a, b):  # type: ignore[no-untyped-def]  # pragma: no cover - numba
+    """numpy's float remainder for b > 0: fmod (exact; a itself when |a| < b), plus b when
+    the signs differ."""
+    m = a if -b < a < b else np.fmod(a, b)
+    if m == 0:
+        return b * 0
+    if m < 0:
+        m += b
+    return m
+
+
+@njit(cache=True, nogil=True)
+def _field(cos2, sin2, atan):  # type: ignore[no-untyped-def]  # pragma: no cover - numba
+    h, w = cos2.shape
+    pi = np.float32(np.pi)
+    half = np.float32(0.5)
+    tiny = np.float32(1e-9)
+    angle = np.empty((h, w), dtype=np.float32)
+    unit_cos = np.empty((h, w), dtype=np.float32)
+    unit_sin = np.empty((h, w), dtype=np.float32)
+    for y in range(h):
+        for x in range(w):
+            angle[y, x] = _mod_positive(half * atan[y, x], pi)
+            # hypot of two float32 values as the C library's hypotf computes it: the square
+            # root in double precision of the (exact) double squares, rounded once to float32
+            c = np.float64(cos2[y, x])
+            s = np.float64(sin2[y, x])
+            norm = max(np.float32(np.sqrt(c * c + s * s)), tiny)
+            unit_cos[y, x] = cos2[y, x] / norm
+            unit_sin[y, x] = sin2[y, x] / norm
+    return angle, unit_cos, unit_sin
+
+
+@njit(cache=True, nogil=True)
+def _screen(angle):  # type: ignore[no-untyped-def]  # pragma: no cover - numba
+    h, w = angle.shape
+    pi = np.float32(np.pi)
+    out = np.empty((h, w), dtype=np.float32)
+    for y in range(h):
+        for x in range(w):
+            out[y, x] = _mod_positive(-angle[y, x], pi)
+    return out
