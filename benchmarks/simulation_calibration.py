@@ -9,7 +9,9 @@
 
     python benchmarks/simulation_calibration.py [--scale 0.1] [--seeds 1,2,3] [--repeats 3]
 
-Writes ``benchmarks/results/simulation_calibration.json``.
+Writes ``benchmarks/results/simulation_calibration.json`` and the Markdown tables of
+docs/program.md (calibration, plan vs measured) to
+``benchmarks/results/simulation_calibration_tables.md``.
 """
 
 from __future__ import annotations
@@ -114,7 +116,12 @@ def main() -> None:
             f"  {row.role}"
         )
     ok = sum(r["within_tolerance"] for r in table)
-    print(f"{ok} of {len(table)} within ±10 %")
+    checks = [r for r in table if r["role"] == "check"]
+    checks_ok = sum(r["within_tolerance"] for r in checks)
+    print(
+        f"{ok} of {len(table)} within ±10 %; independent checks: {checks_ok} of {len(checks)} "
+        f"(fits: {len(table) - len(checks)})"
+    )
 
     print(f"\nplan assumptions vs measured values (last simulated year, seed {seeds[0]}):")
     for s in sbs[0]:
@@ -150,6 +157,8 @@ def main() -> None:
         "calibration": table,
         "within_tolerance": ok,
         "compared": len(table),
+        "checks_within_tolerance": checks_ok,
+        "checks": len(checks),
         "side_by_side": sbs[0],
         "national_year": {
             "scale": args.year_scale,
@@ -160,7 +169,67 @@ def main() -> None:
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}")
+    tables = args.out.with_name(args.out.stem + "_tables.md")
+    tables.write_text(markdown_tables(out), encoding="utf-8")
+    print(f"wrote {args.out} and {tables}")
+
+
+def _num(x: float) -> str:
+    return f"{x:.3f}" if abs(x) < 10 else f"{x:,.0f}"
+
+
+def markdown_tables(out: dict) -> str:
+    """The calibration and side-by-side tables of docs/program.md, from this run."""
+    seeds = ",".join(str(s) for s in out["seeds"])
+    lines = [
+        f"Calibration: `python benchmarks/simulation_calibration.py --scale {out['scale']} "
+        f"--seeds {seeds}` ({out['machine']['cores']} cores, {out['machine']['cpu']}); median "
+        "over the seeds; `spread` = (max − min) / median; range rows compare with the plan's "
+        "low..high.",
+        "",
+        "| id | role | reference | simulated (median) | difference | ±10 % | spread |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in out["calibration"]:
+        rng = " (range)" if r["comparison"] == "range" else ""
+        lines.append(
+            f"| `{r['id']}` | {r['role']} | {_num(r['reference'])} | {_num(r['simulated'])} | "
+            f"{100 * r['relative_difference']:+.1f} %{rng} | "
+            f"{'yes' if r['within_tolerance'] else '**no**'} | {100 * r['spread']:.1f} % |"
+        )
+    lines += [
+        "",
+        f"{out['within_tolerance']} of {out['compared']} compared figures within ±10 %; "
+        f"independent checks: {out['checks_within_tolerance']} of {out['checks']} "
+        f"(the other {out['compared'] - out['checks']} rows are fits).",
+        "",
+        f"Plan's assumptions against measured values: last simulated year (Apr 2012 - Mar "
+        f"2013, full coverage), seed {out['seeds'][0]}, scale {out['scale']}.",
+        "",
+        "| scenario | time in local custody | identified / yr | detainers / yr | arrests / yr "
+        "| removals / yr | convicted share of removals | detained ADP | average stay (days) "
+        "| cost / yr | cost per removal | Level 1 cost, 3.5 years |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for s in out["side_by_side"]:
+        lines.append(
+            f"| {s['scenario']} | {s['local_custody']} | {s['identified_per_year']:,.0f} | "
+            f"{s['detainers_per_year']:,.0f} | {s['arrests_per_year']:,.0f} | "
+            f"{s['removals_per_year']:,.0f} | {s['convicted_share_of_removals']:.2f} | "
+            f"{s['average_daily_detained']:,.0f} | {s['average_length_of_stay_days']:.1f} | "
+            f"${s['cost_per_year'] / 1e9:.2f} bn | ${s['cost_per_removal']:,.0f} | "
+            f"${s['level1_cost_3_5_years'] / 1e9:.2f} bn |"
+        )
+    ny = out["national_year"]
+    if ny["median_seconds"] is not None:
+        cpu = ", ".join(f"{y['cpu_seconds']:.0f}" for y in ny["runs"])
+        lines += [
+            "",
+            f"National year at scale {ny['scale']}: median {ny['median_cpu_seconds']:.0f} s CPU, "
+            f"{ny['median_seconds']:.0f} s wall over {len(ny['runs'])} runs "
+            f"({cpu} s CPU).",
+        ]
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from securecomm.program.facilities import Facility
 from securecomm.program.ledger import PeopleLedger, Place
 from securecomm.program.registry import generate_registry
 from securecomm.program.scenario import Scenario, build_scenario
-from securecomm.program.simulation import Event, SimulationResult, Source, simulate
+from securecomm.program.simulation import NONE, Event, SimulationResult, Source, simulate
 
 SCALE = 0.004
 
@@ -137,3 +137,43 @@ def test_rollout_orders_keep_the_pace_and_change_the_order() -> None:
             facilities,
             np.random.default_rng(9),
         )
+
+
+def test_bookings_follow_the_seasons_without_changing_the_year() -> None:
+    s = replace(build_scenario("cap_fy2007"), start=date(2006, 1, 1), end=date(2007, 1, 1))
+    flat = replace(s, bookings=replace(s.bookings, seasonal_amplitude=0.0))
+    seasonal, level = _run(4, s, scale=0.01), _run(4, flat, scale=0.01)
+    jan = seasonal.window(date(2006, 1, 1), date(2006, 2, 1))
+    jul = seasonal.window(date(2006, 7, 1), date(2006, 8, 1))
+    assert seasonal.bookings[jul].sum() > 1.08 * seasonal.bookings[jan].sum()
+    assert level.bookings[jul].sum() < 1.04 * level.bookings[jan].sum()
+    assert abs(seasonal.bookings.sum() / level.bookings.sum() - 1.0) < 0.01
+
+
+def test_convictions_on_the_booking_charge_are_counted_at_removal() -> None:
+    s = replace(build_scenario("sc_rollout"), start=date(2010, 1, 1), end=date(2010, 12, 1))
+    r = _run(8, s)
+    converted = r.events[Event.CONVICTED_BEFORE_REMOVAL]
+    removed_none = r.events[Event.REMOVED, :, NONE].sum()
+    # Only people booked with no prior conviction, and only some of them.
+    assert converted[:, :NONE].sum() == 0
+    assert 0 < converted.sum() < removed_none
+    never = replace(s, custody=replace(s.custody, pending_charge_conviction=0.0))
+    assert _run(8, never).events[Event.CONVICTED_BEFORE_REMOVAL].sum() == 0
+
+
+def test_the_plan_removes_everyone_it_identifies() -> None:
+    s = replace(build_scenario("plan_low"), start=date(2012, 4, 1), end=date(2012, 7, 1))
+    r = _run(6, s)
+    assert r.count(Event.ARREST) > 0
+    for event in (Event.NO_ACTION, Event.DECLINED, Event.NOTIFY_ONLY, Event.RELIEF):
+        assert r.count(event) == 0, event.name
+    m = replace(build_scenario("measured_low"), start=s.start, end=s.end)
+    assert _run(6, m).count(Event.NO_ACTION) > 0
+
+
+def test_other_channels_are_an_input_by_fiscal_year() -> None:
+    other = build_scenario("cap_fy2007").other_channels
+    assert other.criminal_removals(2007) > other.criminal_removals(2006) > 0
+    with pytest.raises(ScenarioError, match="FY2010"):
+        other.criminal_removals(2010)

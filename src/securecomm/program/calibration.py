@@ -29,7 +29,6 @@ from securecomm.program.simulation import (
     L1,
     L2,
     L3,
-    NONE,
     Event,
     SimulationResult,
     Source,
@@ -94,12 +93,48 @@ def _plan_level1_cost(r: SimulationResult) -> float:
 
 
 def _criminal_aliens_per_year(r: SimulationResult) -> float:
-    """Removable convicted persons identified in local custody in the last full year."""
+    """Removable persons identified in criminal custody in the last full year, all levels.
+
+    The plan's "criminal aliens ... detained each year at federal, state and local prisons and
+    jails" are the removable aliens held on a criminal charge or conviction; its levels sort
+    them by the offence (its cost, $2-3 billion for 300,000-450,000 people, is the same
+    $6,667 per person at both ends, i.e. the cost of removing that whole population).
+    """
     end = r.scenario.end
     start = date(end.year - 1, end.month, end.day)
-    identified = r.count(Event.MATCH, start, end, levels=CONVICTED)
-    not_removable = r.count(Event.NOT_REMOVABLE, start, end, levels=CONVICTED)
-    return identified - not_removable
+    return r.count(Event.MATCH, start, end) - r.count(Event.NOT_REMOVABLE, start, end)
+
+
+def removed_convicted(
+    r: SimulationResult,
+    start: date | None,
+    end: date | None,
+    sources: tuple[Source, ...] | None = None,
+) -> float:
+    """Removals of persons with a conviction recorded at removal.
+
+    ICE classifies a removal by the convictions on record when the person is removed: a
+    conviction before the match (levels 1-3) or on the booking charge, if it was disposed of
+    before the removal (:attr:`Event.CONVICTED_BEFORE_REMOVAL`).
+    """
+    return r.count(Event.REMOVED, start, end, sources=sources, levels=CONVICTED) + r.count(
+        Event.CONVICTED_BEFORE_REMOVAL, start, end, sources=sources
+    )
+
+
+def _oig_identified(r: SimulationResult) -> float:
+    """Matched persons the LESC did not find lawfully present or citizens, to 31 Jan 2012."""
+    return r.count(Event.MATCH, SC_START, EARLY_2012, sources=SC) - r.count(
+        Event.NOT_REMOVABLE, SC_START, EARLY_2012, sources=SC
+    )
+
+
+def _ice_criminal_removals(r: SimulationResult, fiscal_year: int) -> float:
+    """All of ICE's criminal removals in a fiscal year: the simulated jail and prison channels
+    (CAP, 287(g), DEPORT) plus the channels outside the model (fugitive operations, border and
+    other), which are an input (:class:`OtherChannelParameters`)."""
+    simulated = removed_convicted(r, *_fy(fiscal_year))
+    return simulated + r.scenario.other_channels.criminal_removals(fiscal_year)
 
 
 TARGETS: tuple[Target, ...] = (
@@ -113,14 +148,18 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "seed_removed_criminal_fy2007",
         "cap_fy2007",
-        "removals of persons with a conviction (L1-L3), Oct 2006-Sep 2007",
-        lambda rs: rs["cap_fy2007"].count(Event.REMOVED, *_fy(2007), levels=CONVICTED),
+        "all ICE removals of persons with a conviction recorded at removal, Oct 2006-Sep 2007: "
+        "simulated CAP, 287(g) and DEPORT channels + fugitive operations and border/other "
+        "(input flow, the border/other part fitted to this row)",
+        lambda rs: _ice_criminal_removals(rs["cap_fy2007"], 2007),
+        role="fit",
     ),
     Target(
         "seed_removed_criminal_fy2006",
         "cap_fy2007",
-        "removals of persons with a conviction (L1-L3), Oct 2005-Sep 2006",
-        lambda rs: rs["cap_fy2007"].count(Event.REMOVED, *_fy(2006), levels=CONVICTED),
+        "as seed_removed_criminal_fy2007, Oct 2005-Sep 2006 (fugitive operations at their FY2006 "
+        "level, border/other as fitted for FY2007)",
+        lambda rs: _ice_criminal_removals(rs["cap_fy2007"], 2006),
     ),
     Target(
         "sc_submissions_mid2011",
@@ -152,22 +191,21 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "sc_convicted_share_removals",
         "sc_rollout",
-        "removals of matched persons with a conviction / all their removals, Oct 2008-Mar 2012",
+        "removals of matched persons with a conviction recorded at removal / all their "
+        "removals, Oct 2008-Mar 2012",
         lambda rs: _ratio(
-            rs["sc_rollout"].count(
-                Event.REMOVED, SC_START, date(2012, 4, 1), sources=SC, levels=CONVICTED
-            ),
+            removed_convicted(rs["sc_rollout"], SC_START, date(2012, 4, 1), sources=SC),
             rs["sc_rollout"].count(Event.REMOVED, SC_START, date(2012, 4, 1), sources=SC),
         ),
     ),
     Target(
         "sc_noncriminal_share_removals_2010",
         "sc_rollout",
-        "removals of matched persons with no conviction / all their removals, to Jun 2010",
+        "removals of matched persons with no conviction recorded at removal / all their "
+        "removals, 27 Oct 2008 - 30 Jun 2010",
         lambda rs: _ratio(
-            rs["sc_rollout"].count(
-                Event.REMOVED, SC_START, date(2010, 7, 1), sources=SC, levels=(NONE,)
-            ),
+            rs["sc_rollout"].count(Event.REMOVED, SC_START, date(2010, 7, 1), sources=SC)
+            - removed_convicted(rs["sc_rollout"], SC_START, date(2010, 7, 1), sources=SC),
             rs["sc_rollout"].count(Event.REMOVED, SC_START, date(2010, 7, 1), sources=SC),
         ),
     ),
@@ -176,10 +214,7 @@ TARGETS: tuple[Target, ...] = (
         "sc_rollout",
         "matched persons not found lawfully present or citizens by the LESC (identified "
         "removable aliens), 27 Oct 2008 - 31 Jan 2012",
-        lambda rs: (
-            rs["sc_rollout"].count(Event.MATCH, SC_START, EARLY_2012, sources=SC)
-            - rs["sc_rollout"].count(Event.NOT_REMOVABLE, SC_START, EARLY_2012, sources=SC)
-        ),
+        lambda rs: _oig_identified(rs["sc_rollout"]),
     ),
     Target(
         "oig_removed_2012",
@@ -190,10 +225,11 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "oig_identified_detained_share",
         "sc_rollout",
-        "matched persons booked into ICE custody / IDENT matches, to 31 Jan 2012",
+        "matched persons taken into ICE custody (arrests) / the identified removable aliens of "
+        "oig_identified_2012 (the same report's denominator), to 31 Jan 2012",
         lambda rs: _ratio(
             rs["sc_rollout"].count(Event.ARREST, SC_START, EARLY_2012, sources=SC),
-            rs["sc_rollout"].count(Event.MATCH, SC_START, EARLY_2012, sources=SC),
+            _oig_identified(rs["sc_rollout"]),
         ),
     ),
     Target(
@@ -211,8 +247,8 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "seed_criminal_aliens_low",
         "plan_low",
-        "removable convicted (L1-L3) persons identified in custody, last year at full coverage "
-        "(compared with the plan's range)",
+        "removable persons identified in jails and prisons (held on a criminal charge or "
+        "conviction, all levels), last year at full coverage (compared with the plan's range)",
         lambda rs: _criminal_aliens_per_year(rs["plan_low"]),
         comparison="range",
         bounds=("seed_criminal_aliens_low", "seed_criminal_aliens_high"),
@@ -228,8 +264,9 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "seed_cost_all_low",
         "plan_low",
-        "program cost, all levels, last year at full coverage (plan's low assumptions: "
-        "3 months in local custody, $129 bed-day)",
+        "program cost of removing everyone identified as removable (detention to removal, "
+        "transport, court, staff, systems), last year at full coverage, plan's low assumptions "
+        "(3 months in local custody, $129 bed-day, no discretion)",
         lambda rs: _plan_cost_full_year(rs["plan_low"]),
         comparison="range",
         bounds=("seed_cost_all_low", "seed_cost_all_high"),
@@ -430,8 +467,12 @@ def side_by_side(results: Results) -> list[dict[str, object]]:
                     ),
                     "identified_per_year": r.count(Event.MATCH, start, end),
                     "missed_before_interview": r.count(Event.MISSED, start, end),
+                    "detainers_per_year": r.count(Event.DETAINER, start, end),
                     "arrests_per_year": r.count(Event.ARREST, start, end),
                     "removals_per_year": r.count(Event.REMOVED, start, end),
+                    "convicted_share_of_removals": _ratio(
+                        removed_convicted(r, start, end), r.count(Event.REMOVED, start, end)
+                    ),
                     "average_daily_detained": bed_days / ((w.stop - w.start) or 1),
                     "average_length_of_stay_days": bed_days / admissions if admissions else 0.0,
                     "cost_per_year": cost.total,

@@ -115,6 +115,18 @@ class BookingParameters:
     )
     #: Share of federal (BOP) intake that is foreign-born.
     federal_foreign_born_share: float = param(0.25, "assumption: BOP citizenship statistics")
+    #: Seasonal swing of local jail bookings: bookings on day-of-year d are multiplied by
+    #: ``1 + amplitude × cos(2π (d − peak_day) / 365.25)`` (mean 1 over a year, so the annual
+    #: volumes are unchanged).
+    seasonal_amplitude: float = param(
+        0.07,
+        "assumption: arrests and reported crime peak in summer and bottom out in winter, "
+        "about ±5-10 % around the monthly mean (FBI UCR monthly arrest counts; BJS, "
+        "Seasonal Patterns in Criminal Victimization Trends, 2014)",
+    )
+    seasonal_peak_day: float = param(
+        200.0, "assumption: the summer peak of arrests (July-August; day 200 = 19 July)"
+    )
 
 
 # --------------------------------------------------------------------------- custody
@@ -132,6 +144,21 @@ class CustodyParameters:
     #: If set, every person's local custody is this many days on average (the plan's
     #: assumption: 3-6 months).
     plan_local_custody_days: float | None = param(None, "measured custody (jail_days)")
+    #: A person booked with no prior conviction (level "none") still has the booking charge
+    #: pending; it ends in a conviction with this probability ...
+    pending_charge_conviction: float = param(
+        0.6,
+        "assumption: about two thirds of felony defendants are convicted, fewer of the "
+        "misdemeanour arrests (BJS, Felony Defendants in Large Urban Counties 2009)",
+    )
+    #: ... after this many days on average (exponential) from the booking. ICE's removal
+    #: statistics classify a person by the convictions recorded when they are removed, so a
+    #: removal after the disposition counts as a convicted person's removal.
+    pending_charge_disposition_days: float = param(
+        90.0,
+        "assumption: median felony case about 3-4 months from arrest to adjudication, "
+        "misdemeanours faster (BJS, Felony Defendants in Large Urban Counties 2009)",
+    )
 
 
 # --------------------------------------------------------------------------- capacity
@@ -246,6 +273,42 @@ class RolloutParameters:
     deport_active: bool = param(True, "DEPORT centre operating since 2006")
 
 
+# --------------------------------------------------------------------------- other channels
+@dataclass(frozen=True)
+class OtherChannelParameters:
+    """Criminal removals by ICE that do not pass through the jail and prison screening.
+
+    ICE's totals (``seed_removed_criminal_fy2006/2007``) count every removal of a person with a
+    criminal record, whatever the channel. The simulation models the jail and prison channels
+    (CAP, 287(g), DEPORT, later Secure Communities); the others are an input flow, added to the
+    simulated removals only where a figure counts all of ICE. They are not simulated people.
+    """
+
+    #: Criminal removals from the National Fugitive Operations Program, by fiscal year:
+    #: arrests (15,462 in FY2006, 30,408 in FY2007) × the share with a criminal conviction.
+    fugitive_operations_by_fy: tuple[tuple[int, float], ...] = param(
+        ((2006, 15462 * 0.27), (2007, 30408 * 0.27)),
+        "assumption: NFOP arrests FY2006/FY2007 (ICE press releases, Dec 2007); 27 % of NFOP "
+        "arrests 2003-2008 had a criminal conviction (Migration Policy Institute, Collateral "
+        "Damage, 2009)",
+    )
+    #: Criminal removals of people apprehended at the border and ports of entry or by other
+    #: ICE investigations (worksite, gangs), per year. No published split by channel exists.
+    border_and_other_per_year: float = param(
+        15000.0,
+        "calibrated: fit to seed_removed_criminal_fy2007 (95,000 minus the simulated jail and "
+        "prison channels' 71,800, median of seeds 1-2 at 3 % scale, minus fugitive operations' "
+        "8,210; rounded to 1,000); no published split of ICE's criminal removals by channel",
+    )
+
+    def criminal_removals(self, fiscal_year: int) -> float:
+        """Criminal removals from the channels outside the model in a fiscal year."""
+        fugitive = dict(self.fugitive_operations_by_fy).get(fiscal_year)
+        if fugitive is None:
+            raise ScenarioError(f"no fugitive-operations figure for FY{fiscal_year}")
+        return fugitive + self.border_and_other_per_year
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -259,6 +322,7 @@ class Scenario:
     enforcement: EnforcementParameters = field(default_factory=EnforcementParameters)
     costs: CostParameters = field(default_factory=CostParameters)
     rollout: RolloutParameters = field(default_factory=RolloutParameters)
+    other_channels: OtherChannelParameters = field(default_factory=OtherChannelParameters)
     #: Probability that a foreign-born booking at a facility with CAP on site (or 287(g)) is
     #: referred to CAP without interoperability (jail lists, self-declared place of birth).
     cap_referral: float = param(
@@ -333,8 +397,21 @@ def sc_rollout() -> Scenario:
 PLAN_CAP_TEAMS = 260
 
 
+#: The plan's cost is the cost "to remove all" the criminal aliens it identifies: no
+#: discretion (a detainer for everyone removable), every detainer honoured, everyone detained
+#: from the end of local custody to removal, and every case ending in removal.
+PLAN_REMOVES_ALL = EnforcementParameters(
+    detainer_probability=(1.0, 1.0, 1.0, 1.0),
+    detainer_answers=(1.0, 0.0, 0.0),
+    detention_probability=(1.0, 1.0, 1.0, 1.0),
+    order_probability=(1.0, 1.0),
+    nondetained_order_executed=1.0,
+)
+
+
 def plan(variant: str = "low") -> Scenario:
-    """The plan's assumptions: tiers in plan order, 3-6 months in local custody, no bed limit."""
+    """The plan's assumptions: tiers in plan order, 3-6 months in local custody, everyone
+    identified as removable is detained and removed, staff, beds and judges sized to demand."""
     if variant not in ("low", "high"):
         raise ScenarioError(f"plan variant must be 'low' or 'high', not {variant!r}")
     months = 3.0 if variant == "low" else 6.0
@@ -348,6 +425,7 @@ def plan(variant: str = "low") -> Scenario:
     return replace(
         base,
         custody=replace(base.custody, plan_local_custody_days=months * 30.44),
+        enforcement=PLAN_REMOVES_ALL,
         # The plan removes everyone identified: staff, beds and judges are sized to demand.
         capacity=replace(
             base.capacity,
@@ -368,15 +446,18 @@ MEASURED_STAY_DAYS = (36.0, 27.0, 32.0)
 
 
 def measured(variant: str = "low") -> Scenario:
-    """The plan's rollout with measured values in place of the plan's assumptions."""
+    """The plan's rollout with measured values in place of the plan's assumptions: jail stays,
+    detention stays, and what ICE, the jails and the courts did (detainers, answers, custody,
+    orders) as in the historical scenarios."""
     p = plan(variant)
     return replace(
         p,
         name=f"measured_{variant}",
-        description=f"plan rollout, measured custody and detention stays ({variant} costs)",
+        description=f"plan rollout, measured custody, decisions and detention stays ({variant} "
+        "costs)",
         custody=replace(p.custody, plan_local_custody_days=None),
         enforcement=replace(
-            p.enforcement,
+            EnforcementParameters(),
             summary_removal_days=MEASURED_STAY_DAYS[0],
             detained_hearing_prep_days=MEASURED_STAY_DAYS[1],
             removal_logistics_days=MEASURED_STAY_DAYS[2],

@@ -75,6 +75,10 @@ class Event(enum.IntEnum):
     RELIEF = 19
     REMOVED = 20
     AT_LARGE = 21
+    #: Counted at a removal of a person booked with no prior conviction whose booking charge
+    #: ended in a conviction before the removal: ICE's removal statistics count such a person
+    #: as convicted (``level`` stays the level at the match).
+    CONVICTED_BEFORE_REMOVAL = 22
 
 
 # Uniform draws per person, by purpose (one column each).
@@ -95,8 +99,10 @@ class Event(enum.IntEnum):
     U_EXECUTED,
     U_LOGISTICS,
     U_COURT,
+    U_CHARGE,
+    U_DISPOSITION,
     N_U,
-) = range(17)
+) = range(19)
 
 
 def _exp(mean: float, u: float) -> float:
@@ -351,10 +357,15 @@ class NationalSimulation:
         s = self.s
         rng = self.rng
         base = national_jail_admissions(s.bookings, BASE_YEAR)
+        amplitude, peak = s.bookings.seasonal_amplitude, s.bookings.seasonal_peak_day
         for day in range(s.days):
             when = s.start + timedelta(days=day)
-            year = when.year + (when.timetuple().tm_yday - 0.5) / 365.25
-            factor = np.where(self.is_local, national_jail_admissions(s.bookings, year) / base, 1.0)
+            yday = when.timetuple().tm_yday
+            year = when.year + (yday - 0.5) / 365.25
+            season = 1.0 + amplitude * math.cos(2.0 * math.pi * (yday - peak) / 365.25)
+            factor = np.where(
+                self.is_local, national_jail_admissions(s.bookings, year) / base * season, 1.0
+            )
             booked = rng.poisson(self.daily * factor * self.scale)
             covered = (self.activation <= day) & ~self.federal
             submitted = np.where(covered, booked, 0)
@@ -420,6 +431,7 @@ class NationalSimulation:
         env, s, res, ledger = self.env, self.s, self.res, self.ledger
         cap, enf = s.capacity, s.enforcement
         pid = ledger.enter(Place.LESC_CHECK)
+        booked_at = env.now
         self._log(pid, "enter")
         self._count(Event.MATCH, src, level)
         release_at = env.now + self._custody_days(fi, level, u[U_CUSTODY])
@@ -529,7 +541,7 @@ class NationalSimulation:
             self._detain(pid, src, level, force=True, pathway=pathway)
             mean = enf.removal_logistics_days if in_custody_order else enf.summary_removal_days
             yield env.timeout(_exp(mean, u[U_LOGISTICS]))
-            self._remove(pid, src, level)
+            self._remove(pid, src, level, booked_at, u)
             return
 
         # 5. Court: custody decision, hearing, order, removal.
@@ -561,7 +573,7 @@ class NationalSimulation:
                 return
             self._detain(pid, src, level, force=True, pathway="order_after_release")
         yield env.timeout(_exp(enf.removal_logistics_days, u[U_LOGISTICS]))
-        self._remove(pid, src, level)
+        self._remove(pid, src, level, booked_at, u)
 
     def _hearing(
         self, pid: int, src: int, level: int, *, detained: bool, u: list[float]
@@ -602,9 +614,17 @@ class NationalSimulation:
         total, n = self._stays.get(pathway, (0.0, 0))
         self._stays[pathway] = (total + self.env.now - admitted, n + 1)
 
-    def _remove(self, pid: int, src: int, level: int) -> None:
+    def _remove(self, pid: int, src: int, level: int, booked_at: float, u: list[float]) -> None:
         self._release_bed(pid, level)
         self._count(Event.REMOVED, src, level)
+        c = self.s.custody
+        disposed_after = _exp(c.pending_charge_disposition_days, u[U_DISPOSITION])
+        if (
+            level == NONE
+            and u[U_CHARGE] < c.pending_charge_conviction
+            and self.env.now - booked_at >= disposed_after
+        ):
+            self._count(Event.CONVICTED_BEFORE_REMOVAL, src, level)
         self._staff(level, self.s.capacity.processing_hours)
         self.ledger.move(pid, Place.REMOVED)
         self._log(pid, "removed")
