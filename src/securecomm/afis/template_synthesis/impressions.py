@@ -142,6 +142,7 @@ def _impress(
     inv2s2 = 1.0 / (2.0 * P.DISTORTION_SIGMA * P.DISTORTION_SIGMA)
     spurious = poisson(state, P.SPURIOUS_MEAN[low])
     m = 0
+    last_x, last_y, last_theta = kx, ky, 0.0
     pattern = int(geometry[GEOM_PATTERN])
     n_cores = int(geometry[GEOM_CORES])
     n_deltas = int(geometry[GEOM_DELTAS])
@@ -156,6 +157,16 @@ def _impress(
                 continue
             if uniform(state) < P.KIND_FLIP_PROBABILITY:
                 kind = 3 - kind
+        elif (k - n) % 2 == 1 and uniform(state) < P.SPURIOUS_PAIR_PROBABILITY:
+            # The other end of a broken ridge: a little further along the flow, facing back.
+            gap = P.SPURIOUS_PAIR_GAP[0] + (P.SPURIOUS_PAIR_GAP[1] - P.SPURIOUS_PAIR_GAP[0]) * (
+                uniform(state)
+            )
+            px = last_x + gap * math.cos(last_theta)
+            py = last_y - gap * math.sin(last_theta)
+            theta = last_theta + math.pi
+            kind = 1
+            q = 20 + int(40.0 * uniform(state))
         else:
             r = math.sqrt(uniform(state))
             phi = 2.0 * math.pi * uniform(state)
@@ -168,6 +179,7 @@ def _impress(
                 theta += math.pi
             kind = 1 if uniform(state) < 0.5 else 2
             q = 20 + int(40.0 * uniform(state))
+            last_x, last_y, last_theta = px, py, theta
         # Distortion: displacement and its effect on direction (finite difference).
         dx = 0.0
         dy = 0.0

@@ -14,7 +14,7 @@ import numpy as np
 
 #: Version of the generator's output: bump it with every change that alters the templates a
 #: (seed, identity, finger, impression) gives. Caches of generated galleries key on it.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 
 #: Frame of every synthetic template (pixels at 500 ppi).
 FRAME_WIDTH = 416
@@ -43,7 +43,7 @@ MIN_MINUTIA_DISTANCE = 10.0
 #: Minutiae on ridge lines: a new minutia's offset across the flow from its nearest neighbour
 #: (if closer than the radius) is snapped to a whole number of ridge periods (pixels, range
 #: per finger; ~9 px at 500 ppi).
-RIDGE_SNAP = True
+RIDGE_SNAP = False
 RIDGE_SNAP_RADIUS = 40.0
 RIDGE_PERIOD = (8.0, 10.5)
 #: Global pattern rotation of a master (sd, radians).
@@ -77,6 +77,10 @@ DIRECTION_NOISE_IMPRESSION_SD = (0.06, 0.15)
 MISS_PROBABILITY = (0.05, 0.25)
 #: Mean number of spurious minutiae (normal / low-quality).
 SPURIOUS_MEAN = (2.0, 8.0)
+#: Spurious minutiae come in facing pairs (the two ends of a broken ridge) with this
+#: probability, the second one this many pixels further along the flow.
+SPURIOUS_PAIR_PROBABILITY = 0.6
+SPURIOUS_PAIR_GAP = (6.0, 16.0)
 #: Probability that an ending is reported as a bifurcation or the reverse.
 KIND_FLIP_PROBABILITY = 0.10
 #: Whole-print quality ranges (normal / low-quality).
