@@ -1,8 +1,8 @@
 """The fast extraction kernels give exactly the templates of the implementation they replaced.
 
 The digests below were computed by the extractor and ``matching.prepare`` at commit 825168f,
-before the numba kernels (block sums, bilinear upsampling, orientation field, border distances,
-enhancement tiles, speck removal, cylinders), on
+before the numba kernels (block sums, bilinear upsampling, gradients, orientation field,
+segmentation morphology, border distances, enhancement tiles, speck removal, cylinders), on
 real images: two impressions per FVC set and the two rolled 804 × 752 prints of the shared
 WSQ samples. A digest covers every coordinate, angle (float32 bytes), kind and minutia quality,
 the print quality, and every array of the prepared template, so any change of a single bit
@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import ndimage
 
-from securecomm.afis.extraction import extract
+from securecomm.afis.extraction import DEFAULT_PARAMETERS, extract
 from securecomm.afis.extraction.blocks import (
     block_mean,
     block_mean_and_square,
@@ -29,7 +29,8 @@ from securecomm.afis.extraction.blocks import (
 )
 from securecomm.afis.extraction.enhancement import _within_city_block
 from securecomm.afis.extraction.minutiae import border_distance
-from securecomm.afis.extraction.orientation import _field, screen_orientation
+from securecomm.afis.extraction.orientation import _field, gaussian_gradients, screen_orientation
+from securecomm.afis.extraction.segmentation import _clean, _disk
 from securecomm.afis.extraction.skeleton import _remove_small
 from securecomm.afis.image import load_image
 from securecomm.afis.matching import prepare
@@ -196,3 +197,47 @@ def test_orientation_field_arithmetic_matches_numpy(spec: tuple[int, int, int]) 
     assert np.array_equal(unit_cos, (cos2 / norm).astype(np.float32))
     assert np.array_equal(unit_sin, (sin2 / norm).astype(np.float32))
     assert np.array_equal(screen_orientation(angle), np.mod(-angle, np.pi).astype(np.float32))
+
+
+@settings(max_examples=40, deadline=None)
+@given(images, st.sampled_from([0.7, 1.0, 1.5]))
+def test_gradients_equal_ndimage_derivative_of_gaussian(
+    spec: tuple[int, int, int], sigma: float
+) -> None:
+    h, w, seed = spec
+    image = np.random.default_rng(seed).normal(size=(h, w)).astype(np.float32)
+    gx, gy = gaussian_gradients(image, sigma)
+    assert np.array_equal(gx, ndimage.gaussian_filter(image, sigma, order=(0, 1), truncate=3.0))
+    assert np.array_equal(gy, ndimage.gaussian_filter(image, sigma, order=(1, 0), truncate=3.0))
+
+
+def reference_clean(cells: np.ndarray) -> np.ndarray:
+    """The segmentation clean-up with scipy.ndimage, as before the numba kernels."""
+    p = DEFAULT_PARAMETERS
+    close = max(1, round(p.segmentation_closing_radius / p.coarse_factor))
+    open_ = max(1, round(p.segmentation_opening_radius / p.coarse_factor))
+    padded = np.pad(cells, close, mode="constant")
+    cells = ndimage.binary_closing(padded, structure=_disk(close))[close:-close, close:-close]
+    cells = ndimage.binary_fill_holes(cells)
+    cells = ndimage.binary_opening(cells, structure=_disk(open_))
+    labels, count = ndimage.label(cells)
+    if count > 1:
+        sizes = np.bincount(labels.ravel())[1:]
+        keep = np.flatnonzero(sizes >= p.segmentation_min_component_ratio * sizes.max()) + 1
+        cells = np.isin(labels, keep)
+    return cells
+
+
+@settings(max_examples=60, deadline=None)
+@given(images, st.floats(0.2, 0.9), st.sampled_from(["noise", "opened", "blobs"]))
+def test_segmentation_clean_up_equals_ndimage_morphology(
+    spec: tuple[int, int, int], density: float, kind: str
+) -> None:
+    h, w, seed = spec
+    rng = np.random.default_rng(seed)
+    cells = rng.random((h, w)) < density
+    if kind == "opened":
+        cells = ndimage.binary_opening(cells)
+    elif kind == "blobs":
+        cells = ndimage.gaussian_filter(rng.random((h, w)), 3.0) > 0.5
+    assert np.array_equal(_clean(cells, DEFAULT_PARAMETERS), reference_clean(cells))

@@ -156,7 +156,7 @@ def _within_city_block(mask, radius):  # type: ignore[no-untyped-def]  # pragma:
     """Pixels within city-block distance ``radius`` of the mask: the same set as ``radius``
     binary dilations by the 3 × 3 cross (two-pass chamfer distance, exact for this metric)."""
     h, w = mask.shape
-    far = h + w + 1
+    far = h + w + radius + 1  # farther than any pixel of the image, and than radius
     d = np.empty((h, w), dtype=np.int64)
     for y in range(h):
         for x in range(w):

@@ -39,8 +39,7 @@ class OrientationField:
 
 
 def estimate_orientation(normalised: FloatArray, params: ExtractionParameters) -> OrientationField:
-    gx = ndimage.gaussian_filter(normalised, params.gradient_sigma, order=(0, 1), truncate=3.0)
-    gy = ndimage.gaussian_filter(normalised, params.gradient_sigma, order=(1, 0), truncate=3.0)
+    gx, gy = gaussian_gradients(normalised, params.gradient_sigma)
     factor, sigma = params.coarse_factor, params.orientation_sigma
     mean_xy, mean_xx, mean_yy = block_mean_products(gx, gy, factor)
     gxx = smooth_cells(mean_xx, factor, sigma)
@@ -67,6 +66,108 @@ def estimate_orientation(normalised: FloatArray, params: ExtractionParameters) -
         doubled_sin=doubled_sin,
         coarse_coherence=coherence.astype(np.float32),
     )
+
+
+def gaussian_gradients(image: FloatArray, sigma: float) -> tuple[FloatArray, FloatArray]:
+    """Derivative-of-Gaussian gradients (x, y) of a float32 image, truncated at 3σ.
+
+    The values of ``ndimage.gaussian_filter(image, sigma, order=(0, 1))`` and ``order=(1, 0)``
+    exactly: the same kernels, the same symmetric-kernel sums in double precision in the same
+    order, the same mirror ("reflect") borders and a float32 result after each axis — in one
+    numba pass per axis for both gradients.
+    """
+    radius = int(3.0 * float(sigma) + 0.5)
+    if min(image.shape) <= radius:
+        gx = ndimage.gaussian_filter(image, sigma, order=(0, 1), truncate=3.0)
+        gy = ndimage.gaussian_filter(image, sigma, order=(1, 0), truncate=3.0)
+        return gx, gy
+    # correlation weights, as gaussian_filter1d takes them (the kernel reversed)
+    smooth = _gaussian_kernel(float(sigma), 0, radius)[::-1].copy()
+    derivative = _gaussian_kernel(float(sigma), 1, radius)[::-1].copy()
+    return _gradients(np.ascontiguousarray(image, dtype=np.float32), smooth, derivative)
+
+
+def _gaussian_kernel(sigma: float, order: int, radius: int) -> np.ndarray:
+    """scipy.ndimage's 1-D Gaussian kernel of the given derivative order (its arithmetic)."""
+    exponent_range = np.arange(order + 1)
+    sigma2 = sigma * sigma
+    x = np.arange(-radius, radius + 1)
+    phi_x = np.exp(-0.5 / sigma2 * x**2)
+    phi_x = phi_x / phi_x.sum()
+    if order == 0:
+        return phi_x
+    q = np.zeros(order + 1)
+    q[0] = 1
+    d_matrix = np.diag(exponent_range[1:], 1)
+    p_matrix = np.diag(np.ones(order) / -sigma2, -1)
+    q_deriv = d_matrix + p_matrix
+    for _ in range(order):
+        q = q_deriv.dot(q)
+    q = (x[:, None] ** exponent_range).dot(q)
+    return q * phi_x
+
+
+@njit(cache=True, nogil=True)
+def _mirror(i, n):  # type: ignore[no-untyped-def]  # pragma: no cover - numba
+    """Index into a line of length n extended by mirroring (d c b a | a b c d | d c b a)."""
+    if i < 0:
+        return -i - 1
+    if i >= n:
+        return 2 * n - i - 1
+    return i
+
+
+@njit(cache=True, nogil=True)
+def _gradients(image, smooth, derivative):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """ndimage's correlate1d for a symmetric kernel: w₀·v[0] + Σ_{j = r…1} (v[−j] + v[j])·w₋ⱼ
+    (antisymmetric: v[−j] − v[j]), in double, rounded to float32 after each axis. The sums
+    run over whole rows at a time (the same terms in the same order for every pixel)."""
+    h, w = image.shape
+    r = smooth.size // 2
+    s_row = np.empty(w)
+    d_row = np.empty(w)
+    along_y_smooth = np.empty((h, w), dtype=np.float32)
+    along_y_derivative = np.empty((h, w), dtype=np.float32)
+    for y in range(h):
+        for x in range(w):
+            centre = np.float64(image[y, x])
+            s_row[x] = centre * smooth[r]
+            d_row[x] = centre * derivative[r]
+        for j in range(r, 0, -1):
+            before = image[_mirror(y - j, h)]
+            after = image[_mirror(y + j, h)]
+            ws = smooth[r - j]
+            wd = derivative[r - j]
+            for x in range(w):
+                b = np.float64(before[x])
+                a = np.float64(after[x])
+                s_row[x] += (b + a) * ws
+                d_row[x] += (b - a) * wd
+        for x in range(w):
+            along_y_smooth[y, x] = np.float32(s_row[x])
+            along_y_derivative[y, x] = np.float32(d_row[x])
+    gx = np.empty((h, w), dtype=np.float32)
+    gy = np.empty((h, w), dtype=np.float32)
+    padded_s = np.empty(w + 2 * r)
+    padded_d = np.empty(w + 2 * r)
+    for y in range(h):
+        for i in range(w + 2 * r):
+            x = _mirror(i - r, w)
+            padded_s[i] = np.float64(along_y_smooth[y, x])
+            padded_d[i] = np.float64(along_y_derivative[y, x])
+        for x in range(w):
+            d_row[x] = padded_s[x + r] * derivative[r]
+            s_row[x] = padded_d[x + r] * smooth[r]
+        for j in range(r, 0, -1):
+            ws = smooth[r - j]
+            wd = derivative[r - j]
+            for x in range(w):
+                d_row[x] += (padded_s[x + r - j] - padded_s[x + r + j]) * wd
+                s_row[x] += (padded_d[x + r - j] + padded_d[x + r + j]) * ws
+        for x in range(w):
+            gx[y, x] = np.float32(d_row[x])
+            gy[y, x] = np.float32(s_row[x])
+    return gx, gy
 
 
 def screen_orientation(angle: FloatArray) -> FloatArray:
