@@ -78,3 +78,20 @@ def test_retry_backs_off_then_fails_after_max_attempts(
     with factory() as session:
         row = session.get(jobs.Job, job.id)
         assert row is not None and row.last_error == "boom"
+
+
+def test_a_priority_list_claims_later_stages_first_then_oldest(
+    factory: sessionmaker[Session], clock: FixedClock
+) -> None:
+    with unit_of_work(factory) as session:
+        for key, kind in (("a", "first"), ("b", "second"), ("c", "first"), ("d", "third")):
+            jobs.enqueue(session, kind, {}, dedupe_key=key, now=clock.now())
+    order = []
+    while True:
+        with unit_of_work(factory) as session:
+            job = jobs.claim(session, worker="w", now=clock.now(), priority=("third", "second"))
+        if job is None:
+            break
+        order.append(job.kind)
+    # Kinds in the list by rank, then the rest oldest first.
+    assert order == ["third", "second", "first", "first"]

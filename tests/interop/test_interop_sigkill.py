@@ -1,4 +1,5 @@
-"""A real ``securecomm worker`` killed with SIGKILL at random points, restarted: every
+"""Real ``securecomm worker`` processes (one, or two sharing the work) killed with SIGKILL at
+random points, restarted: every
 acknowledged submission completes, and no effect happens twice — no duplicated outbox message,
 delivery, arrest or gallery enrolment — while real bookings go through the whole pipeline."""
 
@@ -36,6 +37,7 @@ from securecomm.interop import (
     receive,
 )
 from securecomm.interop.outbox import MessageKind
+from securecomm.interop.steps import WITHOUT_GALLERIES
 from securecomm.interop.testing import booking_variant
 from securecomm.interop.units import unit_of_work
 from securecomm.interop.worker import WorkerHeartbeat
@@ -105,11 +107,16 @@ def _seed(factory: sessionmaker[Session], home: Path, shared_data: Path) -> None
         )
 
 
-def _start_worker(database_url: str, home: Path, log: Path) -> subprocess.Popen[bytes]:
+def _start_worker(
+    database_url: str, home: Path, log: Path, *, galleries: bool = True
+) -> subprocess.Popen[bytes]:
+    """A worker process; without ``galleries`` it runs every step but the searches (a gallery
+    has one writer process)."""
     env = dict(os.environ, SECURECOMM_DATABASE_URL=database_url, SECURECOMM_HOME=str(home))
+    kinds = [] if galleries else ["--kinds", ",".join(WITHOUT_GALLERIES)]
     with log.open("ab") as out:
         return subprocess.Popen(
-            [str(SECURECOMM), "worker", "--lease-seconds", "2"],
+            [str(SECURECOMM), "worker", "--lease-seconds", "2", *kinds],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -137,18 +144,23 @@ def _unfinished(factory: sessionmaker[Session]) -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("workers", [1, 2], ids=["one-worker", "two-workers"])
 def test_worker_killed_at_random_points_loses_and_duplicates_nothing(
     factory: sessionmaker[Session],
     database_url: str,
     car_template: bytes,
     shared_data: Path,
     tmp_path: Path,
+    workers: int,
 ) -> None:
-    rng = random.Random(20110301)
+    """With two workers (the second without galleries), a random one is killed each round
+    while the other keeps working."""
+    rng = random.Random(20110301 + workers)
     home = tmp_path / "home"
     log = tmp_path / "worker.log"
     _seed(factory, home, shared_data)
     damaged, real = [], []
+    running: list[subprocess.Popen[bytes] | None] = [None] * workers
     for round_number in range(ROUNDS):
         with unit_of_work(factory) as session:
             for k in range(DAMAGED_PER_ROUND):
@@ -158,22 +170,34 @@ def test_worker_killed_at_random_points_loses_and_duplicates_nothing(
             person = round_number % len(PEOPLE)
             raw = _booking(shared_data, person, 2 + round_number, f"REAL-{round_number:02d}-0000")
             real.append((person, receive(session, raw, now=SystemClock().now()).submission_id))
-        worker = _start_worker(database_url, home, log)
-        _wait_until_working(factory, worker)
+        for slot in range(workers):
+            if running[slot] is None:
+                running[slot] = _start_worker(database_url, home, log, galleries=slot == 0)
+                _wait_until_working(factory, running[slot])
         time.sleep(rng.uniform(0.0, 3.0))
+        victim = rng.randrange(workers)
+        worker = running[victim]
+        assert worker is not None
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=30)
         assert worker.returncode == -signal.SIGKILL, f"round {round_number}: worker had exited"
+        running[victim] = None
     with factory() as session:
         assert _count(session, Job, Job.state == JobState.DONE) > 0, "no job ran before a kill"
-    worker = _start_worker(database_url, home, log)
+    for slot in range(workers):
+        if running[slot] is None:
+            running[slot] = _start_worker(database_url, home, log, galleries=slot == 0)
     try:
         deadline = time.monotonic() + 400
         while _unfinished(factory) and time.monotonic() < deadline:
             time.sleep(0.25)
     finally:
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=60)
+        for worker in running:
+            if worker is not None:
+                worker.send_signal(signal.SIGTERM)
+        for worker in running:
+            if worker is not None:
+                worker.wait(timeout=60)
     assert _unfinished(factory) == 0, log.read_text(errors="replace")[-3000:]
     with factory() as session:
         assert _count(session, Job, Job.state == JobState.FAILED) == 0

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import signal
 from datetime import timedelta
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,7 +14,7 @@ from securecomm.cli.output import console, user_errors
 from securecomm.config import Settings
 from securecomm.interop import parameters
 from securecomm.interop.service import open_database, pipeline_context
-from securecomm.interop.steps import STEPS
+from securecomm.interop.steps import STAGE_PRIORITY, steps_for
 from securecomm.interop.worker import run_worker
 
 
@@ -25,8 +27,21 @@ def worker(
     lease_seconds: Annotated[
         float, typer.Option(help="How long a claimed job is this worker's before others retake it.")
     ] = parameters.JOB_LEASE.total_seconds(),
+    kinds: Annotated[
+        str | None,
+        typer.Option(
+            help="Run only these job kinds (comma-separated). A gallery is written by one "
+            "process at a time: run one worker with every kind and the others with "
+            "'features,lesc.research,outbox.deliver'."
+        ),
+    ] = None,
+    stats_file: Annotated[
+        Path | None,
+        typer.Option(help="On exit, write jobs run and wall/CPU seconds per job kind (JSON)."),
+    ] = None,
 ) -> None:
     """Run the booking pipeline's jobs (features, searches, answers, deliveries)."""
+    steps = steps_for(None if kinds is None else [k.strip() for k in kinds.split(",") if k])
     settings = Settings.from_env()
     engine, factory = open_database(settings)
     stopping = False
@@ -42,15 +57,27 @@ def worker(
         stats = run_worker(
             factory,
             context,
-            STEPS,
+            steps,
             worker=name,
             until_idle=until_idle,
             should_stop=lambda: stopping,
             lease=timedelta(seconds=lease_seconds),
+            priority=STAGE_PRIORITY,
         )
     finally:
         context.components.galleries.close()
         engine.dispose()
+    if stats_file is not None:
+        stats_file.write_text(
+            json.dumps(
+                {
+                    kind: {"jobs": int(n), "wall_s": round(wall, 3), "cpu_s": round(cpu, 3)}
+                    for kind, (n, wall, cpu) in sorted(stats.by_kind.items())
+                },
+                indent=2,
+            )
+            + "\n"
+        )
     console.print(
         f"worker stopped: {stats.done} jobs done, {stats.retried} retried, {stats.failed} failed"
     )

@@ -6,7 +6,8 @@ SecurecommError
       ├── UnknownSubmissionError      no submission of this agency has that TCN (404)
       ├── ForbiddenSubmissionError    an agency submits under another agency's ORI (403)
       ├── SubmissionFormatError       the bytes are not a booking this system takes (400)
-      └── ComponentUnavailableError   a pipeline component is not installed in this build (503)
+      ├── ComponentUnavailableError   a pipeline component is not installed in this build (503)
+      └── UnknownStepError            a worker was asked to run a job kind that does not exist
 """
 
 from __future__ import annotations
@@ -40,3 +41,7 @@ class ComponentUnavailableError(InteropError):
     """A step needs a component (extractor, gallery, message builder) this build lacks."""
 
     status_code = 503
+
+
+class UnknownStepError(InteropError):
+    """``securecomm worker --kinds`` named a job kind the pipeline does not have."""

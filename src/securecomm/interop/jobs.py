@@ -17,11 +17,23 @@ from __future__ import annotations
 
 import enum
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, func, or_, select, update
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    case,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from securecomm.interop import parameters
@@ -107,8 +119,10 @@ def claim(
     now: datetime,
     lease: timedelta = parameters.JOB_LEASE,
     kinds: list[str] | None = None,
+    priority: Sequence[str] = (),
 ) -> ClaimedJob | None:
-    """Lease the oldest runnable job to ``worker``; the caller commits (see ``unit_of_work``)."""
+    """Lease the oldest runnable job to ``worker`` — of the first kind in ``priority`` that
+    has one, then of any other kind; the caller commits (see ``unit_of_work``)."""
     runnable = or_(
         (Job.state == JobState.READY) & (Job.run_after <= now),
         (Job.state == JobState.RUNNING) & (Job.lease_expires_at <= now),
@@ -116,7 +130,11 @@ def claim(
     candidate = select(Job.id).where(runnable)
     if kinds:
         candidate = candidate.where(Job.kind.in_(kinds))
-    candidate = candidate.order_by(Job.run_after, Job.id).limit(1).with_for_update(skip_locked=True)
+    order = [Job.run_after, Job.id]
+    if priority:
+        ranks = {kind: i for i, kind in enumerate(priority)}
+        order.insert(0, case(ranks, value=Job.kind, else_=len(priority)))
+    candidate = candidate.order_by(*order).limit(1).with_for_update(skip_locked=True)
     token = str(uuid.uuid4())
     row = session.execute(
         update(Job)

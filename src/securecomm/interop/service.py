@@ -19,7 +19,7 @@ from securecomm.interop.context import PipelineContext
 from securecomm.interop.deliveries import MailboxEntry
 from securecomm.interop.outbox import MessageKind, OutboxMessage
 from securecomm.interop.responses import response_text
-from securecomm.interop.steps import STEPS
+from securecomm.interop.steps import STAGE_PRIORITY, STEPS
 from securecomm.interop.submissions import Receipt, receive
 from securecomm.interop.timing import ResponseTimeTargets
 from securecomm.interop.units import unit_of_work
@@ -123,7 +123,9 @@ def wait_for_answer(
             if fault is not None:
                 return SystemFault(fault)
             alive = live_workers(session, context.clock.now())
-        if not alive and run_one(factory, context, STEPS, worker=name, stats=stats):
+        if not alive and run_one(
+            factory, context, STEPS, worker=name, stats=stats, priority=STAGE_PRIORITY
+        ):
             continue
         time.sleep(0.05 if not alive else 0.2)
     return SystemFault(f"no answer within {timeout_seconds:.0f} s")
@@ -135,6 +137,8 @@ def finish_pending_jobs(factory: sessionmaker[Session], context: PipelineContext
         if live_workers(session, context.clock.now()):
             return WorkerStats()
     stats = WorkerStats()
-    while run_one(factory, context, STEPS, worker=default_worker_name(), stats=stats):
+    while run_one(
+        factory, context, STEPS, worker=default_worker_name(), stats=stats, priority=STAGE_PRIORITY
+    ):
         pass
     return stats

@@ -15,9 +15,12 @@ so (``synthetic=True`` on every row; names are invented placeholders, never real
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import shutil
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import numpy as np
 from sqlalchemy import insert
@@ -27,10 +30,11 @@ from securecomm import ansinist
 from securecomm.afis.extraction import extract
 from securecomm.afis.search import open_search_engine
 from securecomm.afis.search.gallery import Gallery, append_packed
+from securecomm.afis.search.parameters import CODE_LAYOUT_VERSION
 from securecomm.afis.synthesis import generate_master, make_impression
 from securecomm.afis.synthesis.master import MasterFingerprint
 from securecomm.afis.template_synthesis import TenPrintGenerator
-from securecomm.afis.types import FingerPosition
+from securecomm.afis.types import FingerPosition, Template
 from securecomm.config import Settings
 from securecomm.interop.units import unit_of_work
 from securecomm.records import (
@@ -150,40 +154,78 @@ def add_agencies(factory: sessionmaker[Session], now: datetime) -> None:
         )
 
 
-def add_background(
-    factory: sessionmaker[Session], settings: Settings, identities: int, now: datetime
+#: The background galleries: (gallery name, generator seed, subject-id prefix).
+BACKGROUND_GALLERIES = (("criminal", 11, "CJIS:BG"), ("immigration", 12, "IDENT:BG"))
+
+
+def background_gallery_files(
+    directory: Path, gallery_name: str, identities: int, *, cache_dir: Path | None = None
 ) -> None:
-    """``identities`` template-level ten-prints with records in each gallery."""
-    for gallery_name, seed in (("criminal", 11), ("immigration", 12)):
+    """Write the background gallery ``gallery_name`` (``identities`` template-level ten-prints)
+    to ``directory``, which must not exist yet.
+
+    With ``cache_dir``, the files are built once under it (keyed by size, seed and the code
+    layout, so a changed layout builds anew) and copied from there afterwards: the galleries
+    are append-only, so each run needs its own copy.
+    """
+    seed, prefix = {name: (s, p) for name, s, p in BACKGROUND_GALLERIES}[gallery_name]
+    if cache_dir is None:
+        _build_background(directory, seed, prefix, identities)
+        return
+    cached = cache_dir / f"pipeline-{gallery_name}-n{identities}-s{seed}-c{CODE_LAYOUT_VERSION}"
+    if not (cached / "MANIFEST.json").exists():
+        building = cached.with_name(cached.name + f".building-{os.getpid()}")
+        shutil.rmtree(building, ignore_errors=True)
+        _build_background(building, seed, prefix, identities)
+        shutil.rmtree(cached, ignore_errors=True)
+        building.rename(cached)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(cached, directory, ignore=shutil.ignore_patterns("LOCK"))
+
+
+def _build_background(directory: Path, seed: int, prefix: str, identities: int) -> None:
+    generator = TenPrintGenerator(seed)
+    with Gallery.open(directory) as gallery:
+        for start in range(0, identities, _BATCH):
+            ids = np.arange(start, min(identities, start + _BATCH), dtype=np.int64)
+            names = [f"{prefix}{int(i):08d}" for i in ids]
+            append_packed(gallery, names, generator.impressions(ids, 0))
+
+
+def add_background(
+    factory: sessionmaker[Session],
+    settings: Settings,
+    identities: int,
+    now: datetime,
+    *,
+    cache_dir: Path | None = None,
+) -> None:
+    """``identities`` template-level ten-prints with records in each gallery (the gallery files
+    built once under ``cache_dir`` when given, see :func:`background_gallery_files`)."""
+    for gallery_name, _seed, prefix in BACKGROUND_GALLERIES:
         criminal = gallery_name == "criminal"
-        generator = TenPrintGenerator(seed)
-        prefix = "CJIS:BG" if criminal else "IDENT:BG"
         model = CriminalIdentity if criminal else ImmigrationIdentity
-        with Gallery.open(settings.gallery_dir / gallery_name) as gallery:
-            for start in range(0, identities, _BATCH):
-                ids = np.arange(start, min(identities, start + _BATCH), dtype=np.int64)
-                names = [f"{prefix}{int(i):08d}" for i in ids]
-                append_packed(gallery, names, generator.impressions(ids, 0))
-                rows = [
-                    {
-                        "subject_id": name,
-                        "family_name": "SYNTHETIC",
-                        "given_name": f"BACKGROUND{int(i)}",
-                        "sex": Sex.UNKNOWN,
-                        "synthetic": True,
-                        "created_at": now,
-                        "source_system": SourceSystem.CJIS if criminal else SourceSystem.IDENT,
-                        "last_updated": now,
-                        **(
-                            {"fbi_number": f"B{int(i):08d}"}
-                            if criminal
-                            else {"fin": f"9{int(i):09d}"}
-                        ),
-                    }
-                    for i, name in zip(ids, names, strict=True)
-                ]
-                with unit_of_work(factory) as session:
-                    session.execute(insert(model), rows)
+        background_gallery_files(
+            settings.gallery_dir / gallery_name, gallery_name, identities, cache_dir=cache_dir
+        )
+        for start in range(0, identities, _BATCH):
+            ids = range(start, min(identities, start + _BATCH))
+            rows = [
+                {
+                    "subject_id": f"{prefix}{i:08d}",
+                    "family_name": "SYNTHETIC",
+                    "given_name": f"BACKGROUND{i}",
+                    "sex": Sex.UNKNOWN,
+                    "synthetic": True,
+                    "created_at": now,
+                    "source_system": SourceSystem.CJIS if criminal else SourceSystem.IDENT,
+                    "last_updated": now,
+                    **({"fbi_number": f"B{i:08d}"} if criminal else {"fin": f"9{i:09d}"}),
+                }
+                for i in ids
+            ]
+            with unit_of_work(factory) as session:
+                session.execute(insert(model), rows)
 
 
 def make_subjects(
@@ -199,32 +241,57 @@ def make_subjects(
     return subjects
 
 
+def enrolment_templates(subject: Subject) -> dict[str, dict[FingerPosition, Template]]:
+    """The templates each gallery holds for the subject, as its story says (a fresh impression
+    of every finger per gallery, extracted like any print)."""
+    galleries = []
+    if subject.story.immigration:
+        galleries.append("immigration")
+    if subject.story.priors:
+        galleries.append("criminal")
+    return {
+        gallery: {
+            p: extract(make_impression(m, subject.rng, position=p).image)
+            for p, m in subject.masters.items()
+        }
+        for gallery in galleries
+    }
+
+
 def enrol_subjects(
-    factory: sessionmaker[Session], settings: Settings, subjects: Sequence[Subject], now: datetime
+    factory: sessionmaker[Session],
+    settings: Settings,
+    subjects: Sequence[Subject],
+    now: datetime,
+    *,
+    templates: Mapping[int, Mapping[str, Mapping[FingerPosition, Template]]] | None = None,
 ) -> None:
-    """Give each subject the records (and gallery enrolments) its story says."""
+    """Give each subject the records (and gallery enrolments) its story says; ``templates``
+    (subject number → gallery → fingers, as :func:`enrolment_templates` makes them) saves
+    extracting them again."""
     for subject in subjects:
         story = subject.story
         name = ("SYNTHETIC", f"SUBJECT{chr(65 + subject.number % 26)}")
+        enrolled = (
+            templates[subject.number] if templates is not None else enrolment_templates(subject)
+        )
         if story.immigration:
             subject.fin = f"7{subject.number:09d}"
-            _enrol(settings, "immigration", f"IDENT:{subject.fin}", subject)
+            _enrol(settings, "immigration", f"IDENT:{subject.fin}", enrolled["immigration"])
             with unit_of_work(factory) as session:
                 _immigration_file(ImmigrationRepository(session), subject, name, now)
         if story.priors:
             subject.fbi_number = f"S{subject.number:08d}"
-            _enrol(settings, "criminal", f"CJIS:{subject.fbi_number}", subject)
+            _enrol(settings, "criminal", f"CJIS:{subject.fbi_number}", enrolled["criminal"])
             with unit_of_work(factory) as session:
                 _rap_sheet(CriminalHistoryRepository(session), subject, name, now)
 
 
-def _enrol(settings: Settings, gallery: str, subject_id: str, subject: Subject) -> None:
-    templates = {
-        p: extract(make_impression(m, subject.rng, position=p).image)
-        for p, m in subject.masters.items()
-    }
+def _enrol(
+    settings: Settings, gallery: str, subject_id: str, fingers: Mapping[FingerPosition, Template]
+) -> None:
     with open_search_engine(settings, gallery) as engine:
-        engine.enrol(subject_id, templates)
+        engine.enrol(subject_id, dict(fingers))
 
 
 def _immigration_file(

@@ -18,15 +18,15 @@ import os
 import socket
 import time
 import traceback
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from securecomm.interop import jobs, parameters, timing
-from securecomm.interop.context import PipelineContext, Step
+from securecomm.interop.context import PipelineContext, Step, TwoPhaseStep
 from securecomm.interop.errors import ComponentUnavailableError
 from securecomm.interop.units import unit_of_work
 from securecomm.store.columns import UtcDateTime
@@ -50,6 +50,14 @@ class WorkerStats:
     retried: int = 0
     failed: int = 0
     lost_lease: int = 0
+    #: Per job kind: [jobs run, wall seconds, CPU seconds of this process (all its threads)].
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
+
+    def add(self, kind: str, wall: float, cpu: float) -> None:
+        row = self.by_kind.setdefault(kind, [0, 0.0, 0.0])
+        row[0] += 1
+        row[1] += wall
+        row[2] += cpu
 
 
 def default_worker_name() -> str:
@@ -64,23 +72,40 @@ def run_one(
     worker: str,
     stats: WorkerStats | None = None,
     lease: timedelta = parameters.JOB_LEASE,
+    priority: Sequence[str] = (),
 ) -> bool:
-    """Claim and run one job; False when no job was runnable."""
+    """Claim and run one job (of the kinds in ``steps``, the earliest kind in ``priority``
+    first); False when no job was runnable."""
     stats = stats if stats is not None else WorkerStats()
     with unit_of_work(factory) as session:
         job = jobs.claim(
-            session, worker=worker, now=context.clock.now(), kinds=list(steps), lease=lease
+            session,
+            worker=worker,
+            now=context.clock.now(),
+            kinds=list(steps),
+            lease=lease,
+            priority=priority,
         )
     if job is None:
         return False
     started = context.clock.now()
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    step = steps[job.kind]
     try:
+        computed = None
+        if isinstance(step, TwoPhaseStep):
+            # The heavy part runs with no write transaction open (see ``TwoPhaseStep``).
+            with factory() as session:
+                computed = step.compute(context, session, job)
         with unit_of_work(factory) as session:
             if not jobs.finish(session, job, now=context.clock.now()):
                 stats.lost_lease += 1
                 session.rollback()
                 return True
-            steps[job.kind](context, session, job)
+            if isinstance(step, TwoPhaseStep):
+                step.apply(context, session, job, computed)
+            else:
+                step(context, session, job)
             timing.record(
                 session,
                 context.targets,
@@ -91,6 +116,7 @@ def run_one(
                 submission_id=job.submission_id,
             )
         stats.done += 1
+        stats.add(job.kind, time.perf_counter() - wall0, time.process_time() - cpu0)
     except ComponentUnavailableError as exc:
         _give_back(factory, job, str(exc), context, stats, permanent=True)
     except Exception as exc:
@@ -149,6 +175,7 @@ def run_worker(
     should_stop: Callable[[], bool] = lambda: False,
     poll_seconds: float = parameters.WORKER_POLL_SECONDS,
     lease: timedelta = parameters.JOB_LEASE,
+    priority: Sequence[str] = (),
 ) -> WorkerStats:
     """Run jobs until stopped; with ``until_idle``, return when no job is runnable now."""
     name = worker or default_worker_name()
@@ -161,7 +188,9 @@ def run_worker(
             last_beat = time.monotonic()
         if max_jobs is not None and handled >= max_jobs:
             break
-        if run_one(factory, context, steps, worker=name, stats=stats, lease=lease):
+        if run_one(
+            factory, context, steps, worker=name, stats=stats, lease=lease, priority=priority
+        ):
             handled += 1
             continue
         if until_idle:

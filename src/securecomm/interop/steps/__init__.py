@@ -11,7 +11,10 @@ run again after a crash changes nothing twice. Messages reach their recipients t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from securecomm.interop.context import Step
+from securecomm.interop.errors import UnknownStepError
 from securecomm.interop.outbox import DELIVER_STEP
 from securecomm.interop.steps.criminal import criminal_search
 from securecomm.interop.steps.deliver import LESC_STEP, deliver
@@ -28,4 +31,36 @@ STEPS: dict[str, Step] = {
     DELIVER_STEP: deliver,
 }
 
-__all__ = ["STEPS"]
+#: The order a worker prefers among runnable jobs: the latest stage of the pipeline first, so
+#: bookings already under way are answered before new ones are started (with a backlog this
+#: bounds the work in flight and the time to each answer; throughput is the same).
+STAGE_PRIORITY: tuple[str, ...] = (
+    DELIVER_STEP,
+    LESC_STEP,
+    "immigration_search",
+    "criminal_search",
+    FIRST_STEP,
+)
+
+#: Steps that open a gallery. A gallery is written by one process at a time (the search engine
+#: locks it), so on the embedded engine one worker runs these and any others run the rest
+#: (``securecomm worker --kinds``, see :data:`WITHOUT_GALLERIES`).
+GALLERY_STEPS = frozenset({"criminal_search", "immigration_search"})
+WITHOUT_GALLERIES: tuple[str, ...] = tuple(k for k in STEPS if k not in GALLERY_STEPS)
+
+
+def steps_for(kinds: Iterable[str] | None) -> dict[str, Step]:
+    """The registry restricted to ``kinds`` (all steps for None); unknown kinds are an error."""
+    if kinds is None:
+        return dict(STEPS)
+    chosen = list(kinds)
+    unknown = [k for k in chosen if k not in STEPS]
+    if unknown or not chosen:
+        raise UnknownStepError(
+            f"unknown job kind(s) {', '.join(unknown) or '(none given)'}; "
+            f"the kinds are {', '.join(STEPS)}"
+        )
+    return {k: STEPS[k] for k in chosen}
+
+
+__all__ = ["GALLERY_STEPS", "STAGE_PRIORITY", "STEPS", "WITHOUT_GALLERIES", "steps_for"]

@@ -10,15 +10,17 @@ step finds its own subject id in the gallery and takes it as the new identity it
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
 from sqlalchemy.orm import Session
 
 from securecomm import ansinist
-from securecomm.afis.search import IdentityExistsError
+from securecomm.afis.search import IdentityExistsError, SearchResult
+from securecomm.afis.types import FingerPosition, Template
 from securecomm.interop.answers import answer_sre
 from securecomm.interop.components import CRIMINAL_GALLERY
-from securecomm.interop.context import PipelineContext
+from securecomm.interop.context import PipelineContext, TwoPhaseStep
 from securecomm.interop.jobs import ClaimedJob, enqueue
 from securecomm.interop.rap_sheet import render_rap_sheet
 from securecomm.interop.submissions import Submission, SubmissionState
@@ -44,13 +46,48 @@ def split_name(name: str) -> tuple[str, str]:
     return family.strip() or "UNKNOWN", given.strip() or "UNKNOWN"
 
 
-def criminal_search(context: PipelineContext, session: Session, job: ClaimedJob) -> None:
+@dataclass(frozen=True)
+class Searched:
+    """The compute phase of a search step: the probe and what the gallery answered."""
+
+    templates: dict[FingerPosition, Template]
+    result: SearchResult | None
+
+
+def search_gallery(
+    context: PipelineContext,
+    session: Session,
+    job: ClaimedJob,
+    gallery: str,
+    state: SubmissionState,
+) -> Searched:
+    """Load the booking's templates and search ``gallery`` (when the submission is in
+    ``state``; otherwise the job has nothing left to do)."""
     submission = session.get(Submission, job.payload["submission_id"])
-    if submission is None or submission.state is not SubmissionState.RECEIVED:
-        return
+    if submission is None or submission.state is not state:
+        return Searched({}, None)
     templates = load_templates(session, submission.id)
+    return Searched(templates, context.components.galleries.get(gallery).search(templates))
+
+
+def compute_criminal_search(
+    context: PipelineContext, session: Session, job: ClaimedJob
+) -> Searched:
+    return search_gallery(context, session, job, CRIMINAL_GALLERY, SubmissionState.RECEIVED)
+
+
+def apply_criminal_search(
+    context: PipelineContext, session: Session, job: ClaimedJob, searched: Searched
+) -> None:
+    submission = session.get(Submission, job.payload["submission_id"])
+    if (
+        submission is None
+        or submission.state is not SubmissionState.RECEIVED
+        or searched.result is None
+    ):
+        return
+    templates, result = searched.templates, searched.result
     engine = context.components.galleries.get(CRIMINAL_GALLERY)
-    result = engine.search(templates)
     booking = ansinist.read_booking(ansinist.read(submission.raw))
     repository = CriminalHistoryRepository(session)
     own_subject = new_subject_id(submission.id)
@@ -110,3 +147,6 @@ def criminal_search(context: PipelineContext, session: Session, job: ClaimedJob)
         # An attempt that died before committing may have enrolled it already.
         with contextlib.suppress(IdentityExistsError):
             engine.enrol(own_subject, templates)
+
+
+criminal_search = TwoPhaseStep(compute_criminal_search, apply_criminal_search)

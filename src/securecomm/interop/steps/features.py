@@ -6,6 +6,8 @@ it is answered with an ERRT naming the record, and the submission goes no furthe
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy.orm import Session
 
 from securecomm import ansinist
@@ -14,7 +16,7 @@ from securecomm.afis.types import FingerImage, FingerPosition, Template
 from securecomm.errors import SecurecommError
 from securecomm.interop import parameters
 from securecomm.interop.answers import answer_errt
-from securecomm.interop.context import PipelineContext
+from securecomm.interop.context import PipelineContext, TwoPhaseStep
 from securecomm.interop.jobs import ClaimedJob, enqueue
 from securecomm.interop.submissions import Submission, SubmissionState
 from securecomm.interop.templates_store import save_templates
@@ -39,15 +41,23 @@ def finger_images(raw: bytes) -> list[tuple[int, FingerImage]]:
     return fingers
 
 
-def features(context: PipelineContext, session: Session, job: ClaimedJob) -> None:
+@dataclass(frozen=True)
+class Extracted:
+    """What the compute phase found: the templates, or the jail's error (an ERRT's text)."""
+
+    templates: dict[FingerPosition, Template]
+    error: str | None = None
+
+
+def compute_features(context: PipelineContext, session: Session, job: ClaimedJob) -> Extracted:
+    """Decode every finger image and extract its template (no transaction needed)."""
     submission = session.get(Submission, job.payload["submission_id"])
     if submission is None or submission.state is not SubmissionState.RECEIVED:
-        return
+        return Extracted({})
     try:
         fingers = finger_images(submission.raw)
     except SecurecommError as exc:
-        answer_errt(context, session, submission, str(exc))
-        return
+        return Extracted({}, str(exc))
     templates: dict[FingerPosition, Template] = {}
     problems = []
     for index, image in fingers:
@@ -59,14 +69,21 @@ def features(context: PipelineContext, session: Session, job: ClaimedJob) -> Non
         except AfisError as exc:
             problems.append(f"record {index} ({image.position.name.lower()}): {exc}")
     if len(templates) < parameters.MIN_USABLE_FINGERS:
-        answer_errt(
-            context,
-            session,
-            submission,
-            "no usable fingerprint in the submission: " + "; ".join(problems),
-        )
+        return Extracted({}, "no usable fingerprint in the submission: " + "; ".join(problems))
+    return Extracted(templates)
+
+
+def apply_features(
+    context: PipelineContext, session: Session, job: ClaimedJob, extracted: Extracted
+) -> None:
+    """Store the templates and queue the criminal search, or answer the ERRT."""
+    submission = session.get(Submission, job.payload["submission_id"])
+    if submission is None or submission.state is not SubmissionState.RECEIVED:
         return
-    save_templates(session, submission.id, templates)
+    if extracted.error is not None:
+        answer_errt(context, session, submission, extracted.error)
+        return
+    save_templates(session, submission.id, extracted.templates)
     enqueue(
         session,
         NEXT_STEP,
@@ -75,3 +92,6 @@ def features(context: PipelineContext, session: Session, job: ClaimedJob) -> Non
         submission_id=submission.id,
         now=context.clock.now(),
     )
+
+
+features = TwoPhaseStep(compute_features, apply_features)

@@ -17,12 +17,11 @@ from sqlalchemy.orm import Session
 from securecomm import ansinist
 from securecomm.interop import parameters, timing
 from securecomm.interop.components import IMMIGRATION_GALLERY
-from securecomm.interop.context import PipelineContext
+from securecomm.interop.context import PipelineContext, TwoPhaseStep
 from securecomm.interop.jobs import ClaimedJob
 from securecomm.interop.outbox import MessageKind, emit
-from securecomm.interop.steps.criminal import GalleryRecordsMismatch
+from securecomm.interop.steps.criminal import GalleryRecordsMismatch, Searched, search_gallery
 from securecomm.interop.submissions import Submission, SubmissionState
-from securecomm.interop.templates_store import load_templates
 from securecomm.records.immigration import EncounterKind, ImmigrationIdentity
 from securecomm.records.immigration_repository import ImmigrationRepository
 from securecomm.records.provenance import SourceSystem
@@ -32,12 +31,23 @@ NLETS_CONTENT_TYPE = "text/x-nlets"
 UNKNOWN_OFFENSE = "0399"
 
 
-def immigration_search(context: PipelineContext, session: Session, job: ClaimedJob) -> None:
+def compute_immigration_search(
+    context: PipelineContext, session: Session, job: ClaimedJob
+) -> Searched:
+    return search_gallery(context, session, job, IMMIGRATION_GALLERY, SubmissionState.ANSWERED)
+
+
+def apply_immigration_search(
+    context: PipelineContext, session: Session, job: ClaimedJob, searched: Searched
+) -> None:
     submission = session.get(Submission, job.payload["submission_id"])
-    if submission is None or submission.state is not SubmissionState.ANSWERED:
+    if (
+        submission is None
+        or submission.state is not SubmissionState.ANSWERED
+        or searched.result is None
+    ):
         return
-    templates = load_templates(session, submission.id)
-    result = context.components.galleries.get(IMMIGRATION_GALLERY).search(templates)
+    result = searched.result
     repository = ImmigrationRepository(session)
     now = context.clock.now()
     identity: ImmigrationIdentity | None = None
@@ -108,6 +118,9 @@ def immigration_search(context: PipelineContext, session: Session, job: ClaimedJ
         submission_id=submission.id,
         now=now,
     )
+
+
+immigration_search = TwoPhaseStep(compute_immigration_search, apply_immigration_search)
 
 
 def _encounters(
