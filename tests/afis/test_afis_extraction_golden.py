@@ -20,11 +20,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import ndimage
 
-from securecomm.afis.extraction import DEFAULT_PARAMETERS, extract
+from securecomm.afis.extraction import DEFAULT_PARAMETERS, extract, extract_features
 from securecomm.afis.extraction.blocks import (
     block_mean,
     block_mean_and_square,
     block_mean_products,
+    gaussian_smooth,
     upsample,
 )
 from securecomm.afis.extraction.enhancement import _within_city_block
@@ -241,3 +242,25 @@ def test_segmentation_clean_up_equals_ndimage_morphology(
     elif kind == "blobs":
         cells = ndimage.gaussian_filter(rng.random((h, w)), 3.0) > 0.5
     assert np.array_equal(_clean(cells, DEFAULT_PARAMETERS), reference_clean(cells))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(1, 60),
+    st.integers(1, 60),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([0.4, 1.5, 2.5, 3.0, 7.0]),
+    st.sampled_from([2.5, 3.0]),
+    st.sampled_from([np.float32, np.float64]),
+)
+def test_coarse_smoothing_equals_ndimage_gaussian_filter(
+    h: int, w: int, seed: int, sigma: float, truncate: float, dtype: type
+) -> None:
+    image = np.random.default_rng(seed).normal(size=(h, w)).astype(dtype)
+    expected = ndimage.gaussian_filter(image, sigma, mode="nearest", truncate=truncate)
+    assert np.array_equal(gaussian_smooth(image, sigma, truncate), expected)
+
+
+def test_extract_gives_the_template_of_extract_features(shared_data: Path) -> None:
+    image = load(shared_data, "fvc2002/DB1_B/101_1")
+    assert template_digest(extract(image)) == template_digest(extract_features(image).template)

@@ -128,7 +128,75 @@ def smooth_coarse(values: np.ndarray, factor: int, sigma: float) -> FloatArray:
 
 def smooth_cells(coarse: np.ndarray, factor: int, sigma: float) -> FloatArray:
     """The Gaussian step of ``smooth_coarse`` on block means already computed."""
-    return ndimage.gaussian_filter(coarse, sigma / factor, mode="nearest", truncate=3.0)
+    return gaussian_smooth(coarse, sigma / factor, truncate=3.0)
+
+
+def gaussian_smooth(image: np.ndarray, sigma: float, truncate: float) -> np.ndarray:
+    """``ndimage.gaussian_filter(image, sigma, mode="nearest", truncate=truncate)``, exactly.
+
+    The same kernel, the same symmetric-kernel sums in double precision in the same order
+    (w₀·v[0] + Σ_{j = r…1} (v[−j] + v[j])·w₋ⱼ), edge values repeated beyond the border, and
+    the input's dtype after each axis — as numba loops over whole rows, without ndimage's
+    per-line buffering (these grids are small, so that overhead dominated).
+    """
+    radius = int(truncate * float(sigma) + 0.5)
+    if radius == 0 or image.ndim != 2 or image.dtype not in (np.float32, np.float64):
+        return ndimage.gaussian_filter(image, sigma, mode="nearest", truncate=truncate)
+    weights = gaussian_kernel(float(sigma), 0, radius)[::-1].copy()
+    return _smooth_nearest(np.ascontiguousarray(image), weights)
+
+
+def gaussian_kernel(sigma: float, order: int, radius: int) -> np.ndarray:
+    """scipy.ndimage's 1-D Gaussian kernel of the given derivative order (its arithmetic)."""
+    exponent_range = np.arange(order + 1)
+    sigma2 = sigma * sigma
+    x = np.arange(-radius, radius + 1)
+    phi_x = np.exp(-0.5 / sigma2 * x**2)
+    phi_x = phi_x / phi_x.sum()
+    if order == 0:
+        return phi_x
+    q = np.zeros(order + 1)
+    q[0] = 1
+    d_matrix = np.diag(exponent_range[1:], 1)
+    p_matrix = np.diag(np.ones(order) / -sigma2, -1)
+    q_deriv = d_matrix + p_matrix
+    for _ in range(order):
+        q = q_deriv.dot(q)
+    q = (x[:, None] ** exponent_range).dot(q)
+    return q * phi_x
+
+
+@njit(cache=True, nogil=True)
+def _smooth_nearest(image, weights):  # type: ignore[no-untyped-def]  # pragma: no cover - numba
+    h, w = image.shape
+    r = weights.size // 2
+    row = np.empty(w)
+    along_y = np.empty_like(image)
+    for y in range(h):
+        for x in range(w):
+            row[x] = np.float64(image[y, x]) * weights[r]
+        for j in range(r, 0, -1):
+            before = image[max(y - j, 0)]
+            after = image[min(y + j, h - 1)]
+            weight = weights[r - j]
+            for x in range(w):
+                row[x] += (np.float64(before[x]) + np.float64(after[x])) * weight
+        for x in range(w):
+            along_y[y, x] = row[x]
+    out = np.empty_like(image)
+    padded = np.empty(w + 2 * r)
+    for y in range(h):
+        for i in range(w + 2 * r):
+            padded[i] = np.float64(along_y[y, min(max(i - r, 0), w - 1)])
+        for x in range(w):
+            row[x] = padded[x + r] * weights[r]
+        for j in range(r, 0, -1):
+            weight = weights[r - j]
+            for x in range(w):
+                row[x] += (padded[x + r - j] + padded[x + r + j]) * weight
+        for x in range(w):
+            out[y, x] = row[x]
+    return out
 
 
 def upsample(coarse: np.ndarray, factor: int, shape: tuple[int, int]) -> FloatArray:

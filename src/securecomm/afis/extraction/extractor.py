@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from securecomm.afis.errors import ExtractionError
@@ -11,9 +13,13 @@ from securecomm.afis.extraction.features import Features
 from securecomm.afis.extraction.frequency import estimate_ridge_period
 from securecomm.afis.extraction.minutiae import detect_minutiae
 from securecomm.afis.extraction.normalization import normalise_contrast
-from securecomm.afis.extraction.orientation import estimate_orientation, screen_orientation
+from securecomm.afis.extraction.orientation import (
+    OrientationField,
+    estimate_orientation,
+    screen_orientation,
+)
 from securecomm.afis.extraction.parameters import DEFAULT_PARAMETERS, ExtractionParameters
-from securecomm.afis.extraction.quality import print_quality
+from securecomm.afis.extraction.quality import QualityMeasures, print_quality
 from securecomm.afis.extraction.segmentation import segment
 from securecomm.afis.extraction.skeleton import binarise, thin
 from securecomm.afis.image import resample_to_working_ppi
@@ -28,6 +34,48 @@ def extract_features(
     Raises ``ExtractionError`` when the image holds no usable print (too little foreground or
     too few minutiae).
     """
+    stages = _run_stages(image, params)
+    return Features(
+        pixels=stages.pixels,
+        normalised=stages.normalised,
+        mask=stages.mask,
+        orientation=screen_orientation(stages.orientation.angle),
+        coherence=stages.orientation.coherence,
+        clarity=stages.clarity,
+        frequency=(1.0 / stages.period).astype(np.float32),
+        enhanced=stages.enhanced,
+        ridges=stages.ridges,
+        skeleton=stages.skeleton,
+        template=stages.template,
+        quality=stages.quality,
+    )
+
+
+def extract(image: FingerImage, params: ExtractionParameters = DEFAULT_PARAMETERS) -> Template:
+    """The minutiae template of one image (500 ppi, with print and minutia qualities).
+
+    The same template as ``extract_features(image).template``, without building the maps
+    that only the examiner's view needs (screen orientation, ridge frequency).
+    """
+    return _run_stages(image, params).template
+
+
+@dataclass(frozen=True, eq=False)
+class _Stages:
+    pixels: np.ndarray
+    normalised: np.ndarray
+    mask: np.ndarray
+    orientation: OrientationField
+    period: np.ndarray
+    enhanced: np.ndarray
+    ridges: np.ndarray
+    skeleton: np.ndarray
+    clarity: np.ndarray
+    template: Template
+    quality: QualityMeasures
+
+
+def _run_stages(image: FingerImage, params: ExtractionParameters) -> _Stages:
     pixels = resample_to_working_ppi(image.pixels, image.ppi)
     normalisation = normalise_contrast(pixels, params)
     normalised = normalisation.values
@@ -66,25 +114,19 @@ def extract_features(
         position=image.position,
         meta={"source": "securecomm"},
     )
-    return Features(
+    return _Stages(
         pixels=pixels,
         normalised=normalised,
         mask=mask,
-        orientation=screen_orientation(orientation.angle),
-        coherence=orientation.coherence,
-        clarity=clarity,
-        frequency=(1.0 / period).astype(np.float32),
+        orientation=orientation,
+        period=period,
         enhanced=enhanced,
         ridges=ridges,
         skeleton=skeleton,
+        clarity=clarity,
         template=template,
         quality=quality,
     )
-
-
-def extract(image: FingerImage, params: ExtractionParameters = DEFAULT_PARAMETERS) -> Template:
-    """The minutiae template of one image (500 ppi, with print and minutia qualities)."""
-    return extract_features(image, params).template
 
 
 def _screen_angle(image_angle: np.ndarray) -> np.ndarray:

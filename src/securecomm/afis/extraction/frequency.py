@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit
-from scipy import ndimage
 
-from securecomm.afis.extraction.blocks import block_centres, upsample
+from securecomm.afis.extraction.blocks import block_centres, gaussian_smooth, upsample
 from securecomm.afis.extraction.orientation import OrientationField
 from securecomm.afis.extraction.parameters import ExtractionParameters
 from securecomm.afis.types import FloatArray
@@ -57,8 +56,8 @@ def _fill_and_smooth(
     values = np.where(valid, grid, 0.0).astype(np.float64)
     weights = valid.astype(np.float64)
     sigma = params.frequency_smoothing_blocks
-    num = ndimage.gaussian_filter(values, sigma, mode="nearest", truncate=3.0)
-    den = ndimage.gaussian_filter(weights, sigma, mode="nearest", truncate=3.0)
+    num = gaussian_smooth(values, sigma, truncate=3.0)
+    den = gaussian_smooth(weights, sigma, truncate=3.0)
     fallback = float(np.median(grid[valid])) if valid.any() else params.default_ridge_period
     smoothed = np.where(den > 1e-3, num / np.maximum(den, 1e-12), fallback)
     return np.clip(smoothed, params.min_ridge_period, params.max_ridge_period).astype(np.float32)

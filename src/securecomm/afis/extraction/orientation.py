@@ -20,7 +20,13 @@ import numpy as np
 from numba import njit
 from scipy import ndimage
 
-from securecomm.afis.extraction.blocks import block_mean_products, smooth_cells, upsample
+from securecomm.afis.extraction.blocks import (
+    block_mean_products,
+    gaussian_kernel,
+    gaussian_smooth,
+    smooth_cells,
+    upsample,
+)
 from securecomm.afis.extraction.parameters import ExtractionParameters
 from securecomm.afis.types import FloatArray
 
@@ -50,8 +56,8 @@ def estimate_orientation(normalised: FloatArray, params: ExtractionParameters) -
     vy = -2.0 * gxy
     coherence = np.clip(np.hypot(vx, vy) / np.maximum(gxx + gyy, 1e-6), 0.0, 1.0)
     wide = params.orientation_smoothing_sigma / factor
-    sx = ndimage.gaussian_filter(vx, wide, mode="nearest", truncate=2.5)
-    sy = ndimage.gaussian_filter(vy, wide, mode="nearest", truncate=2.5)
+    sx = gaussian_smooth(vx, wide, truncate=2.5)
+    sy = gaussian_smooth(vy, wide, truncate=2.5)
     norm = np.maximum(np.hypot(sx, sy), 1e-9)
     shape = normalised.shape
     cos2 = upsample(sx / norm, factor, shape)
@@ -82,29 +88,9 @@ def gaussian_gradients(image: FloatArray, sigma: float) -> tuple[FloatArray, Flo
         gy = ndimage.gaussian_filter(image, sigma, order=(1, 0), truncate=3.0)
         return gx, gy
     # correlation weights, as gaussian_filter1d takes them (the kernel reversed)
-    smooth = _gaussian_kernel(float(sigma), 0, radius)[::-1].copy()
-    derivative = _gaussian_kernel(float(sigma), 1, radius)[::-1].copy()
+    smooth = gaussian_kernel(float(sigma), 0, radius)[::-1].copy()
+    derivative = gaussian_kernel(float(sigma), 1, radius)[::-1].copy()
     return _gradients(np.ascontiguousarray(image, dtype=np.float32), smooth, derivative)
-
-
-def _gaussian_kernel(sigma: float, order: int, radius: int) -> np.ndarray:
-    """scipy.ndimage's 1-D Gaussian kernel of the given derivative order (its arithmetic)."""
-    exponent_range = np.arange(order + 1)
-    sigma2 = sigma * sigma
-    x = np.arange(-radius, radius + 1)
-    phi_x = np.exp(-0.5 / sigma2 * x**2)
-    phi_x = phi_x / phi_x.sum()
-    if order == 0:
-        return phi_x
-    q = np.zeros(order + 1)
-    q[0] = 1
-    d_matrix = np.diag(exponent_range[1:], 1)
-    p_matrix = np.diag(np.ones(order) / -sigma2, -1)
-    q_deriv = d_matrix + p_matrix
-    for _ in range(order):
-        q = q_deriv.dot(q)
-    q = (x[:, None] ** exponent_range).dot(q)
-    return q * phi_x
 
 
 @njit(cache=True, nogil=True)
