@@ -4,9 +4,11 @@ later stages of the pipeline are claimed first."""
 
 from __future__ import annotations
 
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -23,7 +25,7 @@ from securecomm.interop.errors import UnknownStepError
 from securecomm.interop.steps import GALLERY_STEPS, STEPS, WITHOUT_GALLERIES, steps_for
 from securecomm.interop.testing import booking_variant, fresh_database
 from securecomm.interop.units import unit_of_work
-from securecomm.interop.worker import WorkerStats, run_one, run_worker
+from securecomm.interop.worker import WorkerHeartbeat, WorkerStats, run_one, run_worker
 from securecomm.store.database import make_session_factory
 
 SECURECOMM = Path(sys.executable).parent / "securecomm"
@@ -113,3 +115,40 @@ def test_the_worker_command_refuses_an_unknown_kind(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "criminal-search" in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_second_gallery_worker_is_told_to_take_the_other_kinds(tmp_path: Path) -> None:
+    env = {
+        "SECURECOMM_HOME": str(tmp_path),
+        "SECURECOMM_DATABASE_URL": f"sqlite:///{tmp_path / 'securecomm.db'}",
+        "PATH": "/usr/bin:/bin",
+    }
+    first = subprocess.Popen(
+        [str(SECURECOMM), "worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        # The first worker holds both galleries once its heartbeat is written.
+        engine = fresh_database(env["SECURECOMM_DATABASE_URL"])
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and first.poll() is None:
+            with make_session_factory(engine)() as session:
+                if session.scalar(select(WorkerHeartbeat.worker)):
+                    break
+            time.sleep(0.1)
+        engine.dispose()
+        assert first.poll() is None, "the first worker did not start"
+        second = subprocess.run(
+            [str(SECURECOMM), "worker"], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert second.returncode != 0
+        output = second.stdout + second.stderr
+        assert "open for writing" in output and f"--kinds {','.join(WITHOUT_GALLERIES)}" in (
+            output.replace("\n", "")
+        )
+        assert "Traceback" not in output
+    finally:
+        first.send_signal(signal.SIGTERM)
+        first.wait(timeout=60)

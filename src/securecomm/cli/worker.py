@@ -10,11 +10,13 @@ from typing import Annotated
 
 import typer
 
+from securecomm.afis.search import GalleryLockedError
 from securecomm.cli.output import console, user_errors
 from securecomm.config import Settings
 from securecomm.interop import parameters
+from securecomm.interop.components import CRIMINAL_GALLERY, IMMIGRATION_GALLERY
 from securecomm.interop.service import open_database, pipeline_context
-from securecomm.interop.steps import STAGE_PRIORITY, steps_for
+from securecomm.interop.steps import GALLERY_STEPS, STAGE_PRIORITY, WITHOUT_GALLERIES, steps_for
 from securecomm.interop.worker import run_worker
 
 
@@ -54,6 +56,17 @@ def worker(
     signal.signal(signal.SIGINT, stop)
     context = pipeline_context(settings)
     try:
+        if GALLERY_STEPS & set(steps):
+            # Open the galleries now: the first booking does not pay for it, and a gallery
+            # another worker holds is reported at once instead of failing every search job.
+            for gallery in (CRIMINAL_GALLERY, IMMIGRATION_GALLERY):
+                try:
+                    context.components.galleries.get(gallery)
+                except GalleryLockedError as exc:
+                    raise GalleryLockedError(
+                        f"{exc}; run one worker with the searches and the others with "
+                        f"--kinds {','.join(WITHOUT_GALLERIES)}"
+                    ) from exc
         stats = run_worker(
             factory,
             context,
