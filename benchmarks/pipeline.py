@@ -101,38 +101,39 @@ STORIES = (
 )
 
 
-def _extractor_version() -> str:
-    """The commit of the extractor (enrolment templates are cached per extractor)."""
-    try:
-        return subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD:src/securecomm/afis/extraction"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
+def foreground_material(
+    persons: int, per_person: int, fingers: int, cache: Path
+) -> tuple[list[world.Subject], dict, list[tuple[int, int, bytes]]]:
+    """The subjects, their enrolment templates and their CARs (subject, number, bytes), made
+    once and cached: the enrolled templates stay as they were extracted then (like a real
+    gallery's), the CARs' prints are extracted by the pipeline under test."""
+    stories = [STORIES[p % len(STORIES)] for p in range(persons)]
+    path = cache / f"foreground-v1-p{persons}-b{per_person}-f{fingers}.pickle"
+    if path.exists():
+        templates, cars = pickle.loads(path.read_bytes())
+        subjects = [
+            world.Subject(n, story, {}, np.random.default_rng(n)) for n, story in enumerate(stories)
+        ]
+        return subjects, templates, cars
+    subjects = world.make_subjects(stories, fingers=fingers)
+    templates = {s.number: world.enrolment_templates(s) for s in subjects}
+    cars = [
+        (s.number, n, world.booking(s, n, SystemClock().now()).raw)
+        for s in subjects
+        for n in range(per_person)
+    ]
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}")
+    partial.write_bytes(pickle.dumps((templates, cars)))
+    partial.rename(path)
+    return subjects, templates, cars
 
 
 def foreground(
     factory, settings: Settings, persons: int, per_person: int, fingers: int, cache: Path
 ) -> tuple[list[world.Subject], list[tuple[int, int, bytes]]]:
-    """The subjects (enrolled as their stories say) and their CARs (subject, number, bytes)."""
-    stories = [STORIES[p % len(STORIES)] for p in range(persons)]
-    subjects = world.make_subjects(stories, fingers=fingers)
-    key = f"foreground-p{persons}-b{per_person}-f{fingers}-x{_extractor_version()}.pickle"
-    path = cache / key
-    if path.exists():
-        templates, cars = pickle.loads(path.read_bytes())
-    else:
-        templates = {s.number: world.enrolment_templates(s) for s in subjects}
-        cars = [
-            (s.number, n, world.booking(s, n, SystemClock().now()).raw)
-            for s in subjects
-            for n in range(per_person)
-        ]
-        cache.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(pickle.dumps((templates, cars)))
+    """The subjects (enrolled as their stories say) and their CARs."""
+    subjects, templates, cars = foreground_material(persons, per_person, fingers, cache)
     world.enrol_subjects(factory, settings, subjects, SystemClock().now(), templates=templates)
     return subjects, cars
 
@@ -193,8 +194,11 @@ class Workers:
         return stats
 
 
-def submit_all(settings: Settings, factory, cars: list[tuple[int, int, bytes]]) -> dict:
-    """POST every CAR to the REST API as the jail; submission id → (subject, booking number)."""
+def submit_all(
+    settings: Settings, factory, cars: list[tuple[int, int, bytes]]
+) -> tuple[dict, float]:
+    """POST every CAR to the REST API as the jail: submission id → (subject, booking number),
+    and the CPU seconds per booking this process spent (client, API, intake and validation)."""
     from fastapi.testclient import TestClient
 
     from securecomm.api import create_app
@@ -202,6 +206,7 @@ def submit_all(settings: Settings, factory, cars: list[tuple[int, int, bytes]]) 
     with unit_of_work(factory) as session:
         key = issue_api_key(session, world.JAIL, now=SystemClock().now())
     submitted = {}
+    cpu0 = time.process_time()
     with TestClient(create_app(settings)) as client:
         for person, number, raw in cars:
             response = client.post(
@@ -220,7 +225,7 @@ def submit_all(settings: Settings, factory, cars: list[tuple[int, int, bytes]]) 
                     select(Submission.id).where(Submission.ori == world.JAIL, Submission.tcn == tcn)
                 )
             submitted[sid] = (person, number)
-    return submitted
+    return submitted, (time.process_time() - cpu0) / len(cars)
 
 
 def checks(factory, settings: Settings, subjects, submitted: dict, gallery: int) -> dict:
@@ -360,7 +365,7 @@ def run(args: argparse.Namespace) -> dict:
     try:
         workers.wait_until_up(factory)
         print(f"submitting {len(cars)} bookings …", file=sys.stderr, flush=True)
-        submitted = submit_all(settings, factory, cars)
+        submitted, intake_cpu = submit_all(settings, factory, cars)
         started = time.perf_counter()
         kill_at = sorted(rng.uniform(3, args.kill_window) for _ in range(args.kills))
         while True:
@@ -430,6 +435,8 @@ def run(args: argparse.Namespace) -> dict:
             kind: {"wall": round(v["wall_s"] / n, 3), "cpu": round(v["cpu_s"] / n, 3)}
             for kind, v in sorted(per_kind.items())
         },
+        "intake_cpu_per_booking_s": round(intake_cpu, 3),
+        "cpu_per_booking_s": round(intake_cpu + sum(v["cpu_s"] for v in per_kind.values()) / n, 3),
         "checks": result_checks,
     }
 
@@ -478,6 +485,11 @@ def main() -> None:
     for name, v in result["step_median_s"].items():
         pb = result["per_booking_s"].get(name, {})
         print(f"{name:<20} {v:>9.3f} {pb.get('wall', 0):>13.3f} {pb.get('cpu', 0):>12.3f}")
+    cpu = result["cpu_per_booking_s"]
+    print(
+        f"CPU per booking: {cpu} s (intake {result['intake_cpu_per_booking_s']} s): "
+        f"{2 / cpu:.2f} bookings/s on 2 dedicated cores"
+    )
     print(f"checks: {result['checks']}")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     existing = json.loads(args.json.read_text()) if args.json.exists() else {}
