@@ -207,7 +207,12 @@ def _assemble(  # type: ignore[no-untyped-def]  # pragma: no cover - numba
                 valid += 1
         neighbours = 0
         for t in range(n):
-            if t != m and np.hypot(xs[m] - xs[t], ys[m] - ys[t]) <= neighbour_distance:
+            dx = xs[m] - xs[t]
+            dy = ys[m] - ys[t]
+            # hypot ≥ max(|dx|, |dy|): the cheap test first, the same verdict
+            if abs(dx) > neighbour_distance or abs(dy) > neighbour_distance:
+                continue
+            if t != m and np.hypot(dx, dy) <= neighbour_distance:
                 neighbours += 1
         if valid >= min_valid_cells and neighbours >= min_neighbours:
             keep[m] = True
