@@ -1,25 +1,31 @@
 """Ten-print 1:N identification at scale (BENCHMARKS.md §2): synthetic galleries of N identities.
 
-    python benchmarks/search_scale.py --identities N [--probes M] [--engine embedded|ray]
-                                      --json FILE
+    python benchmarks/search_scale.py --identities N [--probes M] [--nonmated K]
+                                      [--engine embedded|ray] --json FILE
     python benchmarks/search_scale.py --sweep 10000,100000,1000000 [--probes M]
 
 Galleries are built from the seeded template-level generator (impression 0 of identities
 0..N-1) and cached between runs under ``--cache-dir`` (default ``~/.cache/securecomm/search``),
-keyed by seed, size and code layout. Mated probes are impression 1 of M identities drawn
-uniformly from the gallery; non-mated probes are impression 1 of M identities never enrolled.
+keyed by seed, size, shards, code layout and a fingerprint of the generator's source (so a
+generator change never reuses a stale gallery). Mated probes are impression 1 of M identities
+drawn uniformly from the gallery; non-mated probes are impression 1 of K (default M) identities
+never enrolled.
 
 Accuracy (protocol of BENCHMARKS.md): the threshold is set on the non-mated searches' top
 fused scores for FPIR = 0.1 % (with fewer than 1,000 non-mated searches that is the highest
 non-mated score: zero false positives allowed); FNIR is the fraction of mated searches whose
 mate is not on the candidate list with a score at or above that threshold. The engine's own
-model threshold (thresholds.py) is reported separately with the FPIR/FNIR measured at it.
+model threshold (thresholds.py) is reported separately with the FPIR/FNIR measured at it,
+the number of false positives behind that FPIR and its 95 % upper confidence bound (exact
+binomial), so what the number of searches can resolve is explicit.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import os
 import resource
 import shutil
 import statistics
@@ -35,10 +41,13 @@ from securecomm.afis.search.gallery import FINGERS, Gallery, append_packed
 from securecomm.afis.search.kernels import prefilter_scores
 from securecomm.afis.search.parameters import (
     CODE_LAYOUT_VERSION,
+    CODE_PAIR_WORDS,
+    CODE_SEGMENTS,
     CODE_WORDS,
     PREFILTER_SHORTLIST,
     PREFILTER_Z_OFFSET,
 )
+from securecomm.afis.search.shard_search import SEGMENT_WEIGHTS
 from securecomm.afis.template_synthesis import NONMATED_BASE, TenPrintGenerator
 from securecomm.machine import machine
 
@@ -46,6 +55,28 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 BUILD_BATCH = 20_000
 TARGET_FPIR = 1e-3
+
+
+def generator_fingerprint() -> str:
+    """Short hash of the template generator's source files: part of the gallery cache key."""
+    import securecomm.afis.template_synthesis as tsynth
+
+    h = hashlib.sha256()
+    for f in sorted(Path(tsynth.__file__).parent.glob("*.py")):
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()[:10]
+
+
+def upper_95(events: int, trials: int) -> float:
+    """Exact (Clopper-Pearson) one-sided 95 % upper bound of a binomial rate."""
+    from scipy import stats
+
+    if trials == 0:
+        return 1.0
+    if events >= trials:
+        return 1.0
+    return float(stats.beta.ppf(0.95, events + 1, trials - events))
 
 
 def identity_name(i: int) -> str:
@@ -84,39 +115,68 @@ def open_engine(kind: str, path: Path):
     return EmbeddedSearchEngine(Gallery.open(path, create=False))
 
 
-def prefilter_speed(path: Path, probe_fingers: dict) -> float:
-    """Finger comparisons per second per core of the pre-filter scan (median of ≥ 5 runs)."""
+def prefilter_speed(path: Path, probe_fingers: dict) -> dict[str, float]:
+    """Finger comparisons per second of the pre-filter scan (median of ≥ 5 runs): on one
+    thread (per core) and on all numba threads (per second and per core)."""
     import numba
 
     from securecomm.afis import matching
 
     probe = prepare_probe(probe_fingers, matching)
+    out: dict[str, float] = {}
+    threads = numba.get_num_threads()
     with Gallery.open(path, writable=False, create=False) as g:
         comparisons = sum(s.identities for s in g.shards) * len(probe.prepared)
-        for s in g.shards:  # warm-up (JIT, page cache)
-            prefilter_scores(s.codes, s.pops, s.live, probe.codes, probe.pops, 0.0)
-        times = []
-        t_end = time.perf_counter() + 2.0
-        while len(times) < 5 or time.perf_counter() < t_end:
-            t = time.perf_counter()
+
+        def scan() -> None:
             for s in g.shards:
                 prefilter_scores(
-                    s.codes, s.pops, s.live, probe.codes, probe.pops, PREFILTER_Z_OFFSET
+                    s.codes,
+                    s.pops,
+                    s.live,
+                    probe.codes,
+                    probe.pops,
+                    PREFILTER_Z_OFFSET,
+                    CODE_PAIR_WORDS,
+                    SEGMENT_WEIGHTS,
                 )
-            times.append(time.perf_counter() - t)
-            if len(times) >= 200:
-                break
-    return comparisons / statistics.median(times) / numba.get_num_threads()
+
+        for label, n_threads in (("one_thread", 1), ("all_threads", threads)):
+            numba.set_num_threads(n_threads)
+            scan()  # warm-up (JIT, page cache)
+            times = []
+            t_end = time.perf_counter() + 2.0
+            while len(times) < 5 or time.perf_counter() < t_end:
+                t = time.perf_counter()
+                scan()
+                times.append(time.perf_counter() - t)
+                if len(times) >= 100:
+                    break
+            rate = comparisons / statistics.median(times)
+            out[f"prefilter_scan_s_{label}"] = statistics.median(times)
+            out[f"prefilter_comparisons_per_s_{label}"] = rate
+            out[f"prefilter_comparisons_per_s_per_core_{label}"] = rate / n_threads
+        numba.set_num_threads(threads)
+    return out
 
 
-def run(n: int, probes: int, engine_kind: str, seed: int, cache: Path, shards: int) -> dict:
-    path = cache / f"gallery-s{seed}-n{n}-sh{shards}-c{CODE_LAYOUT_VERSION}"
+def run(
+    n: int,
+    probes: int,
+    engine_kind: str,
+    seed: int,
+    cache: Path,
+    shards: int,
+    nonmated: int | None = None,
+) -> dict:
+    gen_key = generator_fingerprint()
+    path = cache / f"gallery-s{seed}-n{n}-sh{shards}-c{CODE_LAYOUT_VERSION}-g{gen_key}"
     print(f"[{engine_kind}] gallery of {n:,} at {path}", file=sys.stderr, flush=True)
     build_s = build_gallery(path, n, seed, shards)
     gen = TenPrintGenerator(seed)
     rng = np.random.default_rng(seed + 1)
     mated_ids = np.sort(rng.choice(n, size=min(probes, n), replace=False))
-    nonmated_ids = NONMATED_BASE + np.arange(probes)
+    nonmated_ids = NONMATED_BASE + np.arange(probes if nonmated is None else nonmated)
 
     t = time.perf_counter()
     engine = open_engine(engine_kind, path)
@@ -125,14 +185,16 @@ def run(n: int, probes: int, engine_kind: str, seed: int, cache: Path, shards: i
     try:
         engine.search(gen.ten_print(int(mated_ids[0]), 1))  # warm-up: JIT and page cache
         latencies: list[float] = []
+        cpu: list[float] = []
         mated_rank: list[int] = []
         mated_score: list[float] = []
         model_hits_mated = 0
         for i in mated_ids.tolist():
             probe = gen.ten_print(i, 1)
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             result = engine.search(probe)
             latencies.append(time.perf_counter() - t)
+            cpu.append(time.process_time() - c)
             name = identity_name(i)
             rank = next((c.rank for c in result.candidates if c.identity_id == name), 0)
             score = next((c.score for c in result.candidates if c.identity_id == name), -1.0)
@@ -142,9 +204,11 @@ def run(n: int, probes: int, engine_kind: str, seed: int, cache: Path, shards: i
         nonmated_top: list[float] = []
         model_false = 0
         for i in nonmated_ids.tolist():
-            t = time.perf_counter()
-            result = engine.search(gen.ten_print(int(i), 1))
+            probe = gen.ten_print(int(i), 1)
+            t, c = time.perf_counter(), time.process_time()
+            result = engine.search(probe)
             latencies.append(time.perf_counter() - t)
+            cpu.append(time.process_time() - c)
             nonmated_top.append(result.candidates[0].score if result.candidates else 0.0)
             model_false += int(result.hit is not None)
     finally:
@@ -170,11 +234,21 @@ def run(n: int, probes: int, engine_kind: str, seed: int, cache: Path, shards: i
         "mate_on_candidate_list_rate": float(np.mean(np.array(mated_rank) > 0)),
         "model_threshold_fnir": 1.0 - model_hits_mated / len(mated_ids),
         "model_threshold_fpir": model_false / len(nonmated_ids),
+        "model_threshold_false_positives": model_false,
+        "model_threshold_fpir_upper_95": upper_95(model_false, len(nonmated_ids)),
+        "nonmated_top_score_max": float(top[0]) if len(top) else 0.0,
+        "model_threshold_10_fingers": engine_threshold(n),
         "latency_p50_s": float(np.percentile(lat, 50)),
         "latency_p95_s": float(np.percentile(lat, 95)),
         "searches_per_s": float(1.0 / lat.mean()),
-        "prefilter_comparisons_per_s_per_core": pf_speed,
-        "bytes_per_identity": (FINGERS * CODE_WORDS * 8 + FINGERS * 2 + 1),
+        "cpu_s_per_search_p50": float(np.percentile(cpu, 50))
+        if engine_kind == "embedded"
+        else None,
+        "prefilter_comparisons_per_s_per_core": pf_speed[
+            "prefilter_comparisons_per_s_per_core_one_thread"
+        ],
+        **pf_speed,
+        "bytes_per_identity": (FINGERS * CODE_WORDS * 8 + FINGERS * CODE_SEGMENTS * 2 + 1),
         "disk_bytes_per_identity": disk / n,
         "resident_growth_bytes_per_identity": max(0, rss1 - rss0) * 1024 / n,
         "build_s": build_s,
@@ -182,8 +256,17 @@ def run(n: int, probes: int, engine_kind: str, seed: int, cache: Path, shards: i
         "shortlist_per_shard": PREFILTER_SHORTLIST,
         "shards": shards,
         "seed": seed,
+        "generator_fingerprint": gen_key,
+        "code_layout": CODE_LAYOUT_VERSION,
+        "load_average_1min": os.getloadavg()[0],
         "machine": machine(),
     }
+
+
+def engine_threshold(n: int) -> float:
+    from securecomm.afis.search.thresholds import fused_threshold
+
+    return fused_threshold(TARGET_FPIR, n, 10)
 
 
 def table(rows: list[dict]) -> str:
@@ -238,7 +321,8 @@ def plot(rows: list[dict], out: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--identities", type=int)
-    ap.add_argument("--probes", type=int, default=100)
+    ap.add_argument("--probes", type=int, default=100, help="mated searches")
+    ap.add_argument("--nonmated", type=int, help="non-mated searches (default: --probes)")
     ap.add_argument("--engine", choices=("embedded", "ray"), default="embedded")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--sweep", type=str, help="comma-separated sizes: both engines, plot")
@@ -272,7 +356,9 @@ def main(argv: list[str] | None = None) -> int:
         rows = []
         for n in [int(v) for v in args.sweep.split(",")]:
             for kind in ("embedded", "ray"):
-                rows.append(run(n, args.probes, kind, args.seed, args.cache_dir, args.shards))
+                rows.append(
+                    run(n, args.probes, kind, args.seed, args.cache_dir, args.shards, args.nonmated)
+                )
                 print(table(rows[-1:]), flush=True)
                 # Written after every run, so a long sweep keeps what it has measured.
                 out.write_text(json.dumps(rows, indent=2))
@@ -281,7 +367,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.identities:
         ap.error("--identities is required (or --sweep)")
-    row = run(args.identities, args.probes, args.engine, args.seed, args.cache_dir, args.shards)
+    row = run(
+        args.identities,
+        args.probes,
+        args.engine,
+        args.seed,
+        args.cache_dir,
+        args.shards,
+        args.nonmated,
+    )
     print(table([row]))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ from securecomm.afis.search import (
     open_search_engine,
 )
 from securecomm.afis.search.kernels import popcounts, prefilter_scores, shortlist
+from securecomm.afis.search.packed import PackedMinutiae
 from securecomm.afis.search.thresholds import fused_threshold
 from securecomm.afis.template_synthesis import NONMATED_BASE, TenPrintGenerator
 from securecomm.afis.types import FingerPosition
@@ -119,24 +120,48 @@ def test_popcount_matches_numpy(words: list[int]) -> None:
     assert np.array_equal(popcounts(codes), np.bitwise_count(codes).sum(axis=1))
 
 
-def test_prefilter_scores_are_overlap_z_sums() -> None:
+def test_prefilter_scores_are_weighted_segment_z_sums() -> None:
     rng = np.random.default_rng(1)
-    codes = rng.integers(0, 2**63, size=(5, 10, 16), dtype=np.uint64)
-    codes &= rng.integers(0, 2**63, size=(5, 10, 16), dtype=np.uint64)  # ~25 % density
-    pops = np.bitwise_count(codes).sum(axis=2).astype(np.uint16)
+    words, split = 24, 12
+    codes = rng.integers(0, 2**63, size=(5, 10, words), dtype=np.uint64)
+    codes &= rng.integers(0, 2**63, size=(5, 10, words), dtype=np.uint64)  # ~25 % density
+    seg = [slice(0, split), slice(split, words)]
+    pops = np.stack([np.bitwise_count(codes[:, :, g]).sum(axis=2) for g in seg], axis=2).astype(
+        np.uint16
+    )
     pops[2, 4] = 0
     codes[2, 4] = 0
     live = np.array([True, True, True, False, True])
     probe = codes[1].copy()
     probe_pop = pops[1].copy()
-    scores = prefilter_scores(codes, pops, live, probe, probe_pop, 0.0)
-    inter = np.bitwise_count(codes & probe[None]).sum(axis=2).astype(float)
-    pa, pb = probe_pop.astype(float)[None, :], pops.astype(float)
-    mu = pa * pb / 1024
-    z = (inter - mu) / np.sqrt(mu * (1 - pa / 1024) * (1 - pb / 1024) + 1e-9)
-    z[pops == 0] = 0.0
-    expected = z.sum(axis=1)
+    weights = np.array([1.0, 0.5])
+    scores = prefilter_scores(codes, pops, live, probe, probe_pop, 0.0, split, weights)
+    expected = np.zeros(5)
+    for g, sl in enumerate(seg):
+        bits = (sl.stop - sl.start) * 64
+        inter = np.bitwise_count(codes[:, :, sl] & probe[None, :, sl]).sum(axis=2).astype(float)
+        pa, pb = probe_pop[:, g].astype(float)[None, :], pops[:, :, g].astype(float)
+        mu = pa * pb / bits
+        z = (inter - mu) / np.sqrt(mu * (1 - pa / bits) * (1 - pb / bits) + 1e-9)
+        z[pops[:, :, g] == 0] = 0.0
+        expected += weights[g] * z.sum(axis=1)
     assert np.allclose(scores[[0, 1, 2, 4]], expected[[0, 1, 2, 4]], rtol=1e-4)
     assert scores[3] == -np.inf
     assert scores[1] == scores.max() and scores[1] > 10 * abs(scores[0])
     assert shortlist(scores, 2).tolist() == [1, int(np.argsort(-scores)[1])]
+
+
+def test_finger_codes_have_both_segments_and_absent_fingers_are_empty() -> None:
+    from securecomm.afis.search.codes import finger_codes
+    from securecomm.afis.search.parameters import CODE_PAIR_WORDS, CODE_SEGMENTS, CODE_WORDS
+
+    packed = GEN.impressions([3, 4], 0)
+    codes, pops = finger_codes(packed)
+    assert codes.shape == (20, CODE_WORDS) and pops.shape == (20, CODE_SEGMENTS)
+    assert np.array_equal(pops[:, 0], np.bitwise_count(codes[:, :CODE_PAIR_WORDS]).sum(axis=1))
+    assert np.array_equal(pops[:, 1], np.bitwise_count(codes[:, CODE_PAIR_WORDS:]).sum(axis=1))
+    rich = np.diff(packed.offsets) >= 10
+    assert (pops[rich] > 0).all()
+    empty = PackedMinutiae.from_templates([None])
+    e_codes, e_pops = finger_codes(empty)
+    assert not e_codes.any() and not e_pops.any()

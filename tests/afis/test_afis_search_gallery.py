@@ -165,3 +165,29 @@ def _enrol_named(gallery: Gallery, ids: list[str]) -> None:
     gallery.enrol_many(
         [EnrolmentRecord(name, pack_ten_print(GEN.ten_print(i))) for i, name in enumerate(ids)]
     )
+
+
+def test_gallery_of_an_older_code_layout_is_refused(tmp_path: Path) -> None:
+    import json
+    import zlib
+
+    from securecomm.afis.search.parameters import CODE_LAYOUT_VERSION
+
+    path = _built(tmp_path)
+    manifest = json.loads((path / "MANIFEST.json").read_text())
+    manifest["code_layout"] = CODE_LAYOUT_VERSION - 1
+    (path / "MANIFEST.json").write_text(json.dumps(manifest))
+    with pytest.raises(GalleryError, match=rf"layout {CODE_LAYOUT_VERSION - 1}.*rebuild"):
+        Gallery.open(path)
+    # A shard file written with the old layout (valid header of its own) is refused too.
+    manifest["code_layout"] = CODE_LAYOUT_VERSION
+    (path / "MANIFEST.json").write_text(json.dumps(manifest))
+    codes = path / "shard-000" / "codes.bin"
+    data = bytearray(codes.read_bytes())
+    data[28:32] = (CODE_LAYOUT_VERSION - 1).to_bytes(4, "little")
+    data[HEADER_SIZE - 4 : HEADER_SIZE] = zlib.crc32(bytes(data[: HEADER_SIZE - 4])).to_bytes(
+        4, "little"
+    )
+    codes.write_bytes(bytes(data))
+    with pytest.raises(GalleryError, match=r"codes\.bin: header describes another .*layout"):
+        Gallery.open(path)

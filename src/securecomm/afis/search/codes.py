@@ -1,4 +1,13 @@
-"""Fixed-length per-finger binary codes: hashed minutia-neighbourhood features.
+"""Fixed-length per-finger binary codes: two Bloom filters of hashed local structures.
+
+Segment 1 (:data:`CODE_PAIR_BITS`, this module's kernel) hashes nearest-neighbour pair words;
+segment 2 (:data:`CODE_CYLINDER_BITS`, :mod:`cylinder_codes`) hashes LSH keys of binary minutia
+cylinders. Each segment has its own popcount and z-score in the scan (:mod:`kernels`); the two
+describe the neighbourhood differently (exact neighbour features against a tolerant occupancy
+grid), so their errors are partly independent and the sum separates mates far better than
+either alone at the same size (``docs/afis-search.md``).
+
+Segment 1:
 
 Each minutia ``i`` is described relative to its own position and direction by its nearest
 neighbours ``j`` (:data:`CODE_NEIGHBOURS`): the distance ``d_ij``, the direction of ``j`` as
@@ -6,8 +15,8 @@ seen from ``i`` and ``j``'s direction relative to ``i``'s, each quantised — th
 translation-invariant pair features of Germain, Califano & Colville (1997). Every unordered
 pair of neighbour features of one minutia is one *word* (a small local structure, in the
 spirit of Jiang & Yau's minutia-centred structures, 2000); its hash sets one bit in a
-1024-bit code (a Bloom filter of the finger's local structures, as in Farooq et al.'s triplet
-bit-vectors, 2007). A finger costs 128 bytes, needs no alignment, and two fingers are compared
+768-bit segment (a Bloom filter of the finger's local structures, as in Farooq et al.'s triplet
+bit-vectors, 2007). A finger costs 192 bytes, needs no alignment, and two fingers are compared
 by counting common bits (:mod:`kernels`).
 
 Choice by measurement (``docs/afis-search.md``): this was compared with a plain pair histogram
@@ -23,17 +32,29 @@ import numba as nb
 import numpy as np
 import numpy.typing as npt
 
+from securecomm.afis.search.cylinder_codes import cylinder_codes_kernel, lsh_cells
 from securecomm.afis.search.kernels import popcounts
 from securecomm.afis.search.packed import PackedMinutiae
 from securecomm.afis.search.parameters import (
     CODE_ANGLE_BINS,
-    CODE_BITS,
+    CODE_CYLINDER_BITS,
     CODE_DISTANCE_BINS,
     CODE_DISTANCE_STEP,
     CODE_MAX_DISTANCE,
     CODE_MIN_DISTANCE,
     CODE_NEIGHBOURS,
+    CODE_PAIR_BITS,
+    CODE_PAIR_WORDS,
     CODE_WORDS,
+    CYLINDER_CELL_REACH,
+    CYLINDER_CELLS,
+    CYLINDER_DIRECTION_REACH,
+    CYLINDER_RADIUS,
+    CYLINDER_SECTIONS,
+    LSH_BITS,
+    LSH_HASHES,
+    LSH_MIN_ONES,
+    LSH_SEED,
 )
 
 _TWO_PI = 2.0 * math.pi
@@ -44,14 +65,18 @@ _WORD_RADIX = 1 << 16
 
 
 @nb.njit(parallel=True, cache=True)
-def _codes_kernel(
+def pair_codes_kernel(
     offsets: npt.NDArray[np.int64],
     x: npt.NDArray[np.float32],
     y: npt.NDArray[np.float32],
     angle: npt.NDArray[np.float32],
-) -> npt.NDArray[np.uint64]:
+    out: npt.NDArray[np.uint64],
+    first_word: int,
+    code_bits: int,
+) -> None:
+    """Set, in ``out[:, first_word:]``, the ``code_bits``-bit Bloom code of every finger's
+    nearest-neighbour pair words."""
     fingers = len(offsets) - 1
-    out = np.zeros((fingers, CODE_WORDS), dtype=np.uint64)
     min2 = CODE_MIN_DISTANCE * CODE_MIN_DISTANCE
     max2 = CODE_MAX_DISTANCE * CODE_MAX_DISTANCE
     for f in nb.prange(fingers):
@@ -100,14 +125,37 @@ def _codes_kernel(
                     lo = min(feats[p], feats[q])
                     hi = max(feats[p], feats[q])
                     h = np.uint64(lo * _WORD_RADIX + hi) * _FIB
-                    bit = int(h >> _SHIFT) % CODE_BITS
-                    out[f, bit >> 6] |= np.uint64(1) << np.uint64(bit & 63)
-    return out
+                    bit = int(h >> _SHIFT) % code_bits
+                    out[f, first_word + (bit >> 6)] |= np.uint64(1) << np.uint64(bit & 63)
+
+
+_LSH_CELLS = lsh_cells(CYLINDER_CELLS, CYLINDER_SECTIONS, LSH_HASHES, LSH_BITS, LSH_SEED)
 
 
 def finger_codes(
     packed: PackedMinutiae,
 ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint16]]:
-    """Codes (fingers, CODE_WORDS) and their popcounts (fingers,) for every packed finger."""
-    codes = _codes_kernel(packed.offsets, packed.x, packed.y, packed.angle)
-    return codes, popcounts(codes)
+    """Codes (fingers, CODE_WORDS) and per-segment popcounts (fingers, CODE_SEGMENTS) of every
+    packed finger; an absent finger has an all-zero code and popcounts."""
+    codes = np.zeros((packed.count, CODE_WORDS), dtype=np.uint64)
+    pair_codes_kernel(packed.offsets, packed.x, packed.y, packed.angle, codes, 0, CODE_PAIR_BITS)
+    cylinder_codes_kernel(
+        packed.offsets,
+        packed.x,
+        packed.y,
+        packed.angle,
+        _LSH_CELLS,
+        CYLINDER_RADIUS,
+        CYLINDER_CELLS,
+        CYLINDER_SECTIONS,
+        CYLINDER_CELL_REACH,
+        CYLINDER_DIRECTION_REACH,
+        LSH_MIN_ONES,
+        codes,
+        CODE_PAIR_WORDS,
+        CODE_CYLINDER_BITS,
+    )
+    pops = np.stack(
+        [popcounts(codes[:, :CODE_PAIR_WORDS]), popcounts(codes[:, CODE_PAIR_WORDS:])], axis=1
+    )
+    return codes, np.ascontiguousarray(pops)

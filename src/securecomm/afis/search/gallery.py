@@ -3,8 +3,8 @@
 Layout (``docs/afis-search.md`` has the byte-level description)::
 
     <dir>/MANIFEST.json            format, version, number of shards, code layout
-    <dir>/shard-000/codes.bin      per slot: 10 finger codes (10 × 128 bytes), the pre-filter
-                    pops.bin       per slot: 10 code popcounts (uint16; 0 = finger absent)
+    <dir>/shard-000/codes.bin      per slot: 10 finger codes (10 × 192 bytes), the pre-filter
+                    pops.bin       per slot: 10 × 2 segment popcounts (uint16; 0 = absent)
                     ids.bin        per slot: identity id (UTF-8, NUL-padded)
                     index.bin      per slot: minutiae offset, per-finger counts and quality,
                                    frame size, CRC-32 of the slot's codes and minutiae
@@ -44,6 +44,7 @@ from securecomm.afis.search.errors import (
 from securecomm.afis.search.packed import PackedMinutiae
 from securecomm.afis.search.parameters import (
     CODE_LAYOUT_VERSION,
+    CODE_SEGMENTS,
     CODE_WORDS,
     DEFAULT_SHARDS,
     IDENTITY_ID_BYTES,
@@ -76,7 +77,7 @@ _ANGLE_SCALE = 65536.0 / (2.0 * np.pi)
 #: name → (record dtype, records per slot shape).
 _FILES: dict[str, np.dtype] = {
     "codes": np.dtype(("<u8", (FINGERS, CODE_WORDS))),
-    "pops": np.dtype(("<u2", (FINGERS,))),
+    "pops": np.dtype(("<u2", (FINGERS, CODE_SEGMENTS))),
     "ids": np.dtype(f"S{IDENTITY_ID_BYTES}"),
     "index": INDEX_DTYPE,
     "minutiae": MINUTIA_DTYPE,
@@ -280,6 +281,12 @@ class GalleryShard:
 
     def fingers(self, slot: int) -> dict[FingerPosition, Template]:
         """The stored templates of one slot, after checking its CRC."""
+        reader = self.slot_reader(slot)
+        return {p: t for p in reader.positions if (t := reader.get(p)) is not None}
+
+    def slot_reader(self, slot: int) -> SlotReader:
+        """A slot whose CRC has been checked; templates are decoded only when asked for (the
+        re-ranking's early rejection often needs only three of ten)."""
         rec = self.index[slot]
         counts = rec["counts"].astype(np.int64)
         start = int(rec["offset"])
@@ -291,26 +298,7 @@ class GalleryShard:
                 f"{self.path}: slot {slot} ({self.identity_id(slot)!r}) fails its checksum; "
                 "codes.bin or minutiae.bin is corrupt"
             )
-        out: dict[FingerPosition, Template] = {}
-        a = 0
-        for f in range(FINGERS):
-            n = int(counts[f])
-            if n == 0 and rec["quality"][f] == 0:
-                continue  # finger not enrolled
-            part = blob[a : a + n]
-            a += n
-            out[FingerPosition(f + 1)] = Template.from_arrays(
-                int(rec["width"]),
-                int(rec["height"]),
-                part["x"].astype(np.float32) / np.float32(_POSITION_SCALE),
-                part["y"].astype(np.float32) / np.float32(_POSITION_SCALE),
-                part["angle"].astype(np.float32) / np.float32(_ANGLE_SCALE),
-                part["kind"],
-                part["quality"],
-                quality=int(rec["quality"][f]),
-                position=FingerPosition(f + 1),
-            )
-        return out
+        return SlotReader(rec, counts, blob)
 
     # --- writing -----------------------------------------------------------------------------
     def _require_writable(self) -> None:
@@ -427,7 +415,7 @@ class GalleryShard:
         count = len(identity_ids)
         codes, pops = finger_codes(batch)
         codes = codes.reshape(count, FINGERS, CODE_WORDS)
-        pops = pops.reshape(count, FINGERS)
+        pops = pops.reshape(count, FINGERS, CODE_SEGMENTS)
         m = np.zeros(int(batch.offsets[-1]), MINUTIA_DTYPE)
         m["x"] = np.clip(np.rint(batch.x * _POSITION_SCALE), 0, 65535)
         m["y"] = np.clip(np.rint(batch.y * _POSITION_SCALE), 0, 65535)
@@ -463,6 +451,38 @@ class GalleryShard:
         self._append("ids", ids.tobytes())
         self._append("index", index.tobytes())
         self._append("minutiae", m.tobytes())
+
+
+class SlotReader:
+    """One verified slot's fingers, decoded to :class:`Template` on demand."""
+
+    def __init__(self, rec: np.void, counts: npt.NDArray[np.int64], blob: np.ndarray) -> None:
+        self._rec = rec
+        self._blob = blob
+        self._starts = np.concatenate(([0], np.cumsum(counts)))
+        quality = rec["quality"]
+        #: Enrolled finger positions (a present finger keeps quality ≥ 1 even without minutiae).
+        self.positions = tuple(
+            FingerPosition(f + 1) for f in range(FINGERS) if counts[f] > 0 or quality[f] != 0
+        )
+
+    def get(self, position: FingerPosition | int) -> Template | None:
+        f = int(position) - 1
+        if FingerPosition(f + 1) not in self.positions:
+            return None
+        part = self._blob[int(self._starts[f]) : int(self._starts[f + 1])]
+        rec = self._rec
+        return Template.from_arrays(
+            int(rec["width"]),
+            int(rec["height"]),
+            part["x"].astype(np.float32) / np.float32(_POSITION_SCALE),
+            part["y"].astype(np.float32) / np.float32(_POSITION_SCALE),
+            part["angle"].astype(np.float32) / np.float32(_ANGLE_SCALE),
+            part["kind"],
+            part["quality"],
+            quality=int(rec["quality"][f]),
+            position=FingerPosition(f + 1),
+        )
 
 
 def _write_new(path: Path, header: bytes) -> None:

@@ -1,5 +1,8 @@
 """The pre-filter scan: common bits of per-finger binary codes over a whole shard, as z-scores.
 
+A code has segments (:mod:`codes`); each is scored on its own as below and the weighted
+z-scores of all segments and fingers are summed.
+
 For every identity the kernel sums, over the fingers present in both the probe and the
 identity, the standardised excess of common bits ``z = (|a∧b| − μ) / σ`` where
 ``μ = |a|·|b| / B`` and ``σ² = μ (1 − |a|/B)(1 − |b|/B)`` are the mean and (binomial
@@ -67,22 +70,28 @@ def prefilter_scores(
     probe_codes: npt.NDArray[np.uint64],
     probe_pop: npt.NDArray[np.uint16],
     offset: float,
+    split: int,
+    weights: npt.NDArray[np.float64],
 ) -> npt.NDArray[np.float32]:
     """Fused pre-filter score per identity (``-inf`` for deleted slots).
 
-    ``gallery_codes`` is (identities, 10, words), ``gallery_pop`` (identities, 10),
-    ``probe_codes`` (10, words), ``probe_pop`` (10,); finger position p is index p - 1.
+    ``gallery_codes`` is (identities, 10, words), ``gallery_pop`` (identities, 10, 2),
+    ``probe_codes`` (10, words), ``probe_pop`` (10, 2); finger position p is index p - 1. Words
+    ``[0, split)`` are the first code segment and ``[split, words)`` the second; each segment
+    gets its own z-score, weighted by ``weights[segment]`` (a segment of ``split == words``
+    alone is the single-code case).
     """
     n = gallery_codes.shape[0]
     fingers = probe_codes.shape[0]
     words = probe_codes.shape[1]
-    bits = float(words * 64)
+    segments = gallery_pop.shape[2]
     present = np.empty(fingers, dtype=np.int64)
     k = 0
     for f in range(fingers):
-        if probe_pop[f] > 0:
+        if probe_pop[f].sum() > 0:
             present[k] = f
             k += 1
+    bounds = np.array([0, split, words], dtype=np.int64)
     scores = np.empty(n, dtype=np.float32)
     for i in nb.prange(n):
         if not live[i]:
@@ -91,17 +100,19 @@ def prefilter_scores(
         s = 0.0
         for j in range(k):
             f = present[j]
-            gp = gallery_pop[i, f]
-            if gp == 0:
-                continue
-            inter = np.uint64(0)
-            for w in range(words):
-                inter += popcount64(gallery_codes[i, f, w] & probe_codes[f, w])
-            pa = float(probe_pop[f])
-            pb = float(gp)
-            mu = pa * pb / bits
-            var = mu * (1.0 - pa / bits) * (1.0 - pb / bits)
-            s += (float(inter) - mu) / math.sqrt(var + 1e-9) - offset
+            for g in range(segments):
+                gp = gallery_pop[i, f, g]
+                pa = float(probe_pop[f, g])
+                if gp == 0 or pa == 0.0:
+                    continue
+                inter = np.uint64(0)
+                for w in range(bounds[g], bounds[g + 1]):
+                    inter += popcount64(gallery_codes[i, f, w] & probe_codes[f, w])
+                bits = float((bounds[g + 1] - bounds[g]) * 64)
+                pb = float(gp)
+                mu = pa * pb / bits
+                var = mu * (1.0 - pa / bits) * (1.0 - pb / bits)
+                s += weights[g] * ((float(inter) - mu) / math.sqrt(var + 1e-9) - offset)
         scores[i] = s
     return scores
 

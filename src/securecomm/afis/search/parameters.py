@@ -9,11 +9,19 @@ from __future__ import annotations
 
 import math
 
-# --- fixed-length per-finger codes (codes.py) ------------------------------------------------
-#: Bits per finger code; 1024 bits = 16 uint64 words = 128 bytes per finger.
-CODE_BITS = 1024
+# --- fixed-length per-finger codes (codes.py, cylinder_codes.py) ----------------------------
+#: A finger's code has two segments, each a Bloom filter of one kind of local structure:
+#: pair words (codes.py) and LSH keys of binary minutia cylinders (cylinder_codes.py). Measured
+#: (docs/afis-search.md): two complementary 768-bit segments find the mate far more often than
+#: one 1536-bit code of either kind; bits matter (sparser Bloom codes collide less by chance).
+CODE_PAIR_BITS = 768
+CODE_CYLINDER_BITS = 768
+CODE_BITS = CODE_PAIR_BITS + CODE_CYLINDER_BITS
 CODE_WORDS = CODE_BITS // 64
-#: Each minutia is described with this many nearest neighbours (all pairs of them are hashed).
+CODE_PAIR_WORDS = CODE_PAIR_BITS // 64
+#: Segments per finger code; each has its own popcount (pops.bin stores one u16 per segment).
+CODE_SEGMENTS = 2
+#: Pair words: each minutia is described with this many nearest neighbours (all pairs hashed).
 CODE_NEIGHBOURS = 3
 #: Neighbours nearer or farther than this are ignored (pixels at 500 ppi).
 CODE_MIN_DISTANCE = 8.0
@@ -23,13 +31,30 @@ CODE_DISTANCE_STEP = 20.0
 CODE_DISTANCE_BINS = 5
 #: Number of bins for each relative angle.
 CODE_ANGLE_BINS = 6
+#: Binary cylinders (Cappelli, Ferrara & Maltoni 2011): disc radius (pixels), spatial cells per
+#: side, direction sections; a cell/section is set when a neighbour lies within
+#: CYLINDER_CELL_REACH pixels of the cell centre and CYLINDER_DIRECTION_REACH radians of the
+#: section.
+CYLINDER_RADIUS = 60.0
+CYLINDER_CELLS = 6
+CYLINDER_SECTIONS = 4
+CYLINDER_CELL_REACH = 14.0
+CYLINDER_DIRECTION_REACH = 0.6
+#: Bit-sampling LSH of each cylinder: functions, cells read per function, least set cells for a
+#: key to be hashed, and the seed that fixes which cells each function reads.
+LSH_HASHES = 24
+LSH_BITS = 10
+LSH_MIN_ONES = 3
+LSH_SEED = 7
 #: Bump when anything above changes the meaning of a stored bit.
-CODE_LAYOUT_VERSION = 2
+CODE_LAYOUT_VERSION = 3
 
 # --- pre-filter (kernels.py, engine.py) -------------------------------------------------------
 #: Subtracted from each finger's overlap z-score (kernels.py). The z-score of unrelated
 #: fingers is already centred near 0, so a missing finger (which adds nothing) is neutral.
 PREFILTER_Z_OFFSET = 0.0
+#: Weight of each code segment's z-score (pair words, cylinder keys) in the fused score.
+PREFILTER_SEGMENT_WEIGHTS = (1.0, 1.0)
 #: Identities kept per shard after the pre-filter, re-ranked with the 1:1 comparator.
 PREFILTER_SHORTLIST = 16
 #: Sequential re-ranking: after this many fingers (best probe quality first) a candidate whose

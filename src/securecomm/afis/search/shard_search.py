@@ -19,11 +19,15 @@ from securecomm.afis.search.engine import Comparator, Probe, ShardCandidate
 from securecomm.afis.search.gallery import GalleryShard
 from securecomm.afis.search.kernels import prefilter_scores, shortlist
 from securecomm.afis.search.parameters import (
+    CODE_PAIR_WORDS,
+    PREFILTER_SEGMENT_WEIGHTS,
     PREFILTER_Z_OFFSET,
     RERANK_CONTINUE_EVIDENCE,
     RERANK_MIN_FINGERS,
 )
 from securecomm.afis.types import FingerPosition
+
+SEGMENT_WEIGHTS = np.asarray(PREFILTER_SEGMENT_WEIGHTS, dtype=np.float64)
 
 
 def prefilter(shard: GalleryShard, probe: Probe, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -31,7 +35,14 @@ def prefilter(shard: GalleryShard, probe: Probe, k: int) -> tuple[np.ndarray, np
     if shard.slots == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.float32)
     scores = prefilter_scores(
-        shard.codes, shard.pops, shard.live, probe.codes, probe.pops, PREFILTER_Z_OFFSET
+        shard.codes,
+        shard.pops,
+        shard.live,
+        probe.codes,
+        probe.pops,
+        PREFILTER_Z_OFFSET,
+        CODE_PAIR_WORDS,
+        SEGMENT_WEIGHTS,
     )
     best = shortlist(scores, k)
     return best, scores[best]
@@ -57,7 +68,7 @@ def search_shard(
 def _score_candidate(
     shard: GalleryShard, probe: Probe, comparator: Comparator, slot: int, pf: float
 ) -> ShardCandidate:
-    enrolled = shard.fingers(slot)
+    enrolled = shard.slot_reader(slot)
     finger_scores: dict[int, float] = {}
     evidence = 0.0
     for position in probe.order:
