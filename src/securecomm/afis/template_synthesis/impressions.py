@@ -4,8 +4,9 @@ For each finger of an impression, from its own random stream: a contact ellipse 
 overlap), a smooth non-linear skin distortion (a sum of Gaussian displacement bumps, in the
 spirit of Cappelli, Maio & Maltoni's distortion model, 2001), a rigid rotation and
 translation, position and direction noise, missed true minutiae, spurious minutiae that follow
-the ridge flow, ending/bifurcation confusion, and — for a fraction of fingers — low quality
-(more noise, more misses, more spurious points). Impression 0 is what a gallery enrols;
+the ridge flow (often in facing pairs, the two ends of a broken ridge), ending/bifurcation
+confusion, and — for a fraction of fingers — low quality (more noise, more misses, more
+spurious points). Impression 0 is what a gallery enrols;
 impressions 1, 2, … are later captures of the same fingers.
 """
 

@@ -3,9 +3,11 @@
 A master is drawn from its own random stream: a class (by hand, see ``parameters``), a finger
 ellipse, singular points for that class, then minutiae by dart throwing (a Poisson-disk
 process with a minimum distance of about one ridge period) whose directions follow the ridge
-orientation of the zero-pole model (:mod:`orientation`), with either sense (an ending points
-along the ridge, a bifurcation against it) and a little noise — so neighbouring minutiae have
-consistent directions, as on real fingers.
+orientation of the zero-pole model (:mod:`orientation`) with a little noise. The sense of a
+minutia (which way along the ridge it points) follows a smooth field — away from the core —
+except for a few flips, because on real prints nearby minutiae mostly point the same way; with
+independent senses the impostor score tail is far lighter than real (see
+docs/afis-template-synthesis.md).
 """
 
 from __future__ import annotations
