@@ -80,3 +80,16 @@ def test_generator_version_is_exposed_for_gallery_caches() -> None:
     from securecomm.afis.template_synthesis.parameters import GENERATOR_VERSION
 
     assert isinstance(GENERATOR_VERSION, int) and GENERATOR_VERSION >= 3
+
+
+def test_batch_order_does_not_change_an_identity() -> None:
+    ids = np.array([17, 3, NONMATED_BASE + 2, 40, 9])
+    gen = TenPrintGenerator(11)
+    shuffled = gen.impressions(ids[::-1], 2)
+    for j, identity in enumerate(ids):
+        alone = gen.impressions([identity], 2)
+        row = (len(ids) - 1 - j) * 10
+        a, b = shuffled.offsets[row], shuffled.offsets[row + 10]
+        assert np.array_equal(shuffled.x[a:b], alone.x)
+        assert np.array_equal(shuffled.angle[a:b], alone.angle)
+        assert np.array_equal(shuffled.kind[a:b], alone.kind)
