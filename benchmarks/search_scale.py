@@ -68,6 +68,12 @@ def generator_fingerprint() -> str:
     return h.hexdigest()[:10]
 
 
+def gallery_path(cache: Path, seed: int, n: int, shards: int) -> Path:
+    """Cache directory of a benchmark gallery: everything that shapes its files is in the key."""
+    key = f"s{seed}-n{n}-sh{shards}-c{CODE_LAYOUT_VERSION}-g{generator_fingerprint()}"
+    return cache / f"gallery-{key}"
+
+
 def upper_95(events: int, trials: int) -> float:
     """Exact (Clopper-Pearson) one-sided 95 % upper bound of a binomial rate."""
     from scipy import stats
@@ -170,7 +176,7 @@ def run(
     nonmated: int | None = None,
 ) -> dict:
     gen_key = generator_fingerprint()
-    path = cache / f"gallery-s{seed}-n{n}-sh{shards}-c{CODE_LAYOUT_VERSION}-g{gen_key}"
+    path = gallery_path(cache, seed, n, shards)
     print(f"[{engine_kind}] gallery of {n:,} at {path}", file=sys.stderr, flush=True)
     build_s = build_gallery(path, n, seed, shards)
     gen = TenPrintGenerator(seed)
@@ -325,6 +331,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--nonmated", type=int, help="non-mated searches (default: --probes)")
     ap.add_argument("--engine", choices=("embedded", "ray"), default="embedded")
     ap.add_argument("--json", type=Path)
+    ap.add_argument(
+        "--build-only", action="store_true", help="build (or find) the cached gallery and stop"
+    )
     ap.add_argument("--sweep", type=str, help="comma-separated sizes: both engines, plot")
     ap.add_argument("--seed", type=int, default=2008)
     ap.add_argument("--shards", type=int, default=2)
@@ -367,6 +376,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.identities:
         ap.error("--identities is required (or --sweep)")
+    if args.build_only:
+        path = gallery_path(args.cache_dir, args.seed, args.identities, args.shards)
+        print(
+            f"built {path} in {build_gallery(path, args.identities, args.seed, args.shards):.0f} s"
+        )
+        return 0
     row = run(
         args.identities,
         args.probes,

@@ -165,3 +165,35 @@ def test_finger_codes_have_both_segments_and_absent_fingers_are_empty() -> None:
     empty = PackedMinutiae.from_templates([None])
     e_codes, e_pops = finger_codes(empty)
     assert not e_codes.any() and not e_pops.any()
+
+
+def test_finger_codes_are_invariant_to_rigid_motion() -> None:
+    """Both segments describe minutiae relative to each other: rotating and shifting a whole
+    finger keeps nearly every bit (only quantisation-boundary cases may flip)."""
+    from securecomm.afis.search.codes import finger_codes
+    from securecomm.afis.search.parameters import CODE_PAIR_WORDS
+
+    packed = GEN.impressions([7, 8, 9], 0)
+    theta = 0.5
+    c, s = np.cos(theta), np.sin(theta)
+    # Screen coordinates (y down); angles counter-clockwise as seen, so rotate by -theta in y.
+    x = packed.x - 200.0
+    y = packed.y - 250.0
+    moved = PackedMinutiae(
+        offsets=packed.offsets,
+        x=(c * x + s * y + 230.0).astype(np.float32),
+        y=(-s * x + c * y + 260.0).astype(np.float32),
+        angle=((packed.angle + theta) % (2 * np.pi)).astype(np.float32),
+        kind=packed.kind,
+        minutia_quality=packed.minutia_quality,
+        quality=packed.quality,
+    )
+    a, _ = finger_codes(packed)
+    b, _ = finger_codes(moved)
+    for seg in (slice(0, CODE_PAIR_WORDS), slice(CODE_PAIR_WORDS, None)):
+        common = np.bitwise_count(a[:, seg] & b[:, seg]).sum()
+        total = np.bitwise_count(a[:, seg] | b[:, seg]).sum()
+        assert total > 0 and common / total > 0.9
+    # Another identity's fingers share far fewer bits.
+    other, _ = finger_codes(GEN.impressions([100, 101, 102], 0))
+    assert np.bitwise_count(a & other).sum() < 0.5 * np.bitwise_count(a & b).sum()

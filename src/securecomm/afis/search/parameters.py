@@ -55,8 +55,10 @@ CODE_LAYOUT_VERSION = 3
 PREFILTER_Z_OFFSET = 0.0
 #: Weight of each code segment's z-score (pair words, cylinder keys) in the fused score.
 PREFILTER_SEGMENT_WEIGHTS = (1.0, 1.0)
-#: Identities kept per shard after the pre-filter, re-ranked with the 1:1 comparator.
-PREFILTER_SHORTLIST = 16
+#: Identities kept per shard after the pre-filter, re-ranked with the 1:1 comparator. Each costs
+#: about 2 ms of CPU (three prepares and comparisons for a non-mate); measured, every doubling
+#: finds about 4 % more mates at 1M identities (docs/afis-search.md).
+PREFILTER_SHORTLIST = 64
 #: Sequential re-ranking: after this many fingers (best probe quality first) a candidate whose
 #: summed calibrated score is below RERANK_CONTINUE_EVIDENCE decades is not compared further.
 #: 3 fingers of an impostor sum to about 1 decade; of a mate, to about 14 (synthetic, median).
