@@ -7,7 +7,8 @@
 2. Times a national year at ``--year-scale`` (1.0: every booking in the country) on the plan's
    full-coverage year, ``--repeats`` times, and quotes the median.
 
-    python benchmarks/simulation_calibration.py [--scale 0.1] [--seeds 1,2,3] [--repeats 3]
+    python benchmarks/simulation_calibration.py [--scale 0.1] [--seeds 1,2,3] [--repeats 3] \
+        [--jobs 3]
 
 Writes ``benchmarks/results/simulation_calibration.json`` and the Markdown tables of
 docs/program.md (calibration, plan vs measured) to
@@ -21,6 +22,7 @@ import json
 import os
 import statistics
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -65,6 +67,16 @@ def national_year(scale: float, seed: int) -> dict[str, float]:
     }
 
 
+def _calibrate_seed(job: tuple[Path, int, float]) -> tuple[float, float, list, list]:
+    """All calibration scenarios for one seed (one process per seed with ``--jobs``)."""
+    data, seed, scale = job
+    figures = load_reference_figures(data)
+    t0, c0 = time.perf_counter(), time.process_time()
+    results, _ = run_scenarios(scenario_names(), seed, scale=scale)
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return seconds, cpu, calibrate(figures, results), side_by_side(results)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -72,6 +84,7 @@ def main() -> None:
     ap.add_argument("--seeds", default="1,2,3")
     ap.add_argument("--year-scale", type=float, default=1.0)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--jobs", type=int, default=1, help="seeds run in parallel processes")
     ap.add_argument("--out", type=Path, default=RESULTS / "simulation_calibration.json")
     args = ap.parse_args()
     figures = load_reference_figures(args.data)
@@ -83,16 +96,15 @@ def main() -> None:
     rows_first = None
     sbs = []
     run_seconds = []
-    for seed in seeds:
-        t0 = time.perf_counter()
-        results, _ = run_scenarios(scenario_names(), seed, scale=args.scale)
-        run_seconds.append(time.perf_counter() - t0)
-        rows = calibrate(figures, results)
+    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        done = list(pool.map(_calibrate_seed, [(args.data, seed, args.scale) for seed in seeds]))
+    for seed, (seconds, cpu, rows, sbs_seed) in zip(seeds, done, strict=True):
+        run_seconds.append(seconds)
         rows_first = rows_first or rows
         for r in rows:
             per_seed.setdefault(r.id, []).append(r.simulated)
-        sbs.append(side_by_side(results))
-        print(f"seed {seed}: calibration runs took {run_seconds[-1]:.0f} s")
+        sbs.append(sbs_seed)
+        print(f"seed {seed}: calibration runs took {seconds:.0f} s wall, {cpu:.0f} s CPU")
 
     assert rows_first is not None
     table = []
