@@ -24,7 +24,8 @@ Times are the CPU time of a single-threaded process (``time.process_time``), so 
 "one core" even on a shared, loaded machine; ``--wall`` measures wall-clock time instead.
 
 Run: ``OMP_NUM_THREADS=1 .venv/bin/python benchmarks/afis_extraction_speed.py [--repeat 3]``
-Writes ``benchmarks/results/afis_extraction_speed.json``.
+Writes ``benchmarks/results/afis_extraction_speed.json`` (``--cases … --merge`` re-measures
+some cases and keeps the others; each case records when and under what load it was measured).
 """
 
 from __future__ import annotations
@@ -297,6 +298,9 @@ def main() -> None:
     parser.add_argument("--baseline", default=DEFAULT_BASELINE, help="git revision, or 'none'")
     parser.add_argument("--wall", action="store_true", help="wall-clock instead of CPU time")
     parser.add_argument("--out", type=Path, default=RESULT)
+    parser.add_argument(
+        "--merge", action="store_true", help="keep the other cases already in --out"
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--booking-file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -330,7 +334,21 @@ def main() -> None:
             for engine, src in engines.items():
                 row[engine] = run_worker(src, case, args.repeat, args.wall, booking_file)
                 print_row(case, engine, row[engine])
+            row["measured"] = {
+                "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "load_average": round(os.getloadavg()[0], 2),
+                "repeat": args.repeat,
+            }
             results["cases"][case] = row
+
+    if args.merge and args.out.exists():
+        # keep the other cases of an earlier run; these cases replace theirs
+        earlier = json.loads(args.out.read_text())
+        results["cases"] = {**earlier.get("cases", {}), **results["cases"]}
+    fvc = [
+        r["current"]["median_ms_per_image"] for c, r in results["cases"].items() if c in FVC_SETS
+    ]
+    results["median_of_fvc_set_medians_ms"] = statistics.median(fvc) if fvc else None
     results["stage_median_ms"] = {
         engine: {
             k: statistics.median(r[engine]["stage_median_ms"][k] for r in results["cases"].values())
@@ -338,11 +356,6 @@ def main() -> None:
         }
         for engine in engines
     }
-    results["median_of_fvc_set_medians_ms"] = statistics.median(
-        r["current"]["median_ms_per_image"]
-        for case, r in results["cases"].items()
-        if case in FVC_SETS
-    )
     for engine, stages in results["stage_median_ms"].items():
         print(
             f"stages, {engine} (median ms): " + ", ".join(f"{k} {v:.1f}" for k, v in stages.items())
