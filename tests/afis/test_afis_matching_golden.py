@@ -22,7 +22,12 @@ from scipy.special import erf
 
 from securecomm.afis.matching import parameters as P
 from securecomm.afis.matching import prepare
-from securecomm.afis.matching.cylinders import build_cylinders, cell_offsets, words_per_cylinder
+from securecomm.afis.matching.cylinders import (
+    _wrap,
+    build_cylinders,
+    cell_offsets,
+    words_per_cylinder,
+)
 from securecomm.afis.templates import read_template
 
 #: ISO template → digest of its prepared arrays, computed at commit 825168f.
@@ -151,3 +156,20 @@ def test_cylinders_equal_the_reference_on_random_templates(
         assert build_cylinders(x, y, angle).values.shape == (0, words_per_cylinder())
         return
     assert_same_cylinders(x, y, angle)
+
+
+def test_angle_wrap_equals_numpy_remainder_at_the_branch_edges() -> None:
+    values = [0.0, -0.0]
+    for edge in (-3 * math.pi, -math.pi, math.pi, 3 * math.pi, 5 * math.pi, 2 * math.pi):
+        x = edge
+        for _ in range(4):
+            x = float(np.nextafter(x, -np.inf))
+        for _ in range(9):
+            values.append(x)
+            x = float(np.nextafter(x, np.inf))
+    rng = np.random.default_rng(7)
+    values += list(rng.uniform(-20, 20, 20_000))
+    for a in values:
+        expected = (a + math.pi) % (2 * math.pi) - math.pi
+        got = _wrap(a)
+        assert got == expected and math.copysign(1, got) == math.copysign(1, expected), a

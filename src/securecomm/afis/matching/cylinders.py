@@ -303,18 +303,36 @@ def _near_triples(xs, ys, cx, cy, reach2, neighbour2):  # type: ignore[no-untype
 
 
 @njit(cache=True, nogil=True)
+def _wrap(a):  # type: ignore[no-untyped-def]  # pragma: no cover - numba
+    """(a + π) mod 2π − π with numpy's (and Python's) float remainder: fmod, plus 2π when
+    the signs differ. For v = a + π in [−2π, 4π) that remainder is v itself, v + 2π (rounded
+    once, as there), or v − 2π (exact by Sterbenz's lemma, as fmod) — no fmod call needed;
+    elsewhere ``%`` itself."""
+    two_pi = 2 * math.pi
+    v = a + math.pi
+    if 0.0 <= v < two_pi:
+        r = v
+    elif -two_pi <= v < 0.0:
+        r = v + two_pi
+    elif two_pi <= v < 2 * two_pi:
+        r = v - two_pi
+    else:
+        r = v % two_pi
+    return r - math.pi
+
+
+@njit(cache=True, nogil=True)
 def _section_bounds(th, pair_m, pair_t, centres, half_width, scale):  # type: ignore[no-untyped-def]  # pragma: no cover
     """Bounds of the Gaussian integral of each pair (m, t) over each direction section k:
-    (diff ± width/2)/scale with diff = wrap(centre_k − wrap(θt − θm)) (wrap to [−π, π);
-    numba's float ``%`` is Python's, as numpy's)."""
+    (diff ± width/2)/scale with diff = wrap(centre_k − wrap(θt − θm)), wrap to [−π, π)."""
     pairs = pair_m.size
     sections = centres.size
     upper = np.empty((pairs, sections))
     lower = np.empty((pairs, sections))
     for p in range(pairs):
-        dtheta = (th[pair_t[p]] - th[pair_m[p]] + math.pi) % (2 * math.pi) - math.pi
+        dtheta = _wrap(th[pair_t[p]] - th[pair_m[p]])
         for k in range(sections):
-            diff = (centres[k] - dtheta + math.pi) % (2 * math.pi) - math.pi
+            diff = _wrap(centres[k] - dtheta)
             upper[p, k] = (diff + half_width) / scale
             lower[p, k] = (diff - half_width) / scale
     return upper, lower
