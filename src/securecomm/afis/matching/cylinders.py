@@ -241,11 +241,11 @@ def _assemble(  # type: ignore[no-untyped-def]  # pragma: no cover - numba
 
 @njit(cache=True, nogil=True)
 def _near_triples(xs, ys, cx, cy, reach2, neighbour2):  # type: ignore[no-untyped-def]  # pragma: no cover
-    """(m, c, t, d²) for every cell c of cylinder m and minutia t ≠ m with d² ≤ ``reach2``
-    (in the order m, c, t), and the pairs (m, t) among them (only minutiae closer than
-    √``neighbour2`` to m are tried: no farther one can reach a cell of m). Distances as
-    numpy computes them: (cx − x)² + (cy − y)². Two passes (count, then fill) so that the
-    outputs are allocated once."""
+    """(m, c, t, d²) for every cell c of cylinder m and minutia t ≠ m with d² ≤ ``reach2``,
+    and the pairs (m, t) among them (only minutiae closer than √``neighbour2`` to m are
+    tried: no farther one can reach a cell of m). Distances as numpy computes them:
+    (cx − x)² + (cy − y)². Triples come in the order (m, t, c): for each (m, c) the minutiae t
+    still come in increasing order, the order in which the contributions are summed."""
     n, cells = cx.shape
     pair_m = np.empty(n * n, dtype=np.int64)
     pair_t = np.empty(n * n, dtype=np.int64)
@@ -258,48 +258,32 @@ def _near_triples(xs, ys, cx, cy, reach2, neighbour2):  # type: ignore[no-untype
                 pair_m[pairs] = m
                 pair_t[pairs] = t
                 pairs += 1
-    # keep the pairs that reach at least one cell, and count the triples
+    capacity = pairs * cells
+    cylinder = np.empty(capacity, dtype=np.int64)
+    cell = np.empty(capacity, dtype=np.int64)
+    other = np.empty(capacity, dtype=np.int64)
+    d2 = np.empty(capacity, dtype=np.float64)
     count = 0
     used = 0
     for p in range(pairs):
         m = pair_m[p]
         t = pair_t[p]
-        reached = 0
+        first = count
         for c in range(cells):
             dx = cx[m, c] - xs[t]
             dy = cy[m, c] - ys[t]
-            if dx * dx + dy * dy <= reach2:
-                reached += 1
-        if reached > 0:
+            dd = dx * dx + dy * dy
+            if dd <= reach2:
+                cylinder[count] = m
+                cell[count] = c
+                other[count] = t
+                d2[count] = dd
+                count += 1
+        if count > first:  # keep the pairs that reach at least one cell
             pair_m[used] = m
             pair_t[used] = t
             used += 1
-            count += reached
-    pairs = used
-    cylinder = np.empty(count, dtype=np.int64)
-    cell = np.empty(count, dtype=np.int64)
-    other = np.empty(count, dtype=np.int64)
-    d2 = np.empty(count, dtype=np.float64)
-    i = 0
-    first = 0
-    for m in range(n):
-        last = first
-        while last < pairs and pair_m[last] == m:
-            last += 1
-        for c in range(cells):
-            for p in range(first, last):
-                t = pair_t[p]
-                dx = cx[m, c] - xs[t]
-                dy = cy[m, c] - ys[t]
-                dd = dx * dx + dy * dy
-                if dd <= reach2:
-                    cylinder[i] = m
-                    cell[i] = c
-                    other[i] = t
-                    d2[i] = dd
-                    i += 1
-        first = last
-    return cylinder, cell, other, d2, pair_m[:pairs], pair_t[:pairs]
+    return cylinder[:count], cell[:count], other[:count], d2[:count], pair_m[:used], pair_t[:used]
 
 
 @njit(cache=True, nogil=True)
