@@ -86,12 +86,11 @@ def enhance(
         _apply_filters(spectrum, bank, a_bin[part], p_bin[part], c_bin[part])
         filtered = scipy.fft.irfft2(spectrum, s=(size, size), axes=(1, 2), overwrite_x=True)
         _overlap_add(acc, weight, filtered, window, window2, tops[part], lefts[part])
-    out = acc[size : size + h, size : size + w] / np.maximum(
-        weight[size : size + h, size : size + w], 1e-3
-    )
-    out = np.where(mask, out, 0.0).astype(np.float32)
-    scale = float(np.std(out[mask])) if mask.any() else 1.0
-    return (out / max(scale, 1e-6)).astype(np.float32)
+    # acc / max(weight, 1e-3) inside the mask, 0 outside; then unit deviation over the mask
+    out, inside = _normalised_sum(acc, weight, mask, size, np.float32(1e-3))
+    scale = float(np.std(inside)) if inside.size else 1.0
+    _scale_in_place(out, np.float32(max(scale, 1e-6)))
+    return out
 
 
 #: Tiles per FFT batch (32 × 32 float32 tiles: 4 KB each).
@@ -192,6 +191,32 @@ def _padded_source(normalised, near, size):  # type: ignore[no-untyped-def]  # p
             if near[y, x]:
                 out[y + size, x + size] = normalised[y, x]
     return out
+
+
+@njit(cache=True, nogil=True)
+def _normalised_sum(acc, weight, mask, size, floor):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """The overlap-added image divided by its window weight (float32), 0 outside the mask, and
+    its values inside the mask in raster order (what ``out[mask]`` gives)."""
+    h, w = mask.shape
+    out = np.zeros((h, w), dtype=np.float32)
+    inside = np.empty(h * w, dtype=np.float32)
+    n = 0
+    for y in range(h):
+        for x in range(w):
+            if mask[y, x]:
+                v = acc[y + size, x + size] / max(weight[y + size, x + size], floor)
+                out[y, x] = v
+                inside[n] = v
+                n += 1
+    return out, inside[:n]
+
+
+@njit(cache=True, nogil=True)
+def _scale_in_place(image, scale):  # type: ignore[no-untyped-def]  # pragma: no cover - numba
+    h, w = image.shape
+    for y in range(h):
+        for x in range(w):
+            image[y, x] = image[y, x] / scale
 
 
 @njit(cache=True, nogil=True)
