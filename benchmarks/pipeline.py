@@ -406,6 +406,8 @@ def run(args: argparse.Namespace) -> dict:
             for k in row:
                 row[k] += v[k]
     n = len(submitted)
+    # A killed worker's figures die with it: per-kind figures only for runs without kills.
+    counted = not workers.kills
     if not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)
     return {
@@ -434,9 +436,13 @@ def run(args: argparse.Namespace) -> dict:
         "per_booking_s": {
             kind: {"wall": round(v["wall_s"] / n, 3), "cpu": round(v["cpu_s"] / n, 3)}
             for kind, v in sorted(per_kind.items())
-        },
+        }
+        if counted
+        else None,
         "intake_cpu_per_booking_s": round(intake_cpu, 3),
-        "cpu_per_booking_s": round(intake_cpu + sum(v["cpu_s"] for v in per_kind.values()) / n, 3),
+        "cpu_per_booking_s": round(intake_cpu + sum(v["cpu_s"] for v in per_kind.values()) / n, 3)
+        if counted
+        else None,
         "checks": result_checks,
     }
 
@@ -483,13 +489,14 @@ def main() -> None:
         print(f"{name:<10} {v['p50']:>8.1f} {v['p95']:>8.1f} {v['n']:>4}")
     print(f"{'step':<20} {'median s':>9} {'wall/booking':>13} {'cpu/booking':>12}")
     for name, v in result["step_median_s"].items():
-        pb = result["per_booking_s"].get(name, {})
+        pb = (result["per_booking_s"] or {}).get(name, {})
         print(f"{name:<20} {v:>9.3f} {pb.get('wall', 0):>13.3f} {pb.get('cpu', 0):>12.3f}")
     cpu = result["cpu_per_booking_s"]
-    print(
-        f"CPU per booking: {cpu} s (intake {result['intake_cpu_per_booking_s']} s): "
-        f"{2 / cpu:.2f} bookings/s on 2 dedicated cores"
-    )
+    if cpu:
+        print(
+            f"CPU per booking: {cpu} s (intake {result['intake_cpu_per_booking_s']} s): "
+            f"{2 / cpu:.2f} bookings/s on 2 dedicated cores"
+        )
     print(f"checks: {result['checks']}")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     existing = json.loads(args.json.read_text()) if args.json.exists() else {}
