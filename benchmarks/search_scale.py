@@ -207,6 +207,13 @@ def run(
             mated_rank.append(rank)
             mated_score.append(score)
             model_hits_mated += int(result.hit is not None and result.hit.identity_id == name)
+            if len(mated_rank) % 25 == 0:
+                print(
+                    f"  {len(mated_rank)} mated searches, on the list "
+                    f"{np.mean(np.array(mated_rank) > 0):.2f}, p50 {np.median(latencies):.2f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
         nonmated_top: list[float] = []
         model_false = 0
         for i in nonmated_ids.tolist():
@@ -217,6 +224,12 @@ def run(
             cpu.append(time.process_time() - c)
             nonmated_top.append(result.candidates[0].score if result.candidates else 0.0)
             model_false += int(result.hit is not None)
+            if len(nonmated_top) % 100 == 0:
+                print(
+                    f"  {len(nonmated_top):,} non-mated searches, p50 {np.median(latencies):.2f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
     finally:
         engine.close()
     rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -30,6 +30,10 @@ import numba as nb
 import numpy as np
 import numpy.typing as npt
 
+from securecomm.afis.search.parameters import CODE_PAIR_WORDS, CODE_WORDS
+
+_SPLIT = CODE_PAIR_WORDS
+_WORDS = CODE_WORDS
 _M1 = np.uint64(0x5555555555555555)
 _M2 = np.uint64(0x3333333333333333)
 _M4 = np.uint64(0x0F0F0F0F0F0F0F0F)
@@ -62,6 +66,29 @@ def popcounts(codes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint16]:
     return out
 
 
+@nb.njit(cache=True)
+def _z_tables(
+    probe_pop: npt.NDArray[np.uint16], bounds: npt.NDArray[np.int64], max_pop: int
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Per probe finger and segment, the chance overlap ``μ`` and ``1/σ`` for every possible
+    gallery popcount, so the scan does no division or square root per comparison."""
+    fingers, segments = probe_pop.shape
+    mu = np.zeros((fingers, segments, max_pop + 1))
+    inv = np.zeros((fingers, segments, max_pop + 1))
+    for f in range(fingers):
+        for g in range(segments):
+            bits = float((bounds[g + 1] - bounds[g]) * 64)
+            pa = float(probe_pop[f, g])
+            if pa == 0.0:
+                continue
+            for pb in range(1, min(max_pop, int(bits)) + 1):
+                m = pa * float(pb) / bits
+                var = m * (1.0 - pa / bits) * (1.0 - float(pb) / bits)
+                mu[f, g, pb] = m
+                inv[f, g, pb] = 1.0 / math.sqrt(var + 1e-9)
+    return mu, inv
+
+
 @nb.njit(parallel=True, cache=True, fastmath=True)
 def prefilter_scores(
     gallery_codes: npt.NDArray[np.uint64],
@@ -78,20 +105,24 @@ def prefilter_scores(
     ``gallery_codes`` is (identities, 10, words), ``gallery_pop`` (identities, 10, 2),
     ``probe_codes`` (10, words), ``probe_pop`` (10, 2); finger position p is index p - 1. Words
     ``[0, split)`` are the first code segment and ``[split, words)`` the second; each segment
-    gets its own z-score, weighted by ``weights[segment]`` (a segment of ``split == words``
-    alone is the single-code case).
+    gets its own z-score, weighted by ``weights[segment]``. A gallery finger with popcount 0
+    in a segment (absent finger) adds nothing for that segment.
     """
     n = gallery_codes.shape[0]
     fingers = probe_codes.shape[0]
     words = probe_codes.shape[1]
-    segments = gallery_pop.shape[2]
     present = np.empty(fingers, dtype=np.int64)
     k = 0
     for f in range(fingers):
-        if probe_pop[f].sum() > 0:
+        if probe_pop[f, 0] > 0 or probe_pop[f, 1] > 0:
             present[k] = f
             k += 1
     bounds = np.array([0, split, words], dtype=np.int64)
+    mu, inv = _z_tables(probe_pop, bounds, words * 64)
+    # Weights and the offset folded into the tables: z·w = (inter − μ)·(w/σ).
+    for g in range(2):
+        inv[:, g, :] *= weights[g]
+    fixed = split == _SPLIT and words == _WORDS
     scores = np.empty(n, dtype=np.float32)
     for i in nb.prange(n):
         if not live[i]:
@@ -100,19 +131,24 @@ def prefilter_scores(
         s = 0.0
         for j in range(k):
             f = present[j]
-            for g in range(segments):
-                gp = gallery_pop[i, f, g]
-                pa = float(probe_pop[f, g])
-                if gp == 0 or pa == 0.0:
-                    continue
-                inter = np.uint64(0)
-                for w in range(bounds[g], bounds[g + 1]):
-                    inter += popcount64(gallery_codes[i, f, w] & probe_codes[f, w])
-                bits = float((bounds[g + 1] - bounds[g]) * 64)
-                pb = float(gp)
-                mu = pa * pb / bits
-                var = mu * (1.0 - pa / bits) * (1.0 - pb / bits)
-                s += weights[g] * ((float(inter) - mu) / math.sqrt(var + 1e-9) - offset)
+            g0 = gallery_pop[i, f, 0]
+            g1 = gallery_pop[i, f, 1]
+            c0 = np.uint64(0)
+            c1 = np.uint64(0)
+            if fixed:  # the stored layout: constant trip counts, unrolled by the compiler
+                for w in range(_SPLIT):
+                    c0 += popcount64(gallery_codes[i, f, w] & probe_codes[f, w])
+                for w in range(_SPLIT, _WORDS):
+                    c1 += popcount64(gallery_codes[i, f, w] & probe_codes[f, w])
+            else:
+                for w in range(split):
+                    c0 += popcount64(gallery_codes[i, f, w] & probe_codes[f, w])
+                for w in range(split, words):
+                    c1 += popcount64(gallery_codes[i, f, w] & probe_codes[f, w])
+            if g0 > 0 and probe_pop[f, 0] > 0:
+                s += (float(c0) - mu[f, 0, g0]) * inv[f, 0, g0] - offset * weights[0]
+            if g1 > 0 and probe_pop[f, 1] > 0:
+                s += (float(c1) - mu[f, 1, g1]) * inv[f, 1, g1] - offset * weights[1]
         scores[i] = s
     return scores
 
