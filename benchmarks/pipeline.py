@@ -2,7 +2,8 @@
 
     python benchmarks/pipeline.py [--gallery N] [--persons P] [--bookings-per-person B]
                                   [--fingers F] [--workers W] [--numba-threads T]
-                                  [--kills K] [--database-url URL] [--json FILE]
+                                  [--arrival-rate R] [--kills K] [--database-url URL]
+                                  [--json FILE]
 
 Set-up (not timed, ``interop.synthetic_world``): both galleries get N background identities from
 the template-level generator, each with its record (FBI number / FIN); the gallery files are
@@ -11,17 +12,19 @@ synthetic masters (F fingers each) and one of four stories in turn: no record an
 immigration record (LPR) and an enrolment in the immigration gallery; a criminal history (a
 prior conviction) and an enrolment in the criminal gallery; both (no status, prior
 conviction). Each subject is booked B times with fresh impressions, as EBTS CARs (WSQ Type-4).
-The subjects' enrolment templates and CARs are cached too (keyed by the extractor's commit).
+The subjects' enrolment templates and CARs are cached too (per persons, bookings, fingers).
 
 Timed: W ``securecomm worker`` processes are started (the first runs every step and holds the
 galleries, the others ``--kinds features,lesc.research,outbox.deliver``, since a gallery has one
 writer process); when their loops are up, every booking is submitted through the REST API
-(in-process ASGI client: authentication, intake, durable receipt) as fast as it answers, and
-the workers run until every job is done. Reported: sustained bookings per second (bookings /
-(last completion − first receipt)), p50/p95 time from receipt to SRE, IDR, IAR and field-office
-notice (queueing included, since all arrive at once), each step's median duration, each job
-kind's wall and CPU seconds per booking as the workers measured them, the load average, and the
-exactly-once checks (below).
+(in-process ASGI client: authentication, intake, durable receipt) — everyone's first booking,
+then the re-bookings — as fast as it answers (the capacity run) or ``--arrival-rate`` per
+second (latency at a given load), and the workers run until every job is done. Reported:
+sustained bookings per second (bookings / (last completion − first receipt)), p50/p95 time
+from receipt to SRE, IDR, IAR and field-office notice (queueing included: with all arriving at
+once, the p50 is about half the run), each step's median duration, each job kind's wall and
+CPU seconds per booking as the workers measured them, the load average, and the exactly-once
+checks (below).
 
 ``--kills K``: K times during the run, at random moments, a random worker is killed with SIGKILL
 and restarted (leases of 10 s, so a dead worker's job is retaken soon). The checks must still
@@ -44,6 +47,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from datetime import date
@@ -195,10 +199,11 @@ class Workers:
 
 
 def submit_all(
-    settings: Settings, factory, cars: list[tuple[int, int, bytes]]
+    settings: Settings, factory, cars: list[tuple[int, int, bytes]], rate: float = 0.0
 ) -> tuple[dict, float]:
-    """POST every CAR to the REST API as the jail: submission id → (subject, booking number),
-    and the CPU seconds per booking this process spent (client, API, intake and validation)."""
+    """POST every CAR to the REST API as the jail (``rate`` per second, or as fast as it
+    answers): submission id → (subject, booking number), and the CPU seconds per booking this
+    process spent (client, API, intake and validation)."""
     from fastapi.testclient import TestClient
 
     from securecomm.api import create_app
@@ -208,7 +213,10 @@ def submit_all(
     submitted = {}
     cpu0 = time.process_time()
     with TestClient(create_app(settings)) as client:
-        for person, number, raw in cars:
+        t0 = time.perf_counter()
+        for i, (person, number, raw) in enumerate(cars):
+            if rate > 0:
+                time.sleep(max(0.0, t0 + i / rate - time.perf_counter()))
             response = client.post(
                 "/submissions",
                 content=raw,
@@ -365,8 +373,17 @@ def run(args: argparse.Namespace) -> dict:
     try:
         workers.wait_until_up(factory)
         print(f"submitting {len(cars)} bookings …", file=sys.stderr, flush=True)
-        submitted, intake_cpu = submit_all(settings, factory, cars)
+        # First bookings of everyone, then the re-bookings (a person is booked again later).
+        ordered = sorted(cars, key=lambda c: (c[1], c[0]))
+        intake: dict = {}
+        submitter = threading.Thread(
+            target=lambda: intake.update(
+                result=submit_all(settings, factory, ordered, args.arrival_rate)
+            ),
+            daemon=True,
+        )
         started = time.perf_counter()
+        submitter.start()
         kill_at = sorted(rng.uniform(3, args.kill_window) for _ in range(args.kills))
         while True:
             with factory() as session:
@@ -376,7 +393,7 @@ def run(args: argparse.Namespace) -> dict:
                     .where(Job.state.in_([JobState.READY, JobState.RUNNING]))
                 )
             elapsed = time.perf_counter() - started
-            if not left or elapsed > args.timeout:
+            if (not left and not submitter.is_alive()) or elapsed > args.timeout:
                 break
             if kill_at and elapsed >= kill_at[0]:
                 kill_at.pop(0)
@@ -384,6 +401,10 @@ def run(args: argparse.Namespace) -> dict:
                 print(f"  killed a worker at {elapsed:.0f} s", file=sys.stderr, flush=True)
             time.sleep(0.25)
         load_during = os.getloadavg()
+        submitter.join()
+        if "result" not in intake:
+            raise RuntimeError("the submissions failed (see above)")
+        submitted, intake_cpu = intake["result"]
     finally:
         worker_stats = workers.stop()
     with factory() as session:
@@ -419,6 +440,7 @@ def run(args: argparse.Namespace) -> dict:
         "fingers_per_booking": args.fingers,
         "workers": args.workers,
         "numba_threads_per_worker": threads or "default",
+        "arrival_rate_per_s": args.arrival_rate or "all at once",
         "kills": workers.kills,
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in load_during],
@@ -459,6 +481,12 @@ def main() -> None:
         type=int,
         default=0,
         help="NUMBA_NUM_THREADS per worker (default: 1 with several workers, else numba's)",
+    )
+    parser.add_argument(
+        "--arrival-rate",
+        type=float,
+        default=0.0,
+        help="bookings submitted per second (default 0: all at once, the capacity run)",
     )
     parser.add_argument("--kills", type=int, default=0, help="random SIGKILLs during the run")
     parser.add_argument("--kill-window", type=float, default=120.0, help="seconds to kill in")
@@ -502,7 +530,10 @@ def main() -> None:
     existing = json.loads(args.json.read_text()) if args.json.exists() else {}
     key = (
         f"{result['database']}-g{result['gallery_identities']}-f{result['fingers_per_booking']}"
-        f"-w{result['workers']}" + ("-kill" if result["kills"] else "") + args.label
+        f"-w{result['workers']}"
+        + (f"-r{args.arrival_rate:g}" if args.arrival_rate else "")
+        + ("-kill" if result["kills"] else "")
+        + args.label
     )
     existing[key] = result
     args.json.write_text(json.dumps(existing, indent=2, default=str) + "\n")
