@@ -33,10 +33,19 @@ NOISE_MARGIN = 0.03
 
 #: Known misses (see docs/program.md, "Rows not reached"): the side and the largest size.
 MISSES: dict[str, tuple[int, float]] = {
-    # Arrests per identified alien after the June 2011 priorities are not modelled.
-    "oig_identified_detained_share": (+1, 0.20),
-    # The 2011 peak and the decline after it are not modelled; the level is near the edge.
+    # The August 2011 peak and the fall of detainers after it are not modelled (the June 2011
+    # discretion acts on custody, not on detainers); the level is near the edge.
     "detainers_peak_month": (-1, 0.15),
+}
+#: Rows a parameter was fitted to (scenario.py); they are not independent checks.
+FITS = {
+    "seed_charged_fy2007",
+    "seed_removed_criminal_fy2007",
+    "sc_submissions_mid2011",
+    "sc_matches_mid2011",
+    "sc_removals_mid2011",
+    # The size of ICE's discretion after the June 2011 memoranda (HISTORICAL_DISCRETION).
+    "oig_identified_detained_share",
 }
 REPRODUCED = {t.id for t in TARGETS} - set(MISSES)
 
@@ -67,15 +76,12 @@ def test_reproduced_figures_within_tolerance_with_margin(
 @pytest.mark.slow
 def test_independent_checks_outnumber_fits(rows: dict[str, CalibrationRow]) -> None:
     fits = {rid for rid, r in rows.items() if r.role == "fit"}
-    assert fits == {
-        "seed_charged_fy2007",
-        "seed_removed_criminal_fy2007",
-        "sc_submissions_mid2011",
-        "sc_matches_mid2011",
-        "sc_removals_mid2011",
-    }
-    checks_ok = sum(r.within_tolerance for r in rows.values() if r.role == "check")
-    assert checks_ok >= 12
+    assert fits == FITS
+    checks = [r for r in rows.values() if r.role == "check"]
+    assert len(checks) == 14
+    # Every check but the known miss, less at most one for the sampling noise of a small run.
+    checks_ok = sum(r.within_tolerance for r in checks)
+    assert checks_ok >= len(checks) - len(MISSES) - 1
 
 
 @pytest.mark.slow

@@ -177,3 +177,29 @@ def test_other_channels_are_an_input_by_fiscal_year() -> None:
     assert other.criminal_removals(2007) > other.criminal_removals(2006) > 0
     with pytest.raises(ScenarioError, match="FY2010"):
         other.criminal_removals(2010)
+
+
+def test_discretion_after_the_june_2011_memo_only_for_low_priority_court_cases() -> None:
+    s = replace(build_scenario("sc_rollout"), start=date(2011, 5, 1), end=date(2011, 9, 1))
+    memo = s.enforcement.discretion_from
+    assert memo == date(2011, 6, 17)
+    before = s.day_of(memo)
+    no_policy = replace(s, enforcement=replace(s.enforcement, discretion_from=None))
+    r, r0 = _run(12, s), _run(12, no_policy)
+    released = r.events[Event.DISCRETION_RELEASE]
+    # Only Level 3 and no-conviction cases, only from the memo's date, and a real effect.
+    assert released[:, :2].sum() == 0
+    assert released[..., :before].sum() == 0
+    assert released.sum() > 20
+    assert r0.events[Event.DISCRETION_RELEASE].sum() == 0
+    # The same random numbers: matches, interviews and detainers are identical (detainers are
+    # still lodged and counted); ICE arrests differ only after the date, by exactly those
+    # released, and Level 1-2 arrests not at all.
+    for event in (Event.MATCH, Event.INTERVIEW, Event.DETAINER):
+        assert np.array_equal(r.events[event], r0.events[event]), event.name
+    arrests, arrests0 = r.events[Event.ARREST], r0.events[Event.ARREST]
+    assert np.array_equal(arrests[..., :before], arrests0[..., :before])
+    assert np.array_equal(arrests[:, :2], arrests0[:, :2])
+    assert arrests0.sum() - arrests.sum() == released.sum()
+    # Everyone is still somewhere.
+    assert sum(r.places.values()) == r.entered == int(r.events[Event.MATCH].sum())

@@ -231,6 +231,9 @@ TARGETS: tuple[Target, ...] = (
             rs["sc_rollout"].count(Event.ARREST, SC_START, EARLY_2012, sources=SC),
             _oig_identified(rs["sc_rollout"]),
         ),
+        # The size of ICE's discretion after the June 2011 memoranda is fitted to it (scenario.py,
+        # HISTORICAL_DISCRETION).
+        role="fit",
     ),
     Target(
         "detainers_fy2012",

@@ -79,6 +79,9 @@ class Event(enum.IntEnum):
     #: ended in a conviction before the removal: ICE's removal statistics count such a person
     #: as convicted (``level`` stays the level at the match).
     CONVICTED_BEFORE_REMOVAL = 22
+    #: ICE declined to take a person with a lodged detainer into custody when local custody
+    #: ended (prosecutorial discretion from ``EnforcementParameters.discretion_from``).
+    DISCRETION_RELEASE = 23
 
 
 # Uniform draws per person, by purpose (one column each).
@@ -526,7 +529,14 @@ class NationalSimulation:
             self._log(pid, "released_on_detainer")
             return
 
-        # 4. ICE arrest.
+        # 4. ICE arrest, unless ICE exercises discretion for a low-priority case that would need
+        # a court case (summary cases, Rapid REPAT and orders made in custody stay priorities).
+        needs_court = court_case and not (repat or in_custody_order)
+        if needs_court and self._discretion_release(level, u[U_DECIDE]):
+            self._count(Event.DISCRETION_RELEASE, src, level)
+            ledger.move(pid, Place.RELEASED)
+            self._log(pid, "discretion_release")
+            return
         self._count(Event.ARREST, src, level)
         self._staff(level, cap.processing_hours)
         self._log(pid, "arrest")
@@ -574,6 +584,22 @@ class NationalSimulation:
             self._detain(pid, src, level, force=True, pathway="order_after_release")
         yield env.timeout(_exp(enf.removal_logistics_days, u[U_LOGISTICS]))
         self._remove(pid, src, level, booked_at, u)
+
+    def _discretion_release(self, level: int, u_decide: float) -> bool:
+        """Whether ICE, from the policy date, declines to take this person into custody.
+
+        The draw reuses the detainer decision's uniform: given that a detainer was lodged
+        (``u < p``), ``u / p`` is uniform on [0, 1) and independent of every other draw, so
+        scenarios without the policy keep exactly the same random numbers.
+        """
+        enf = self.s.enforcement
+        share = enf.discretion_share[level]
+        if enf.discretion_from is None or share <= 0.0:
+            return False
+        if self.env.now < self.s.day_of(enf.discretion_from):
+            return False
+        p = enf.detainer_probability[level]
+        return p > 0.0 and u_decide / p < share
 
     def _hearing(
         self, pid: int, src: int, level: int, *, detained: bool, u: list[float]
