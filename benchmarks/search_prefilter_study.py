@@ -33,19 +33,9 @@ from pathlib import Path
 
 import numpy as np
 
-from securecomm.afis.search.codes import _LSH_CELLS as LSH_CELLS
-from securecomm.afis.search.codes import pair_codes_kernel
-from securecomm.afis.search.cylinder_codes import cylinder_codes_kernel
-from securecomm.afis.search.kernels import popcounts, prefilter_scores
+from securecomm.afis.search.codes import segment_codes
+from securecomm.afis.search.kernels import prefilter_scores
 from securecomm.afis.search.packed import PackedMinutiae
-from securecomm.afis.search.parameters import (
-    CYLINDER_CELL_REACH,
-    CYLINDER_CELLS,
-    CYLINDER_DIRECTION_REACH,
-    CYLINDER_RADIUS,
-    CYLINDER_SECTIONS,
-    LSH_MIN_ONES,
-)
 from securecomm.afis.template_synthesis import TenPrintGenerator
 from securecomm.machine import machine
 
@@ -64,32 +54,8 @@ class Candidate:
     weights: tuple[float, float] = (1.0, 1.0)
 
     def codes(self, packed: PackedMinutiae) -> tuple[np.ndarray, np.ndarray, int]:
-        words = (self.pair_bits + self.cylinder_bits) // 64
-        split = self.pair_bits // 64
-        out = np.zeros((packed.count, words), np.uint64)
-        if self.pair_bits:
-            pair_codes_kernel(
-                packed.offsets, packed.x, packed.y, packed.angle, out, 0, self.pair_bits
-            )
-        if self.cylinder_bits:
-            cylinder_codes_kernel(
-                packed.offsets,
-                packed.x,
-                packed.y,
-                packed.angle,
-                LSH_CELLS,
-                CYLINDER_RADIUS,
-                CYLINDER_CELLS,
-                CYLINDER_SECTIONS,
-                CYLINDER_CELL_REACH,
-                CYLINDER_DIRECTION_REACH,
-                LSH_MIN_ONES,
-                out,
-                split,
-                self.cylinder_bits,
-            )
-        pops = np.stack([popcounts(out[:, :split]), popcounts(out[:, split:])], axis=1)
-        return out, np.ascontiguousarray(pops), split
+        codes, pops = segment_codes(packed, self.pair_bits, self.cylinder_bits)
+        return codes, pops, self.pair_bits // 64
 
 
 #: The layout before this study (1024-bit pair words) and the alternatives measured.

@@ -44,8 +44,6 @@ from securecomm.afis.search.parameters import (
     CODE_MIN_DISTANCE,
     CODE_NEIGHBOURS,
     CODE_PAIR_BITS,
-    CODE_PAIR_WORDS,
-    CODE_WORDS,
     CYLINDER_CELL_REACH,
     CYLINDER_CELLS,
     CYLINDER_DIRECTION_REACH,
@@ -137,25 +135,35 @@ def finger_codes(
 ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint16]]:
     """Codes (fingers, CODE_WORDS) and per-segment popcounts (fingers, CODE_SEGMENTS) of every
     packed finger; an absent finger has an all-zero code and popcounts."""
-    codes = np.zeros((packed.count, CODE_WORDS), dtype=np.uint64)
-    pair_codes_kernel(packed.offsets, packed.x, packed.y, packed.angle, codes, 0, CODE_PAIR_BITS)
-    cylinder_codes_kernel(
-        packed.offsets,
-        packed.x,
-        packed.y,
-        packed.angle,
-        _LSH_CELLS,
-        CYLINDER_RADIUS,
-        CYLINDER_CELLS,
-        CYLINDER_SECTIONS,
-        CYLINDER_CELL_REACH,
-        CYLINDER_DIRECTION_REACH,
-        LSH_MIN_ONES,
-        codes,
-        CODE_PAIR_WORDS,
-        CODE_CYLINDER_BITS,
-    )
-    pops = np.stack(
-        [popcounts(codes[:, :CODE_PAIR_WORDS]), popcounts(codes[:, CODE_PAIR_WORDS:])], axis=1
-    )
+    return segment_codes(packed, CODE_PAIR_BITS, CODE_CYLINDER_BITS)
+
+
+def segment_codes(
+    packed: PackedMinutiae, pair_bits: int, cylinder_bits: int
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint16]]:
+    """Two-segment codes of any segment sizes (multiples of 64 bits; 0 leaves a segment out):
+    the stored layout is ``segment_codes(p, CODE_PAIR_BITS, CODE_CYLINDER_BITS)``; the
+    pre-filter study measures other sizes with the same kernels."""
+    split = pair_bits // 64
+    codes = np.zeros((packed.count, (pair_bits + cylinder_bits) // 64), dtype=np.uint64)
+    if pair_bits:
+        pair_codes_kernel(packed.offsets, packed.x, packed.y, packed.angle, codes, 0, pair_bits)
+    if cylinder_bits:
+        cylinder_codes_kernel(
+            packed.offsets,
+            packed.x,
+            packed.y,
+            packed.angle,
+            _LSH_CELLS,
+            CYLINDER_RADIUS,
+            CYLINDER_CELLS,
+            CYLINDER_SECTIONS,
+            CYLINDER_CELL_REACH,
+            CYLINDER_DIRECTION_REACH,
+            LSH_MIN_ONES,
+            codes,
+            split,
+            cylinder_bits,
+        )
+    pops = np.stack([popcounts(codes[:, :split]), popcounts(codes[:, split:])], axis=1)
     return codes, np.ascontiguousarray(pops)
