@@ -10,30 +10,29 @@ step finds its own subject id in the gallery and takes it as the new identity it
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
 from sqlalchemy.orm import Session
 
 from securecomm import ansinist
-from securecomm.afis.search import IdentityExistsError, SearchResult
-from securecomm.afis.types import FingerPosition, Template
+from securecomm.afis.search import IdentityExistsError
 from securecomm.interop.answers import answer_sre
 from securecomm.interop.components import CRIMINAL_GALLERY
 from securecomm.interop.context import PipelineContext, TwoPhaseStep
 from securecomm.interop.jobs import ClaimedJob, enqueue
 from securecomm.interop.rap_sheet import render_rap_sheet
-from securecomm.interop.submissions import Submission, SubmissionState
-from securecomm.interop.templates_store import load_templates
+from securecomm.interop.steps.gallery_search import (
+    GalleryRecordsMismatch,
+    Searched,
+    search_gallery,
+    to_apply,
+)
+from securecomm.interop.submissions import SubmissionState
 from securecomm.records.criminal import ChargeLevel, Sex
 from securecomm.records.criminal_repository import ChargeInput, CriminalHistoryRepository
 from securecomm.records.provenance import SourceSystem
 
 NEXT_STEP = "immigration_search"
-
-
-class GalleryRecordsMismatch(RuntimeError):
-    """The gallery returned a subject the record system does not know (a system fault)."""
 
 
 def new_subject_id(submission_id: int) -> str:
@@ -46,30 +45,6 @@ def split_name(name: str) -> tuple[str, str]:
     return family.strip() or "UNKNOWN", given.strip() or "UNKNOWN"
 
 
-@dataclass(frozen=True)
-class Searched:
-    """The compute phase of a search step: the probe and what the gallery answered."""
-
-    templates: dict[FingerPosition, Template]
-    result: SearchResult | None
-
-
-def search_gallery(
-    context: PipelineContext,
-    session: Session,
-    job: ClaimedJob,
-    gallery: str,
-    state: SubmissionState,
-) -> Searched:
-    """Load the booking's templates and search ``gallery`` (when the submission is in
-    ``state``; otherwise the job has nothing left to do)."""
-    submission = session.get(Submission, job.payload["submission_id"])
-    if submission is None or submission.state is not state:
-        return Searched({}, None)
-    templates = load_templates(session, submission.id)
-    return Searched(templates, context.components.galleries.get(gallery).search(templates))
-
-
 def compute_criminal_search(
     context: PipelineContext, session: Session, job: ClaimedJob
 ) -> Searched:
@@ -79,14 +54,11 @@ def compute_criminal_search(
 def apply_criminal_search(
     context: PipelineContext, session: Session, job: ClaimedJob, searched: Searched
 ) -> None:
-    submission = session.get(Submission, job.payload["submission_id"])
-    if (
-        submission is None
-        or submission.state is not SubmissionState.RECEIVED
-        or searched.result is None
-    ):
+    found = to_apply(session, job, SubmissionState.RECEIVED, searched)
+    if found is None:
         return
-    templates, result = searched.templates, searched.result
+    submission, result = found
+    templates = searched.templates
     engine = context.components.galleries.get(CRIMINAL_GALLERY)
     booking = ansinist.read_booking(ansinist.read(submission.raw))
     repository = CriminalHistoryRepository(session)

@@ -20,7 +20,12 @@ from securecomm.interop.components import IMMIGRATION_GALLERY
 from securecomm.interop.context import PipelineContext, TwoPhaseStep
 from securecomm.interop.jobs import ClaimedJob
 from securecomm.interop.outbox import MessageKind, emit
-from securecomm.interop.steps.criminal import GalleryRecordsMismatch, Searched, search_gallery
+from securecomm.interop.steps.gallery_search import (
+    GalleryRecordsMismatch,
+    Searched,
+    search_gallery,
+    to_apply,
+)
 from securecomm.interop.submissions import Submission, SubmissionState
 from securecomm.records.immigration import EncounterKind, ImmigrationIdentity
 from securecomm.records.immigration_repository import ImmigrationRepository
@@ -40,14 +45,10 @@ def compute_immigration_search(
 def apply_immigration_search(
     context: PipelineContext, session: Session, job: ClaimedJob, searched: Searched
 ) -> None:
-    submission = session.get(Submission, job.payload["submission_id"])
-    if (
-        submission is None
-        or submission.state is not SubmissionState.ANSWERED
-        or searched.result is None
-    ):
+    found = to_apply(session, job, SubmissionState.ANSWERED, searched)
+    if found is None:
         return
-    result = searched.result
+    submission, result = found
     repository = ImmigrationRepository(session)
     now = context.clock.now()
     identity: ImmigrationIdentity | None = None
