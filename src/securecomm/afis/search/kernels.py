@@ -119,7 +119,7 @@ def prefilter_scores(
             k += 1
     bounds = np.array([0, split, words], dtype=np.int64)
     mu, inv = _z_tables(probe_pop, bounds, words * 64)
-    # Weights and the offset folded into the tables: z·w = (inter − μ)·(w/σ).
+    # Weights folded into the tables: z·w = (inter − μ)·(w/σ).
     for g in range(2):
         inv[:, g, :] *= weights[g]
     fixed = split == _SPLIT and words == _WORDS
