@@ -11,10 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from securecomm.clock import Clock
 from securecomm.enforcement.cases import CaseWork
 from securecomm.enforcement.inputs import (
     CriminalHistoryEvent,
@@ -22,8 +18,6 @@ from securecomm.enforcement.inputs import (
     MatchNotice,
 )
 from securecomm.enforcement.intake import Intake, IntakeOutcome
-from securecomm.enforcement.models import Case
-from securecomm.enforcement.vocabulary import CaseState
 
 MatchWithHistory = tuple[
     MatchNotice, Sequence[CriminalHistoryEvent], Sequence[ImmigrationHistoryEvent]
@@ -39,8 +33,8 @@ class AutomaticReport:
     gate_opened: list[str] = field(default_factory=list)
     expired_detainers: list[str] = field(default_factory=list)
 
-    def add(self, taken: Intake, gate_was_open: bool) -> None:
-        """Record one intake; ``gate_was_open`` is the gate's state before it."""
+    def add(self, taken: Intake) -> None:
+        """Record one intake."""
         number = taken.case.case_number
         lists = {
             IntakeOutcome.OPENED: self.opened,
@@ -48,7 +42,7 @@ class AutomaticReport:
             IntakeOutcome.KNOWN: self.already_open,
         }
         lists[taken.outcome].append(number)
-        if taken.case.state is CaseState.CITIZENSHIP_REVIEW and not gate_was_open:
+        if taken.gate_opened:
             self.gate_opened.append(number)
 
 
@@ -58,20 +52,6 @@ def carry_matches_into_cases(
     """Take each match notice into a case (idempotently), then sweep expired detainers."""
     report = AutomaticReport()
     for notice, criminal, immigration in matches:
-        gate_was_open = work.call(gate_open_for, notice)
-        report.add(work.take_match(notice, criminal, immigration), gate_was_open)
+        report.add(work.take_match(notice, criminal, immigration))
     report.expired_detainers = work.expire_due_detainers()
     return report
-
-
-def gate_open_for(session: Session, _clock: Clock, notice: MatchNotice) -> bool:
-    """Whether the person already has an open case held at the citizenship gate."""
-    return (
-        session.execute(
-            select(Case.id).where(
-                Case.subject_fin == notice.subject.fin,
-                Case.state == CaseState.CITIZENSHIP_REVIEW,
-            )
-        ).first()
-        is not None
-    )

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from securecomm import ansinist
 from securecomm.clock import Clock
-from securecomm.enforcement.automatic import AutomaticReport, MatchWithHistory, gate_open_for
+from securecomm.enforcement.automatic import AutomaticReport, MatchWithHistory
 from securecomm.enforcement.cases import CaseWork
 from securecomm.enforcement.errors import InputError
 from securecomm.enforcement.inputs import (
@@ -181,10 +181,9 @@ def take_field_office_notices(
     report = AutomaticReport()
     for notice in session.execute(query.order_by(FieldOfficeNotice.id).limit(limit)).scalars():
         match, criminal, immigration = inputs_from_notice(session, notice)
-        gate_was_open = gate_open_for(session, clock, match)
         taken = take_match(session, clock, principal, match, criminal, immigration)
         notice.taken_at, notice.case_reference = clock.now(), taken.case.case_number
-        report.add(taken, gate_was_open)
+        report.add(taken)
     return report
 
 

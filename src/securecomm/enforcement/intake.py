@@ -75,6 +75,8 @@ class IntakeOutcome(enum.StrEnum):
 class Intake:
     case: Case
     outcome: IntakeOutcome
+    #: Whether this intake opened the citizenship gate (a citizenship record in its history).
+    gate_opened: bool = False
 
 
 def open_case_from_match(
@@ -107,11 +109,11 @@ def take_match(
     open_case = _open_case_of(session, notice.subject.fin)
     if open_case is not None:
         _attach_booking(session, clock, principal, open_case, notice, criminal_history)
-        _apply_immigration_history(session, clock, principal, open_case, immigration_history)
-        return Intake(open_case, IntakeOutcome.ATTACHED)
+        gate = _apply_immigration_history(session, clock, principal, open_case, immigration_history)
+        return Intake(open_case, IntakeOutcome.ATTACHED, gate)
     case = _open_case(session, clock, principal, notice, criminal_history, offenses)
-    _apply_immigration_history(session, clock, principal, case, immigration_history)
-    return Intake(case, IntakeOutcome.OPENED)
+    gate = _apply_immigration_history(session, clock, principal, case, immigration_history)
+    return Intake(case, IntakeOutcome.OPENED, gate)
 
 
 def _case_of_booking(session: Session, ori: str, tcn: str) -> Case | None:
@@ -191,12 +193,15 @@ def _apply_immigration_history(
     principal: Principal,
     case: Case,
     immigration_history: Sequence[ImmigrationHistoryEvent],
-) -> None:
+) -> bool:
+    """Apply the reentry referral and the citizenship gate; True when this opened the gate."""
     refer_reentry(session, clock, principal, case, immigration_history)
     indicators = indicators_in(list(immigration_history))
     if indicators and case.state is not CaseState.CITIZENSHIP_REVIEW:
         kind, source = indicators[0]
         open_gate(session, clock, principal, case, kind, source)
+        return True
+    return False
 
 
 def _open_case(
