@@ -1,11 +1,12 @@
-"""Keep numba's on-disk cache of the comparator kernels consistent across source edits.
+"""Keep numba's on-disk cache of a package's kernels consistent across source edits.
 
-Numba's ``cache=True`` checks only the source file of the function it caches. The kernels
-here call kernels from other files of this package (``batch`` → ``comparator`` →
-``consolidation``/``local_similarity``), which numba compiles into the caller; editing a callee
-would leave the caller's cached machine code stale. So the package fingerprints all its
-sources and, when that fingerprint changes, drops this package's cached kernels before any of
-them is loaded. Cheap (a few small files hashed once per process).
+Numba's ``cache=True`` checks only the source file of the function it caches. Kernels call
+kernels from other files of their package, which numba compiles into the caller, and read
+tuning constants from the package's ``parameters`` at compile time; editing either would leave
+the caller's cached machine code stale. So each package with kernels (extraction, matching,
+search, synthesis, template_synthesis) fingerprints all its sources on import and, when that
+fingerprint changes, drops its cached kernels before any of them is loaded. Cheap (a few small
+files hashed once per process).
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ import contextlib
 import hashlib
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent
 STAMP = "kernels.sourcehash"
 
 
-def invalidate_if_sources_changed(package: Path = PACKAGE) -> bool:
+def invalidate_if_sources_changed(package: Path) -> bool:
     """Delete cached kernels of ``package`` if its sources changed; True when it did."""
     digest = hashlib.sha256()
     for source in sorted(package.glob("*.py")):

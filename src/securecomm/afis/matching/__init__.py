@@ -6,6 +6,9 @@
 Method, calibration and measured accuracy: ``docs/afis-matching.md``.
 """
 
+from pathlib import Path
+
+from securecomm.afis.kernel_cache import invalidate_if_sources_changed
 from securecomm.afis.matching.batch import (
     PackedTemplates,
     compare_one_to_many,
@@ -18,11 +21,10 @@ from securecomm.afis.matching.comparator import (
     compare_prepared,
     raw_score,
 )
-from securecomm.afis.matching.kernel_cache import invalidate_if_sources_changed
 from securecomm.afis.matching.prepared import PreparedTemplate, prepare
 
-# Before any kernel is called (numba loads its cache on the first call): see kernel_cache.py.
-invalidate_if_sources_changed()
+# Before any kernel is called (numba loads its cache on the first call): see afis/kernel_cache.py.
+invalidate_if_sources_changed(Path(__file__).resolve().parent)
 
 __all__ = [
     "Comparison",

@@ -15,7 +15,10 @@ See ``docs/afis-search.md``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from securecomm.afis.errors import GalleryError
+from securecomm.afis.kernel_cache import invalidate_if_sources_changed
 from securecomm.afis.search.embedded import EmbeddedSearchEngine
 from securecomm.afis.search.engine import (
     Candidate,
@@ -33,6 +36,9 @@ from securecomm.afis.search.errors import (
 from securecomm.afis.search.factory import open_search_engine
 from securecomm.afis.search.gallery import Gallery
 from securecomm.afis.search.thresholds import ThresholdPolicy, fused_threshold
+
+# Before any kernel is called (numba loads its cache on the first call): see afis/kernel_cache.py.
+invalidate_if_sources_changed(Path(__file__).resolve().parent)
 
 __all__ = [
     "Candidate",

@@ -16,6 +16,9 @@ and their sources: ``docs/afis-synthesis.md``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from securecomm.afis.kernel_cache import invalidate_if_sources_changed
 from securecomm.afis.synthesis.classes import (
     CLASS_FREQUENCIES,
     FingerClass,
@@ -38,6 +41,9 @@ from securecomm.afis.synthesis.ten_print import (
     ten_fingers,
     ten_print_card,
 )
+
+# Before any kernel is called (numba loads its cache on the first call): see afis/kernel_cache.py.
+invalidate_if_sources_changed(Path(__file__).resolve().parent)
 
 __all__ = [
     "CLASS_FREQUENCIES",

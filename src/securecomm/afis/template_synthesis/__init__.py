@@ -8,14 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from securecomm.afis.matching.kernel_cache import invalidate_if_sources_changed
+from securecomm.afis.kernel_cache import invalidate_if_sources_changed
+from securecomm.afis.template_synthesis.generator import FINGERS, TenPrintGenerator
+from securecomm.afis.template_synthesis.parameters import NONMATED_BASE
 
-# The kernels read their tuning constants from ``parameters`` at compile time, and numba's
-# on-disk cache only watches the kernel's own file: drop cached kernels when any source here
-# changes, before any of them is loaded.
+# Before any kernel is called (numba loads its cache on the first call): see afis/kernel_cache.py.
 invalidate_if_sources_changed(Path(__file__).resolve().parent)
-
-from securecomm.afis.template_synthesis.generator import FINGERS, TenPrintGenerator  # noqa: E402
-from securecomm.afis.template_synthesis.parameters import NONMATED_BASE  # noqa: E402
 
 __all__ = ["FINGERS", "NONMATED_BASE", "TenPrintGenerator"]
