@@ -10,8 +10,11 @@ documented size, so docs/program.md stays true.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from securecomm.program.calibration import (
@@ -22,6 +25,7 @@ from securecomm.program.calibration import (
     run_scenarios,
 )
 from securecomm.program.reference import load_reference_figures
+from securecomm.program.scenario import build_scenario
 
 SCALE = 0.004
 #: The rollout's removals and arrests depend on queues of officers and judges, whose waiting
@@ -108,3 +112,16 @@ def test_plan_range_rows_fall_inside_the_plan_range(rows: dict[str, CalibrationR
 @pytest.mark.slow
 def test_every_compared_row_is_classified(rows: dict[str, CalibrationRow]) -> None:
     assert set(rows) == REPRODUCED | set(MISSES)
+
+
+def test_a_scenario_run_alone_is_the_same_run_as_in_the_full_set() -> None:
+    short = {
+        name: replace(build_scenario(name), start=date(2010, 6, 1), end=date(2010, 8, 1))
+        for name in ("sc_rollout", "plan_low")
+    }
+    names = sorted(short)
+    full, _ = run_scenarios(names, SEED, scale=SCALE, scenarios=short)
+    alone, _ = run_scenarios(names, SEED, scale=SCALE, scenarios=short, only={"sc_rollout"})
+    assert set(alone) == {"sc_rollout"}
+    assert np.array_equal(alone["sc_rollout"].events, full["sc_rollout"].events)
+    assert alone["sc_rollout"].events[0].sum() > 0

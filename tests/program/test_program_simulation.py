@@ -14,7 +14,12 @@ from securecomm.program.errors import ScenarioError
 from securecomm.program.facilities import Facility
 from securecomm.program.ledger import PeopleLedger, Place
 from securecomm.program.registry import generate_registry
-from securecomm.program.scenario import Scenario, build_scenario
+from securecomm.program.scenario import (
+    NO_CONVICTION_DETAINER_CUTS,
+    SCENARIOS,
+    Scenario,
+    build_scenario,
+)
 from securecomm.program.simulation import NONE, Event, SimulationResult, Source, simulate
 
 SCALE = 0.004
@@ -203,3 +208,37 @@ def test_discretion_after_the_june_2011_memo_only_for_low_priority_court_cases()
     assert arrests0.sum() - arrests.sum() == released.sum()
     # Everyone is still somewhere.
     assert sum(r.places.values()) == r.entered == int(r.events[Event.MATCH].sum())
+
+
+def test_detainer_what_if_drops_no_conviction_detainers_only_after_the_memo() -> None:
+    s = replace(build_scenario("sc_rollout"), start=date(2011, 5, 1), end=date(2011, 9, 1))
+    assert s.enforcement.detainer_discretion_share == (0.0, 0.0, 0.0, 0.0)
+    before = s.day_of(date(2011, 6, 17))
+    cut = replace(s, enforcement=replace(s.enforcement, detainer_discretion_share=(0, 0, 0, 0.5)))
+    # 1.2 % of national bookings: enough no-conviction detainers after the memo to measure.
+    r0, r = _run(12, s, scale=0.012), _run(12, cut, scale=0.012)
+    det0, det = r0.events[Event.DETAINER], r.events[Event.DETAINER]
+    # Same random numbers: the same matches; interviews and detainers identical before the
+    # memo. After it no-conviction detainers fall by about half; Levels 1-3 keep theirs, up to
+    # the officers' time freed by the detainers not lodged (queueing).
+    assert np.array_equal(r.events[Event.MATCH], r0.events[Event.MATCH])
+    for event in (Event.INTERVIEW, Event.DETAINER):
+        assert np.array_equal(r.events[event][..., :before], r0.events[event][..., :before])
+    after0, after = det0[:, NONE, before:].sum(), det[:, NONE, before:].sum()
+    assert after0 > 100
+    assert 0.35 < after / after0 < 0.65
+    convicted0, convicted = det0[:, :NONE, before:].sum(), det[:, :NONE, before:].sum()
+    assert abs(convicted - convicted0) <= 0.03 * convicted0
+    # The persons not given a detainer are among those the custody discretion would have
+    # released (the same part of the draw): fewer discretion releases.
+    released0 = r0.events[Event.DISCRETION_RELEASE].sum()
+    assert r.events[Event.DISCRETION_RELEASE].sum() < released0
+    assert sum(r.places.values()) == r.entered == int(r.events[Event.MATCH].sum())
+
+
+def test_detainer_what_if_sizes_come_from_the_published_trac_shares() -> None:
+    # Odds of no conviction 0.477/0.523 after against 0.774/0.226 before: 1 - 0.266.
+    assert NO_CONVICTION_DETAINER_CUTS == {"odds": 0.73, "counts": 0.33}
+    # What-if only: no named scenario lodges fewer detainers.
+    for name in SCENARIOS:
+        assert build_scenario(name).enforcement.detainer_discretion_share == (0, 0, 0, 0), name

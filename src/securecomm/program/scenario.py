@@ -256,6 +256,15 @@ class EnforcementParameters:
         "oig_identified_detained_share (no published count of cases released under the "
         "memoranda; see HISTORICAL_DISCRETION)",
     )
+    #: What-if only, no named scenario uses it: from ``discretion_from``, share of the detainers
+    #: ICE would have lodged that it no longer lodges, by level (L1, L2, L3, none). Its
+    #: published readings (:data:`NO_CONVICTION_DETAINER_CUTS`) do not reproduce the FY2012
+    #: detainers, so it stays off (docs/program.md, "Rows not reached").
+    detainer_discretion_share: tuple[float, float, float, float] = param(
+        (0.0, 0.0, 0.0, 0.0),
+        "none in every named scenario (what-if only): the published TRAC shares give no size "
+        "that keeps detainers_fy2012; see NO_CONVICTION_DETAINER_CUTS",
+    )
 
 
 # --------------------------------------------------------------------------- costs
@@ -419,6 +428,42 @@ HISTORICAL_DISCRETION = replace(
     discretion_from=MORTON_MEMO_2011,
     discretion_share=(0.0, 0.0, 0.9, 0.9),
 )
+
+
+#: TRAC's published shares of ICE detainers whose subject had no criminal conviction on record:
+#: 77.4 % of the nearly one million detainers of the 50 months FY2008 - Nov 2011
+#: (https://trac.syr.edu/immigration/reports/310/) and 47.7 % of the 347,691 of FY2012 - Jan 2013
+#: (https://trac.syr.edu/immigration/reports/330). Two readings of the fall, if it were all the
+#: June 2011 memoranda's effect on detainers on no-conviction matches: convicted detainers
+#: unchanged (odds ratio of the two shares), or the published monthly no-conviction counts
+#: (taking "nearly one million" as 1,000,000, so this cut is an upper bound: 0.30 at 950,000).
+#: The two releases are not alike (the earlier one withheld the nature of the convictions;
+#: TRAC's counts imply convicted detainers rose 2.5-fold within a year), so neither is a
+#: measured policy size; both are what-ifs (benchmarks/simulation_calibration.py
+#: --detainer-whatif).
+TRAC_NO_CONVICTION_SHARE_BEFORE = 0.774
+TRAC_NO_CONVICTION_SHARE_AFTER = 0.477
+TRAC_DETAINERS_BEFORE_PER_MONTH = 1_000_000 / 50
+TRAC_DETAINERS_AFTER_PER_MONTH = 347_691 / 16
+
+
+def _odds(share: float) -> float:
+    return share / (1.0 - share)
+
+
+NO_CONVICTION_DETAINER_CUTS: dict[str, float] = {
+    # 1 - (0.477 / 0.523) / (0.774 / 0.226) = 0.734
+    "odds": round(
+        1.0 - _odds(TRAC_NO_CONVICTION_SHARE_AFTER) / _odds(TRAC_NO_CONVICTION_SHARE_BEFORE), 2
+    ),
+    # 1 - (0.477 x 21,731) / (0.774 x 20,000) = 0.330
+    "counts": round(
+        1.0
+        - (TRAC_NO_CONVICTION_SHARE_AFTER * TRAC_DETAINERS_AFTER_PER_MONTH)
+        / (TRAC_NO_CONVICTION_SHARE_BEFORE * TRAC_DETAINERS_BEFORE_PER_MONTH),
+        2,
+    ),
+}
 
 
 def sc_rollout() -> Scenario:

@@ -471,14 +471,14 @@ class NationalSimulation:
                 ledger.move(pid, Place.RELEASED)
                 self._log(pid, "missed")
                 return
-            decide = u[U_DECIDE] < enf.detainer_probability[level]
+            decide = self._lodge_detainer(level, u[U_DECIDE])
             work = hours + (cap.processing_hours if decide else 0.0)
             slow = self.deport_slow if src == Source.DEPORT else self.officer_slow
             yield env.timeout(work / cap.officer_hours_per_day * slow)
             pool.release(req)
             self._staff(level, work)
         else:
-            decide = u[U_DECIDE] < enf.detainer_probability[level]
+            decide = self._lodge_detainer(level, u[U_DECIDE])
             mode = "in_person"
         self.interview_modes[mode] += 1
         self._count(Event.INTERVIEW, src, level)
@@ -585,6 +585,28 @@ class NationalSimulation:
         yield env.timeout(_exp(enf.removal_logistics_days, u[U_LOGISTICS]))
         self._remove(pid, src, level, booked_at, u)
 
+    def _after_policy_date(self) -> bool:
+        start = self.s.enforcement.discretion_from
+        return start is not None and self.env.now >= self.s.day_of(start)
+
+    def _lodge_detainer(self, level: int, u_decide: float) -> bool:
+        """Whether ICE lodges a detainer after the interview.
+
+        With the detainer rate ``p`` of the level, a detainer is lodged when ``u < p``; from the
+        policy date a share ``detainer_discretion_share`` of those is not (what-if only). It takes
+        the lowest part of ``u / p``, the part the custody discretion releases, so a person ICE
+        no longer lodges a detainer on is one it would have released had the case gone to
+        court, and runs without the what-if keep exactly the same random numbers.
+        """
+        enf = self.s.enforcement
+        p = enf.detainer_probability[level]
+        if not u_decide < p:
+            return False
+        cut = enf.detainer_discretion_share[level]
+        if cut <= 0.0 or not self._after_policy_date():
+            return True
+        return u_decide / p >= cut
+
     def _discretion_release(self, level: int, u_decide: float) -> bool:
         """Whether ICE, from the policy date, declines to take this person into custody.
 
@@ -594,9 +616,7 @@ class NationalSimulation:
         """
         enf = self.s.enforcement
         share = enf.discretion_share[level]
-        if enf.discretion_from is None or share <= 0.0:
-            return False
-        if self.env.now < self.s.day_of(enf.discretion_from):
+        if share <= 0.0 or not self._after_policy_date():
             return False
         p = enf.detainer_probability[level]
         return p > 0.0 and u_decide / p < share
