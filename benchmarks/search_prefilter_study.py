@@ -9,7 +9,7 @@ binary-cylinder LSH segment, ``codes.py``/``cylinder_codes.py``) this builds the
 impression 0 of identities 0..N-1 (the gallery) and impression 1 of ``--probes`` of them
 (mated ten-print probes), scans every probe against the whole gallery with the engine's own
 z-score kernel
-(``kernels.prefilter_scores``) and reports
+(``kernels.code_scores`` over whole codes: the full-code stage of the search) and reports
 
 * per-finger d′ of the (weighted, summed over segments) z-score (mated finger pairs against
   the same finger of 200 other identities),
@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from securecomm.afis.search.codes import segment_codes
-from securecomm.afis.search.kernels import prefilter_scores
+from securecomm.afis.search.kernels import code_scores
 from securecomm.afis.search.packed import PackedMinutiae
 from securecomm.afis.template_synthesis import TenPrintGenerator
 from securecomm.machine import machine
@@ -72,6 +72,25 @@ CANDIDATES: dict[str, Candidate] = {
     "pairs768+cylinders768_w2": Candidate(768, 768, (1.0, 2.0)),
     "pairs1024+cylinders1024": Candidate(1024, 1024),
 }
+
+
+def full_scores(codes, pops, live, probe, probe_pop, split, weights) -> np.ndarray:
+    """z-score sums of whole codes (``split`` words of segment 0) for every slot."""
+    n = codes.shape[0]
+    return code_scores(
+        codes.reshape(n, -1),
+        np.zeros((n, 0), np.uint64),
+        pops,
+        live,
+        np.arange(n, dtype=np.int64),
+        np.ascontiguousarray(probe).reshape(-1),
+        np.zeros(0, np.uint64),
+        probe_pop,
+        split,
+        0,
+        weights,
+        0.0,
+    )
 
 
 def dprime(a: np.ndarray, b: np.ndarray) -> float:
@@ -123,7 +142,7 @@ def study(name: str, pop: Population, seed: int) -> dict:
     scan_s: list[float] = []
     for k in range(probes):
         t = time.perf_counter()
-        s = prefilter_scores(g_codes, g_pops, live, pc[k], pp[k], 0.0, split, weights)
+        s = full_scores(g_codes, g_pops, live, pc[k], pp[k], split, weights)
         scan_s.append(time.perf_counter() - t)
         mate = int(pop.mated[k])
         ranks[k] = 1 + int(np.count_nonzero(s > s[mate]))
@@ -138,20 +157,19 @@ def study(name: str, pop: Population, seed: int) -> dict:
             one_c[f] = pc[k, f]
             one_p[f] = pp[k, f]
             if g_pops[mate, f].sum():
-                z = prefilter_scores(
+                z = full_scores(
                     g_codes[mate : mate + 1],
                     g_pops[mate : mate + 1],
                     live[:1],
                     one_c,
                     one_p,
-                    0.0,
                     split,
                     weights,
                 )
                 mated_z.append(float(z[0]))
             sel = others[g_pops[others, f].sum(axis=1) > 0]
-            z = prefilter_scores(
-                g_codes[sel], g_pops[sel], live[: len(sel)], one_c, one_p, 0.0, split, weights
+            z = full_scores(
+                g_codes[sel], g_pops[sel], live[: len(sel)], one_c, one_p, split, weights
             )
             impostor_z.extend(z.tolist())
     mz, iz = np.array(mated_z), np.array(impostor_z)

@@ -17,8 +17,15 @@ from securecomm.afis.search import (
     UnknownIdentityError,
     open_search_engine,
 )
-from securecomm.afis.search.kernels import popcounts, prefilter_scores, shortlist
+from securecomm.afis.search.codes import join_codes, split_codes
+from securecomm.afis.search.kernels import code_scores, lead_scores, popcounts, shortlist
 from securecomm.afis.search.packed import PackedMinutiae
+from securecomm.afis.search.parameters import (
+    CODE_LEAD_BITS,
+    CODE_LEAD_WORDS,
+    CODE_PAIR_WORDS,
+    CODE_WORDS,
+)
 from securecomm.afis.search.thresholds import fused_threshold
 from securecomm.afis.template_synthesis import NONMATED_BASE, TenPrintGenerator
 from securecomm.afis.types import FingerPosition
@@ -120,40 +127,124 @@ def test_popcount_matches_numpy(words: list[int]) -> None:
     assert np.array_equal(popcounts(codes), np.bitwise_count(codes).sum(axis=1))
 
 
-def test_prefilter_scores_are_weighted_segment_z_sums() -> None:
-    rng = np.random.default_rng(1)
-    words, split = 24, 12
-    codes = rng.integers(0, 2**63, size=(5, 10, words), dtype=np.uint64)
-    codes &= rng.integers(0, 2**63, size=(5, 10, words), dtype=np.uint64)  # ~25 % density
-    seg = [slice(0, split), slice(split, words)]
-    pops = np.stack([np.bitwise_count(codes[:, :, g]).sum(axis=2) for g in seg], axis=2).astype(
-        np.uint16
-    )
-    pops[2, 4] = 0
-    codes[2, 4] = 0
-    live = np.array([True, True, True, False, True])
+def _z_sum(inter, pa, pb, bits, weight):
+    """Reference z-score sum over fingers (numpy, float64) for one segment."""
+    mu = pa * pb / bits
+    z = (inter - mu) / np.sqrt(mu * (1 - pa / bits) * (1 - pb / bits) + 1e-9)
+    z[(pb == 0) | (pa == 0)] = 0.0
+    return weight * z.sum(axis=-1)
+
+
+def _random_codes(seed: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    codes = rng.integers(0, 2**63, size=(n, 10, CODE_WORDS), dtype=np.uint64)
+    codes &= rng.integers(0, 2**63, size=(n, 10, CODE_WORDS), dtype=np.uint64)  # ~25 % density
+    codes[2, 4] = 0  # an absent gallery finger
+    seg = [slice(0, CODE_PAIR_WORDS), slice(CODE_PAIR_WORDS, CODE_WORDS)]
+    pops = np.stack([np.bitwise_count(codes[:, :, g]).sum(axis=2) for g in seg], axis=2)
+    return codes, pops.astype(np.uint16)
+
+
+def test_full_code_scores_are_weighted_segment_z_sums() -> None:
+    codes, pops = _random_codes(1, 6)
+    lead, tail = split_codes(codes)
+    assert np.array_equal(join_codes(lead, tail), codes)
+    live = np.array([True, True, True, False, True, True])
     probe = codes[1].copy()
+    probe[7] = 0  # a finger absent from the probe
     probe_pop = pops[1].copy()
+    probe_pop[7] = 0
     weights = np.array([1.0, 0.5])
-    scores = prefilter_scores(codes, pops, live, probe, probe_pop, 0.0, split, weights)
-    expected = np.zeros(5)
-    for g, sl in enumerate(seg):
-        bits = (sl.stop - sl.start) * 64
-        inter = np.bitwise_count(codes[:, :, sl] & probe[None, :, sl]).sum(axis=2).astype(float)
-        pa, pb = probe_pop[:, g].astype(float)[None, :], pops[:, :, g].astype(float)
-        mu = pa * pb / bits
-        z = (inter - mu) / np.sqrt(mu * (1 - pa / bits) * (1 - pb / bits) + 1e-9)
-        z[pops[:, :, g] == 0] = 0.0
-        expected += weights[g] * z.sum(axis=1)
-    assert np.allclose(scores[[0, 1, 2, 4]], expected[[0, 1, 2, 4]], rtol=1e-4)
-    assert scores[3] == -np.inf
+    p_lead, p_tail = split_codes(probe)
+    slots = np.array([0, 1, 2, 3, 5], dtype=np.int64)  # any subset, in any order
+    scores = code_scores(
+        lead.reshape(6, -1),
+        tail.reshape(6, -1),
+        pops,
+        live,
+        slots,
+        p_lead.reshape(-1),
+        p_tail.reshape(-1),
+        probe_pop,
+        CODE_LEAD_WORDS,
+        CODE_PAIR_WORDS - CODE_LEAD_WORDS,
+        weights,
+        0.0,
+    )
+    expected = np.zeros(6)
+    for g, sl in enumerate([slice(0, CODE_PAIR_WORDS), slice(CODE_PAIR_WORDS, CODE_WORDS)]):
+        inter = np.bitwise_count(codes[:, :, sl] & probe[None, :, sl]).sum(axis=2)
+        pa, pb = probe_pop[None, :, g].astype(float), pops[:, :, g].astype(float)
+        expected += _z_sum(inter.astype(float), pa, pb, (sl.stop - sl.start) * 64, weights[g])
+    assert np.allclose(scores[[0, 1, 2, 4]], expected[[0, 1, 2, 5]], rtol=1e-4)
+    assert scores[3] == -np.inf  # slot 3 is deleted
     assert scores[1] == scores.max() and scores[1] > 10 * abs(scores[0])
     assert shortlist(scores, 2).tolist() == [1, int(np.argsort(-scores)[1])]
 
 
+def test_lead_scores_are_z_sums_over_the_lead_words_alone() -> None:
+    codes, _ = _random_codes(2, 7)
+    lead, _ = split_codes(codes)
+    live = np.array([True, True, True, True, False, True, True])
+    probe = lead[3].copy()
+    probe[5] = 0
+    probe_pop = popcounts(probe.reshape(-1, CODE_LEAD_WORDS)).reshape(10, 2)
+    weights = np.array([1.0, 0.5])
+    scores = lead_scores(lead.reshape(7, -1), live, probe.reshape(-1), probe_pop, weights, 0.0)
+    expected = np.zeros(7)
+    for g in range(2):
+        sl = slice(g * CODE_LEAD_WORDS, (g + 1) * CODE_LEAD_WORDS)
+        inter = np.bitwise_count(lead[:, :, sl] & probe[None, :, sl]).sum(axis=2).astype(float)
+        pb = np.bitwise_count(lead[:, :, sl]).sum(axis=2).astype(float)  # counted, not stored
+        pa = probe_pop[None, :, g].astype(float)
+        expected += _z_sum(inter, pa, pb, CODE_LEAD_BITS, weights[g])
+    assert np.allclose(scores[live], expected[live], rtol=1e-4, atol=1e-3)
+    assert scores[4] == -np.inf
+    assert int(np.argmax(scores)) == 3
+
+
+def test_two_stage_prefilter_keeps_the_lead_scan_survivors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the survivor count forced below the shard size, the full codes are scored only for
+    the lead scan's best slots; with it above, the answer is the single full scan's."""
+    from securecomm.afis import matching
+    from securecomm.afis.search import shard_search
+    from securecomm.afis.search.engine import prepare_probe
+    from securecomm.afis.search.gallery import Gallery
+
+    with Gallery.open(tmp_path / "g", shards=1) as gallery:
+        engine = EmbeddedSearchEngine(gallery)
+        engine.enrol_many([(f"id{i}", GEN.ten_print(i)) for i in range(60)])
+        engine.delete("id5")
+        shard = gallery.shards[0]
+        probe = prepare_probe(GEN.ten_print(17, impression=1), matching)
+        full_slots, full_scores = shard_search.prefilter(shard, probe, 8)  # 60 ≤ minimum: exact
+        monkeypatch.setattr(shard_search, "PREFILTER_LEAD_MIN", 12)
+        monkeypatch.setattr(shard_search, "PREFILTER_LEAD_KEEP", 0.0)
+        assert shard_search.lead_survivors(shard.slots) == 12
+        slots, scores = shard_search.prefilter(shard, probe, 8)
+        first = lead_scores(
+            shard.lead.reshape(shard.slots, -1),
+            shard.live,
+            probe.lead,
+            probe.lead_pops,
+            shard_search.SEGMENT_WEIGHTS,
+            0.0,
+        )
+        survivors = set(shortlist(first, 12).tolist())
+        assert set(slots.tolist()) <= survivors
+        assert shard.identity_id(int(slots[0])) == "id17"
+        assert shard.identity_index().get("id5") is None and np.isfinite(scores).all()
+        # Where the full scan's best 8 all survived the lead scan, both stages agree exactly.
+        if set(full_slots.tolist()) <= survivors:
+            assert slots.tolist() == full_slots.tolist()
+            assert np.array_equal(scores, full_scores)
+
+
 def test_finger_codes_have_both_segments_and_absent_fingers_are_empty() -> None:
     from securecomm.afis.search.codes import finger_codes
-    from securecomm.afis.search.parameters import CODE_PAIR_WORDS, CODE_SEGMENTS, CODE_WORDS
+    from securecomm.afis.search.parameters import CODE_SEGMENTS
 
     packed = GEN.impressions([3, 4], 0)
     codes, pops = finger_codes(packed)
@@ -171,7 +262,6 @@ def test_finger_codes_are_invariant_to_rigid_motion() -> None:
     """Both segments describe minutiae relative to each other: rotating and shifting a whole
     finger keeps nearly every bit (only quantisation-boundary cases may flip)."""
     from securecomm.afis.search.codes import finger_codes
-    from securecomm.afis.search.parameters import CODE_PAIR_WORDS
 
     packed = GEN.impressions([7, 8, 9], 0)
     theta = 0.5

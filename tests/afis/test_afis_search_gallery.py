@@ -93,16 +93,17 @@ def _built(tmp_path: Path) -> Path:
     return path
 
 
-def test_truncated_codes_file_is_detected(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["lead", "tail"])
+def test_truncated_codes_file_is_detected(tmp_path: Path, name: str) -> None:
     path = _built(tmp_path)
-    codes = path / "shard-000" / "codes.bin"
+    codes = path / "shard-000" / f"{name}.bin"
     with open(codes, "r+b") as f:
         f.truncate(codes.stat().st_size - 100)
-    with pytest.raises(GalleryError, match=r"codes\.bin: truncated: .* journal commits 4"):
+    with pytest.raises(GalleryError, match=rf"{name}\.bin: truncated: .* journal commits 4"):
         Gallery.open(path)
 
 
-@pytest.mark.parametrize("name", ["codes", "index", "minutiae", "journal", "tombstones"])
+@pytest.mark.parametrize("name", ["lead", "tail", "index", "minutiae", "journal", "tombstones"])
 def test_flipped_header_byte_is_detected(tmp_path: Path, name: str) -> None:
     path = _built(tmp_path)
     target = path / "shard-000" / f"{name}.bin"
@@ -113,9 +114,10 @@ def test_flipped_header_byte_is_detected(tmp_path: Path, name: str) -> None:
         Gallery.open(path)
 
 
-def test_flipped_data_byte_is_detected_on_read(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["lead", "tail", "minutiae"])
+def test_flipped_data_byte_is_detected_on_read(tmp_path: Path, name: str) -> None:
     path = _built(tmp_path)
-    target = path / "shard-000" / "minutiae.bin"
+    target = path / "shard-000" / f"{name}.bin"
     data = bytearray(target.read_bytes())
     data[HEADER_SIZE + 3] ^= 0xFF
     target.write_bytes(bytes(data))
@@ -154,7 +156,8 @@ def test_bulk_append_equals_per_identity_enrolment(tmp_path: Path) -> None:
         with Gallery.open(tmp_path / "one", shards=2) as one:
             _enrol_named(one, ids)
             for s_bulk, s_one in zip(bulk.shards, one.shards, strict=True):
-                assert np.array_equal(s_bulk.codes, s_one.codes)
+                assert np.array_equal(s_bulk.lead, s_one.lead)
+                assert np.array_equal(s_bulk.tail, s_one.tail)
                 assert np.array_equal(s_bulk.minutiae, s_one.minutiae)
                 assert s_bulk.ids.tolist() == s_one.ids.tolist()
         with pytest.raises(IdentityExistsError):
@@ -182,12 +185,12 @@ def test_gallery_of_an_older_code_layout_is_refused(tmp_path: Path) -> None:
     # A shard file written with the old layout (valid header of its own) is refused too.
     manifest["code_layout"] = CODE_LAYOUT_VERSION
     (path / "MANIFEST.json").write_text(json.dumps(manifest))
-    codes = path / "shard-000" / "codes.bin"
+    codes = path / "shard-000" / "lead.bin"
     data = bytearray(codes.read_bytes())
     data[28:32] = (CODE_LAYOUT_VERSION - 1).to_bytes(4, "little")
     data[HEADER_SIZE - 4 : HEADER_SIZE] = zlib.crc32(bytes(data[: HEADER_SIZE - 4])).to_bytes(
         4, "little"
     )
     codes.write_bytes(bytes(data))
-    with pytest.raises(GalleryError, match=r"codes\.bin: header describes another .*layout"):
+    with pytest.raises(GalleryError, match=r"lead\.bin: header describes another .*layout"):
         Gallery.open(path)

@@ -40,10 +40,12 @@ from securecomm.afis.search.parameters import (
     CODE_CYLINDER_BITS,
     CODE_DISTANCE_BINS,
     CODE_DISTANCE_STEP,
+    CODE_LEAD_WORDS,
     CODE_MAX_DISTANCE,
     CODE_MIN_DISTANCE,
     CODE_NEIGHBOURS,
     CODE_PAIR_BITS,
+    CODE_WORDS,
     CYLINDER_CELL_REACH,
     CYLINDER_CELLS,
     CYLINDER_DIRECTION_REACH,
@@ -167,3 +169,38 @@ def segment_codes(
         )
     pops = np.stack([popcounts(codes[:, :split]), popcounts(codes[:, split:])], axis=1)
     return codes, np.ascontiguousarray(pops)
+
+
+def _lead_words() -> npt.NDArray[np.int64]:
+    pair = CODE_PAIR_BITS // 64
+    return np.r_[0:CODE_LEAD_WORDS, pair : pair + CODE_LEAD_WORDS].astype(np.int64)
+
+
+def _tail_words() -> npt.NDArray[np.int64]:
+    pair = CODE_PAIR_BITS // 64
+    return np.r_[CODE_LEAD_WORDS:pair, pair + CODE_LEAD_WORDS : CODE_WORDS].astype(np.int64)
+
+
+LEAD_WORDS = _lead_words()
+TAIL_WORDS = _tail_words()
+
+
+def split_codes(
+    codes: npt.NDArray[np.uint64],
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+    """The lead and tail words of codes (..., CODE_WORDS): lead is each segment's first
+    CODE_LEAD_WORDS words (segment 0's, then segment 1's), tail the rest in the same order."""
+    return (
+        np.ascontiguousarray(codes[..., LEAD_WORDS]),
+        np.ascontiguousarray(codes[..., TAIL_WORDS]),
+    )
+
+
+def join_codes(
+    lead: npt.NDArray[np.uint64], tail: npt.NDArray[np.uint64]
+) -> npt.NDArray[np.uint64]:
+    """Inverse of :func:`split_codes`."""
+    codes = np.zeros((*lead.shape[:-1], CODE_WORDS), dtype=np.uint64)
+    codes[..., LEAD_WORDS] = lead
+    codes[..., TAIL_WORDS] = tail
+    return codes

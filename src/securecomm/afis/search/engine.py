@@ -1,10 +1,11 @@
 """The search interface: what every engine (embedded, Ray) offers, and the values it returns.
 
-A search is: per-finger codes of the probe → the pre-filter over every shard
-(:mod:`kernels`) → a shortlist per shard → the 1:1 comparator on every finger the probe and the
-candidate share (:mod:`shard_search`) → fusion (:mod:`fusion`) → candidates ranked by fused
-score (ties: more fingers, then pre-filter score, then identity id) → the decision against the
-threshold for the target FPIR at the current gallery size (:mod:`thresholds`).
+A search is: per-finger codes of the probe → the pre-filter over every shard (:mod:`kernels`:
+a scan of every identity's lead code, then the full codes of its survivors) → a shortlist per
+shard → the 1:1 comparator on every finger the probe and the candidate share
+(:mod:`shard_search`) → fusion (:mod:`fusion`) → candidates ranked by fused score (ties: more
+fingers, then pre-filter score, then identity id) → the decision against the threshold for the
+target FPIR at the current gallery size (:mod:`thresholds`).
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
-from securecomm.afis.search.codes import finger_codes
+from securecomm.afis.search.codes import finger_codes, split_codes
 from securecomm.afis.search.errors import ProbeError
 from securecomm.afis.search.fusion import fuse
 from securecomm.afis.search.gallery import pack_ten_print
-from securecomm.afis.search.parameters import CANDIDATE_LIST_LENGTH
+from securecomm.afis.search.kernels import popcounts
+from securecomm.afis.search.parameters import CANDIDATE_LIST_LENGTH, CODE_LEAD_WORDS
 from securecomm.afis.search.thresholds import ThresholdPolicy
 from securecomm.afis.types import FingerPosition, Template
 
@@ -87,8 +89,13 @@ class Probe:
     actors unchanged.
     """
 
-    codes: npt.NDArray[np.uint64]
+    #: Lead and tail words of the ten finger codes (finger p at row p - 1; absent fingers are
+    #: zero), laid out as a gallery slot's (codes.split_codes), and the popcounts of the full
+    #: segments and of their lead words (10, 2).
+    lead: npt.NDArray[np.uint64]
+    tail: npt.NDArray[np.uint64]
     pops: npt.NDArray[np.uint16]
+    lead_pops: npt.NDArray[np.uint16]
     prepared: Mapping[int, Any]
     #: Finger positions in re-ranking order (best probe quality first, then position).
     order: tuple[int, ...] = ()
@@ -110,9 +117,18 @@ def prepare_probe(fingers: TenPrint, comparator: Comparator) -> Probe:
         raise ProbeError("the probe has no finger with minutiae to search")
     packed = pack_ten_print(usable)
     codes, pops = finger_codes(packed)
+    lead, tail = split_codes(codes)
+    lead_pops = popcounts(lead.reshape(-1, CODE_LEAD_WORDS)).reshape(pops.shape)
     prepared = {int(p): comparator.prepare(t) for p, t in sorted(usable.items())}
     order = tuple(int(p) for p, _ in sorted(usable.items(), key=lambda i: (-i[1].quality, i[0])))
-    return Probe(codes=codes, pops=pops, prepared=prepared, order=order)
+    return Probe(
+        lead=lead.reshape(-1),
+        tail=tail.reshape(-1),
+        pops=pops,
+        lead_pops=lead_pops,
+        prepared=prepared,
+        order=order,
+    )
 
 
 @dataclass(frozen=True)

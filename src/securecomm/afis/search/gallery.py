@@ -3,11 +3,15 @@
 Layout (``docs/afis-search.md`` has the byte-level description)::
 
     <dir>/MANIFEST.json            format, version, number of shards, code layout
-    <dir>/shard-000/codes.bin      per slot: 10 finger codes (10 × 192 bytes), the pre-filter
+    <dir>/shard-000/lead.bin       per slot: 10 finger lead codes (10 × 64 bytes), scanned for
+                                   every identity by the pre-filter
+                    tail.bin       per slot: the rest of the 10 finger codes (10 × 128 bytes),
+                                   read for the lead scan's survivors
                     pops.bin       per slot: 10 × 2 segment popcounts (uint16; 0 = absent)
                     ids.bin        per slot: identity id (UTF-8, NUL-padded)
                     index.bin      per slot: minutiae offset, per-finger counts and quality,
-                                   frame size, CRC-32 of the slot's codes and minutiae
+                                   frame size, CRC-32 of the slot's codes (lead, then tail)
+                                   and minutiae
                     minutiae.bin   8-byte minutiae (x, y in ¼ px, angle in 1/65536 turn, kind,
                                    quality)
                     tombstones.bin slot numbers of deleted or replaced identities
@@ -35,7 +39,7 @@ import numpy.typing as npt
 
 from securecomm.afis.errors import GalleryError
 from securecomm.afis.search import journal
-from securecomm.afis.search.codes import finger_codes
+from securecomm.afis.search.codes import finger_codes, split_codes
 from securecomm.afis.search.errors import (
     GalleryLockedError,
     IdentityExistsError,
@@ -44,6 +48,7 @@ from securecomm.afis.search.errors import (
 from securecomm.afis.search.packed import PackedMinutiae
 from securecomm.afis.search.parameters import (
     CODE_LAYOUT_VERSION,
+    CODE_LEAD_WORDS,
     CODE_SEGMENTS,
     CODE_WORDS,
     DEFAULT_SHARDS,
@@ -76,7 +81,8 @@ _ANGLE_SCALE = 65536.0 / (2.0 * np.pi)
 
 #: name → (record dtype, records per slot shape).
 _FILES: dict[str, np.dtype] = {
-    "codes": np.dtype(("<u8", (FINGERS, CODE_WORDS))),
+    "lead": np.dtype(("<u8", (FINGERS, CODE_SEGMENTS * CODE_LEAD_WORDS))),
+    "tail": np.dtype(("<u8", (FINGERS, CODE_WORDS - CODE_SEGMENTS * CODE_LEAD_WORDS))),
     "pops": np.dtype(("<u2", (FINGERS, CODE_SEGMENTS))),
     "ids": np.dtype(f"S{IDENTITY_ID_BYTES}"),
     "index": INDEX_DTYPE,
@@ -170,7 +176,8 @@ class GalleryShard:
             _check_header(self.path / "journal.bin", "journal", journal.RECORD_SIZE)
             self.commit, journal_end = journal.last_commit(self.path / "journal.bin", HEADER_SIZE)
             lengths = {
-                "codes": self.commit.slots,
+                "lead": self.commit.slots,
+                "tail": self.commit.slots,
                 "pops": self.commit.slots,
                 "ids": self.commit.slots,
                 "index": self.commit.slots,
@@ -233,7 +240,8 @@ class GalleryShard:
 
     def _map(self) -> None:
         c = self.commit
-        self.codes: npt.NDArray[np.uint64] = self._view("codes", c.slots)
+        self.lead: npt.NDArray[np.uint64] = self._view("lead", c.slots)
+        self.tail: npt.NDArray[np.uint64] = self._view("tail", c.slots)
         self.pops: npt.NDArray[np.uint16] = self._view("pops", c.slots)
         self.ids: np.ndarray = self._view("ids", c.slots)
         self.index: np.ndarray = self._view("index", c.slots)
@@ -291,12 +299,12 @@ class GalleryShard:
         counts = rec["counts"].astype(np.int64)
         start = int(rec["offset"])
         blob = self.minutiae[start : start + int(counts.sum())]
-        crc = zlib.crc32(self.codes[slot].tobytes())
+        crc = zlib.crc32(self.tail[slot].tobytes(), zlib.crc32(self.lead[slot].tobytes()))
         crc = zlib.crc32(blob.tobytes(), crc)
         if crc != int(rec["crc"]):
             raise GalleryError(
                 f"{self.path}: slot {slot} ({self.identity_id(slot)!r}) fails its checksum; "
-                "codes.bin or minutiae.bin is corrupt"
+                "lead.bin, tail.bin or minutiae.bin is corrupt"
             )
         return SlotReader(rec, counts, blob)
 
@@ -414,7 +422,7 @@ class GalleryShard:
     def _write_packed(self, identity_ids: Sequence[str], batch: PackedMinutiae) -> None:
         count = len(identity_ids)
         codes, pops = finger_codes(batch)
-        codes = codes.reshape(count, FINGERS, CODE_WORDS)
+        lead, tail = split_codes(codes.reshape(count, FINGERS, CODE_WORDS))
         pops = pops.reshape(count, FINGERS, CODE_SEGMENTS)
         m = np.zeros(int(batch.offsets[-1]), MINUTIA_DTYPE)
         m["x"] = np.clip(np.rint(batch.x * _POSITION_SCALE), 0, 65535)
@@ -444,9 +452,10 @@ class GalleryShard:
             ids[k] = raw
         ends = np.append(starts[1:], batch.offsets[-1])
         for k in range(count):
-            crc = zlib.crc32(codes[k].tobytes())
+            crc = zlib.crc32(tail[k].tobytes(), zlib.crc32(lead[k].tobytes()))
             index["crc"][k] = zlib.crc32(m[starts[k] : ends[k]].tobytes(), crc)
-        self._append("codes", codes.tobytes())
+        self._append("lead", lead.tobytes())
+        self._append("tail", tail.tobytes())
         self._append("pops", pops.astype("<u2").tobytes())
         self._append("ids", ids.tobytes())
         self._append("index", index.tobytes())
@@ -529,6 +538,7 @@ class Gallery:
             "shards": shards,
             "code_layout": CODE_LAYOUT_VERSION,
             "code_words": CODE_WORDS,
+            "lead_words": CODE_SEGMENTS * CODE_LEAD_WORDS,
         }
         tmp = path / "MANIFEST.json.tmp"
         tmp.write_text(json.dumps(manifest, indent=2))

@@ -10,6 +10,7 @@ shard actor for Ray — so they return the same candidates by construction.
 
 from __future__ import annotations
 
+import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -17,9 +18,12 @@ import numpy as np
 
 from securecomm.afis.search.engine import Comparator, Probe, ShardCandidate
 from securecomm.afis.search.gallery import GalleryShard
-from securecomm.afis.search.kernels import prefilter_scores, shortlist
+from securecomm.afis.search.kernels import code_scores, lead_scores, shortlist
 from securecomm.afis.search.parameters import (
+    CODE_LEAD_WORDS,
     CODE_PAIR_WORDS,
+    PREFILTER_LEAD_KEEP,
+    PREFILTER_LEAD_MIN,
     PREFILTER_SEGMENT_WEIGHTS,
     PREFILTER_Z_OFFSET,
     RERANK_CONTINUE_EVIDENCE,
@@ -28,24 +32,50 @@ from securecomm.afis.search.parameters import (
 from securecomm.afis.types import FingerPosition
 
 SEGMENT_WEIGHTS = np.asarray(PREFILTER_SEGMENT_WEIGHTS, dtype=np.float64)
+#: Tail words of segment 0 (pair words) in a stored tail row.
+TAIL_SPLIT = CODE_PAIR_WORDS - CODE_LEAD_WORDS
+
+
+def lead_survivors(slots: int) -> int:
+    """How many slots of a shard the lead scan keeps for full scoring."""
+    return max(PREFILTER_LEAD_MIN, math.ceil(slots * PREFILTER_LEAD_KEEP))
 
 
 def prefilter(shard: GalleryShard, probe: Probe, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Slots of the ``k`` best identities by pre-filter score, and those scores."""
-    if shard.slots == 0:
+    """Slots of the ``k`` best identities by pre-filter score, and those scores.
+
+    Two stages: every slot's lead code is scored, the best :func:`lead_survivors` are scored
+    on their full codes, and the ``k`` best of those are returned. A shard no larger than the
+    survivor count skips the first stage, so its scores are exactly the full-code scores.
+    """
+    n = shard.slots
+    if n == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.float32)
-    scores = prefilter_scores(
-        shard.codes,
+    lead = shard.lead.reshape(n, -1)
+    keep = lead_survivors(n)
+    if keep < n:
+        first = lead_scores(
+            lead, shard.live, probe.lead, probe.lead_pops, SEGMENT_WEIGHTS, PREFILTER_Z_OFFSET
+        )
+        slots = np.sort(shortlist(first, keep))  # ascending: the full codes are read in order
+    else:
+        slots = np.flatnonzero(shard.live).astype(np.int64)
+    scores = code_scores(
+        lead,
+        shard.tail.reshape(n, -1),
         shard.pops,
         shard.live,
-        probe.codes,
+        slots,
+        probe.lead,
+        probe.tail,
         probe.pops,
-        PREFILTER_Z_OFFSET,
-        CODE_PAIR_WORDS,
+        CODE_LEAD_WORDS,
+        TAIL_SPLIT,
         SEGMENT_WEIGHTS,
+        PREFILTER_Z_OFFSET,
     )
     best = shortlist(scores, k)
-    return best, scores[best]
+    return slots[best], scores[best]
 
 
 def search_shard(
