@@ -96,18 +96,20 @@ def shard_of(identity_id: str, shards: int) -> int:
     return zlib.crc32(identity_id.encode("utf-8")) % shards
 
 
-def _header(kind: str, record_size: int) -> bytes:
+def _header(kind: str, record_size: int, layout: int = CODE_LAYOUT_VERSION) -> bytes:
     body = (
         FILE_MAGIC
         + kind.encode("ascii").ljust(16, b"\0")
         + FORMAT_VERSION.to_bytes(4, "little")
-        + CODE_LAYOUT_VERSION.to_bytes(4, "little")
+        + layout.to_bytes(4, "little")
         + record_size.to_bytes(8, "little")
     ).ljust(HEADER_SIZE - 4, b"\0")
     return body + zlib.crc32(body).to_bytes(4, "little")
 
 
-def _check_header(path: Path, kind: str, record_size: int) -> None:
+def _check_header(
+    path: Path, kind: str, record_size: int, layout: int = CODE_LAYOUT_VERSION
+) -> None:
     try:
         with open(path, "rb") as f:
             raw = f.read(HEADER_SIZE)
@@ -123,11 +125,11 @@ def _check_header(path: Path, kind: str, record_size: int) -> None:
         raise GalleryError(
             f"{path}: header checksum mismatch (bytes 0–{HEADER_SIZE - 1}); the file is corrupt"
         )
-    expected = _header(kind, record_size)
+    expected = _header(kind, record_size, layout)
     if raw != expected:
         raise GalleryError(
             f"{path}: header describes another file kind, format or code layout "
-            f"(expected kind {kind!r}, layout {CODE_LAYOUT_VERSION}, record size {record_size})"
+            f"(expected kind {kind!r}, layout {layout}, record size {record_size})"
         )
 
 
