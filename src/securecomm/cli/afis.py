@@ -7,6 +7,8 @@
   ``a,b,score`` (file stems; calibrated score = −log10 estimated FMR, higher = more similar).
 - ``show IMAGE --out PNG`` and ``pair IMAGE_A IMAGE_B --out PNG``: the examiner's view.
 - ``bench``: the FVC benchmark (``benchmarks/afis_fvc.py``).
+- ``recode-gallery SRC DST``: carry a 1:N gallery of an older code layout to the current one
+  (from its stored minutiae, no images needed) into a new gallery at DST.
 """
 
 from __future__ import annotations
@@ -215,3 +217,40 @@ def bench(
         if value is not None:
             argv += [flag, str(value)]
     module.main(argv)
+
+
+@app.command("recode-gallery")
+@user_errors
+def recode_gallery(
+    src: Annotated[Path, typer.Argument(help="Gallery of an older (or the current) code layout.")],
+    dst: Annotated[Path, typer.Argument(help="New gallery; must not exist or be empty.")],
+    batch: Annotated[
+        int, typer.Option(help="Identities decoded and committed at a time.", min=1)
+    ] = 20_000,
+) -> None:
+    """Write a gallery's live identities to a new gallery with the current code layout."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from securecomm.afis.search.recode import recode_gallery as recode
+
+    started = time.perf_counter()
+    with Progress(
+        TextColumn("recoding shard {task.fields[shard]}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("recode", total=None, shard=0)
+
+        def progress(shard: int, copied: int, total: int) -> None:
+            bar.update(task, completed=copied, total=total, shard=shard)
+
+        report = recode(src, dst, batch=batch, progress=progress)
+    console.print(
+        f"{dst}: {report.identities:,} identities copied ({report.minutiae:,} minutiae) in "
+        f"{report.shards} shards from code layout {report.source_layout}; "
+        f"{report.deleted:,} deleted or replaced slots skipped "
+        f"({time.perf_counter() - started:.1f} s)",
+        highlight=False,
+    )
