@@ -244,13 +244,16 @@ def test_truncated_minutiae_is_refused_naming_the_file(originals: dict, tmp_path
     assert not (tmp_path / "dst").exists() and not list(tmp_path.glob(".dst*"))
 
 
-def test_index_pointing_past_the_minutiae_is_refused(originals: dict, tmp_path: Path) -> None:
+@pytest.mark.parametrize("offset", [10**9, 2**64 - 1])
+def test_index_pointing_past_the_minutiae_is_refused(
+    originals: dict, tmp_path: Path, offset: int
+) -> None:
     src = tmp_path / "src"
     _copy_tree(originals["path"], src)
     index = src / "shard-000" / "index.bin"
     with open(index, "r+b") as f:
         f.seek(HEADER_SIZE)  # slot 0's minutiae offset
-        f.write((10**9).to_bytes(8, "little"))
+        f.write(offset.to_bytes(8, "little"))
     with pytest.raises(GalleryError, match=r"shard-000/index.bin: slot 0 \(byte offset 64\)"):
         recode_gallery(src, tmp_path / "dst")
 
@@ -301,3 +304,13 @@ def _copy_tree(src: Path, dst: Path) -> None:
                 (dst / shard.name / f.name).write_bytes(f.read_bytes())
         else:
             (dst / shard.name).write_bytes(shard.read_bytes())
+
+
+def test_missing_shard_is_refused(originals: dict, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    _copy_tree(originals["path"], src)
+    for f in (src / "shard-001").iterdir():
+        f.unlink()
+    (src / "shard-001").rmdir()
+    with pytest.raises(GalleryError, match=r"shard-001: shard directory 1 of 2 is missing"):
+        recode_gallery(src, tmp_path / "dst")

@@ -103,27 +103,38 @@ def recode_gallery(
         for s in range(shards):
             shard_path = src / f"shard-{s:03d}"
             stack.enter_context(_no_writer(shard_path))
-            sources.append(_open_source_shard(shard_path, s, shards, layout))
+            try:
+                sources.append(_open_source_shard(shard_path, s, shards, layout))
+            except OSError as exc:
+                raise GalleryError(
+                    f"{exc.filename or shard_path}: cannot read the gallery ({exc.strerror})"
+                ) from exc
         total = sum(len(source.live_slots) for source in sources)
+        target = dst.absolute()
         try:
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            tmp = dst.parent / f".{dst.name}.recode-{os.getpid()}-{secrets.token_hex(4)}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.parent / f".{target.name}.recode-{os.getpid()}-{secrets.token_hex(4)}"
             tmp.mkdir()
         except OSError as exc:
             raise GalleryError(f"{dst}: cannot create the new gallery ({exc.strerror})") from exc
         try:
-            minutiae = _copy(sources, tmp, batch, total, progress)
+            try:
+                minutiae = _copy(sources, tmp, batch, total, progress)
+            except OSError as exc:
+                raise GalleryError(
+                    f"{exc.filename or tmp}: cannot write the new gallery ({exc.strerror})"
+                ) from exc
             with Gallery.open(tmp, writable=False, create=False) as built:
                 if len(built) != total:  # pragma: no cover - a bug, not a user error
                     raise GalleryError(f"{tmp}: recode wrote {len(built)} of {total} identities")
             _require_empty_destination(dst)
             try:
-                os.rename(tmp, dst)  # replaces an empty directory atomically
+                os.rename(tmp, target)  # replaces an empty directory atomically
             except OSError as exc:
                 raise GalleryError(
                     f"{dst}: cannot move the new gallery into place ({exc.strerror})"
                 ) from exc
-            _fsync_dir(dst.parent)
+            _fsync_dir(target.parent)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -250,14 +261,17 @@ def _view(path: Path, dtype: np.dtype, records: int) -> np.ndarray:
 def _check_slots(path: Path, index: np.ndarray, live: npt.NDArray[np.int64], minutiae: int) -> None:
     """Every live slot's minutiae lie within the committed part of ``minutiae.bin``."""
     rec = index[live]
-    ends = rec["offset"].astype(np.uint64) + rec["counts"].astype(np.uint64).sum(axis=1)
-    bad = np.flatnonzero(ends > np.uint64(minutiae))
+    limit = np.uint64(minutiae)
+    starts = rec["offset"].astype(np.uint64)
+    ends = starts + rec["counts"].astype(np.uint64).sum(axis=1)
+    bad = np.flatnonzero((starts > limit) | (ends > limit))  # the first test rules out wrapping
     if len(bad):
         slot = int(live[bad[0]])
         raise GalleryError(
             f"{path / 'index.bin'}: slot {slot} (byte offset "
-            f"{HEADER_SIZE + slot * index.dtype.itemsize}) points at minutiae up to "
-            f"{int(ends[bad[0]])}, beyond the {minutiae} committed in minutiae.bin"
+            f"{HEADER_SIZE + slot * index.dtype.itemsize}) points at minutiae "
+            f"{int(starts[bad[0]])}–{int(ends[bad[0]])}, beyond the {minutiae} committed in "
+            "minutiae.bin"
         )
 
 
