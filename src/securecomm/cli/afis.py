@@ -231,6 +231,7 @@ def recode_gallery(
     """Write a gallery's live identities to a new gallery with the current code layout."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    from securecomm.afis.search.parameters import CODE_LAYOUT_VERSION
     from securecomm.afis.search.recode import recode_gallery as recode
 
     started = time.perf_counter()
@@ -248,9 +249,10 @@ def recode_gallery(
 
         report = recode(src, dst, batch=batch, progress=progress)
     console.print(
-        f"{dst}: {report.identities:,} identities copied ({report.minutiae:,} minutiae) in "
-        f"{report.shards} shards from code layout {report.source_layout}; "
-        f"{report.deleted:,} deleted or replaced slots skipped "
-        f"({time.perf_counter() - started:.1f} s)",
+        f"{report.identities:,} identities copied ({report.minutiae:,} minutiae), "
+        f"{report.deleted:,} deleted or replaced slots skipped\n"
+        f"code layout {report.source_layout} → {CODE_LAYOUT_VERSION}, {report.shards} shards, "
+        f"{time.perf_counter() - started:.1f} s: {dst}",
         highlight=False,
+        soft_wrap=True,
     )
