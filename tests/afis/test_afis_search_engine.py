@@ -18,7 +18,13 @@ from securecomm.afis.search import (
     open_search_engine,
 )
 from securecomm.afis.search.codes import join_codes, split_codes
-from securecomm.afis.search.kernels import code_scores, lead_scores, popcounts, shortlist
+from securecomm.afis.search.kernels import (
+    code_scores,
+    lead_scores,
+    popcounts,
+    shortlist,
+    top_slots,
+)
 from securecomm.afis.search.packed import PackedMinutiae
 from securecomm.afis.search.parameters import (
     CODE_LEAD_BITS,
@@ -127,6 +133,28 @@ def test_popcount_matches_numpy(words: list[int]) -> None:
     assert np.array_equal(popcounts(codes), np.bitwise_count(codes).sum(axis=1))
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(-200, 300, width=32),
+            st.sampled_from([-np.inf, 0.0, 1.5, 7.25]),  # deleted slots and ties
+        ),
+        max_size=300,
+    ),
+    st.integers(1, 320),
+)
+def test_top_slots_keeps_every_score_at_or_above_the_kth(values: list[float], k: int) -> None:
+    scores = np.array(values, dtype=np.float32)
+    got = top_slots(scores, k)
+    finite = np.flatnonzero(np.isfinite(scores))
+    if len(finite) <= k:
+        assert got.tolist() == finite.tolist()
+    else:
+        kth = np.sort(scores[finite])[::-1][k - 1]
+        assert got.tolist() == np.flatnonzero(np.isfinite(scores) & (scores >= kth)).tolist()
+
+
 def _z_sum(inter, pa, pb, bits, weight):
     """Reference z-score sum over fingers (numpy, float64) for one segment."""
     mu = pa * pb / bits
@@ -201,6 +229,13 @@ def test_lead_scores_are_z_sums_over_the_lead_words_alone() -> None:
     assert np.allclose(scores[live], expected[live], rtol=1e-4, atol=1e-3)
     assert scores[4] == -np.inf
     assert int(np.argmax(scores)) == 3
+    # The offset is taken once per finger and segment with lead bits on both sides.
+    offset = lead_scores(lead.reshape(7, -1), live, probe.reshape(-1), probe_pop, weights, 0.5)
+    for g in range(2):
+        sl = slice(g * CODE_LEAD_WORDS, (g + 1) * CODE_LEAD_WORDS)
+        both = (np.bitwise_count(lead[:, :, sl]).sum(axis=2) > 0) & (probe_pop[None, :, g] > 0)
+        expected -= 0.5 * weights[g] * both.sum(axis=1)
+    assert np.allclose(offset[live], expected[live], rtol=1e-4, atol=1e-3)
 
 
 def test_two_stage_prefilter_keeps_the_lead_scan_survivors(

@@ -75,34 +75,34 @@ def popcounts(codes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint16]:
     return out
 
 
-@nb.njit(cache=True)
-def _z_tables(
-    probe_pop: npt.NDArray[np.uint16], bounds: npt.NDArray[np.int64], max_pop: int
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Per probe finger and segment, the chance overlap ``μ`` and ``1/σ`` for every possible
-    gallery popcount, so the scan does no division or square root per comparison."""
-    fingers, segments = probe_pop.shape
-    mu = np.zeros((fingers, segments, max_pop + 1))
-    inv = np.zeros((fingers, segments, max_pop + 1))
-    for f in range(fingers):
-        for g in range(segments):
-            bits = float((bounds[g + 1] - bounds[g]) * 64)
-            pa = float(probe_pop[f, g])
-            if pa == 0.0:
-                continue
-            for pb in range(1, min(max_pop, int(bits)) + 1):
-                m = pa * float(pb) / bits
-                var = m * (1.0 - pa / bits) * (1.0 - float(pb) / bits)
-                mu[f, g, pb] = m
-                inv[f, g, pb] = 1.0 / math.sqrt(var + 1e-9)
-    return mu, inv
-
-
 _FIELD = np.uint64(16)
 _FIELD_MASK = np.uint64(0xFFFF)
 _POPS_FIELD = np.uint64(32)
 #: Identities per parallel work item of the lead scan.
 _CHUNK = 4096
+#: Survivors whose rows are loaded together before they are scored.
+_TOUCH_BLOCK = 256
+
+
+@nb.njit(cache=True)
+def _both_present(
+    lead: npt.NDArray[np.uint64],
+    i: int,
+    words: int,
+    half: int,
+    probe_lead_pop: npt.NDArray[np.uint16],
+    segment: int,
+) -> int:
+    """Fingers whose lead code of ``segment`` has bits on both sides (for the z offset)."""
+    count = 0
+    for f in range(10):
+        if probe_lead_pop[f, segment] == 0:
+            continue
+        for w in range(f * words + segment * half, f * words + (segment + 1) * half):
+            if lead[i, w] != 0:
+                count += 1
+                break
+    return count
 
 
 @nb.njit(parallel=True, cache=True, fastmath=True)
@@ -120,33 +120,29 @@ def lead_scores(
     ``probe_lead`` (10 × 2L) likewise and ``probe_lead_pop`` (10, 2) its popcounts. Each
     segment's z-score is weighted by ``weights[segment]``, less ``offset`` per finger and
     segment present on both sides. Lead popcounts of the gallery are counted here, not stored.
+
+    With α = |a|/B, z = (c − α·|b|) / √(α(1 − α)) · h(|b|), h(|b|) = 1/√(|b|(1 − |b|/B)): the
+    probe's part is a constant per finger and segment, the gallery's a table of B + 1 values
+    (in L1 cache), so a comparison needs no division or square root. h(0) = 0 (an absent
+    finger adds nothing); h(B) = 0 too (a saturated code says nothing).
     """
     n = lead.shape[0]
     words = probe_lead.shape[0] // 10
     half = words // 2
-    bits = np.float32(half * 64)
+    bits = half * 64
     shift = np.empty(words, dtype=np.uint64)
     for w in range(words):
         shift[w] = np.uint64(0) if w < half else _FIELD
-    # Per probe finger and segment: μ = α·|b|, σ² = α·β·|b|·(1 − |b|/B), weight (0 if absent).
-    alpha = np.empty(20, dtype=np.float32)
-    beta = np.empty(20, dtype=np.float32)
-    wz = np.empty(20, dtype=np.float32)
-    wo = np.empty(20, dtype=np.float32)
-    for f in range(10):
-        for g in range(2):
-            pa = np.float32(probe_lead_pop[f, g])
-            alpha[2 * f + g] = pa / bits
-            beta[2 * f + g] = np.float32(1.0) - pa / bits
-            wz[2 * f + g] = np.float32(weights[g]) if pa > 0 else np.float32(0.0)
-            wo[2 * f + g] = np.float32(offset * weights[g]) if pa > 0 else np.float32(0.0)
-    inv_bits = np.float32(1.0) / bits
+    h = _h_table(bits)
+    alpha0, scale0, _ = _probe_terms(probe_lead_pop[:, 0], bits, weights[0], 0.0)
+    alpha1, scale1, _ = _probe_terms(probe_lead_pop[:, 1], bits, weights[1], 0.0)
     scores = np.empty(n, dtype=np.float32)
     chunks = (n + _CHUNK - 1) // _CHUNK
-    for c in nb.prange(chunks):  # scratch arrays once per chunk, not per identity
-        common = np.empty(20, dtype=np.float32)
-        gpop = np.empty(20, dtype=np.float32)
+    for c in nb.prange(chunks):
         for i in range(c * _CHUNK, min(n, (c + 1) * _CHUNK)):
+            # Two sums, one per segment, halve the chain of dependent float additions.
+            s0 = np.float32(0.0)
+            s1 = np.float32(0.0)
             for f in range(10):
                 base = f * words
                 t = np.uint64(0)
@@ -155,19 +151,17 @@ def lead_scores(
                     t += (popcount64(g & probe_lead[base + w]) << shift[w]) + (
                         popcount64(g) << (shift[w] + _POPS_FIELD)
                     )
-                common[2 * f] = np.float32(t & _FIELD_MASK)
-                common[2 * f + 1] = np.float32((t >> _FIELD) & _FIELD_MASK)
-                gpop[2 * f] = np.float32((t >> _POPS_FIELD) & _FIELD_MASK)
-                gpop[2 * f + 1] = np.float32(t >> (_POPS_FIELD + _FIELD))
-            s = np.float32(0.0)
-            for q in range(20):
-                pb = gpop[q]
-                mu = alpha[q] * pb
-                var = mu * beta[q] * (np.float32(1.0) - pb * inv_bits) + np.float32(1e-9)
-                # An absent gallery finger (pb = 0) has no common bits, so z = 0; min(pb, 1)
-                # keeps the offset off it without a branch in the vectorised loop.
-                s += (common[q] - mu) * wz[q] / np.sqrt(var) - wo[q] * min(pb, np.float32(1.0))
-            scores[i] = s if live[i] else -np.inf
+                r = np.int64(t)  # signed: converts to float in one instruction
+                p0 = (r >> 32) & 0xFFFF
+                p1 = (r >> 48) & 0xFFFF
+                s0 += (np.float32(r & 0xFFFF) - alpha0[f] * np.float32(p0)) * (scale0[f] * h[p0])
+                s1 += (np.float32((r >> 16) & 0xFFFF) - alpha1[f] * np.float32(p1)) * (
+                    scale1[f] * h[p1]
+                )
+            if offset != 0.0:  # off by default (parameters.PREFILTER_Z_OFFSET)
+                s0 -= offset * weights[0] * _both_present(lead, i, words, half, probe_lead_pop, 0)
+                s1 -= offset * weights[1] * _both_present(lead, i, words, half, probe_lead_pop, 1)
+            scores[i] = (s0 + s1) if live[i] else -np.inf
     return scores
 
 
@@ -196,38 +190,172 @@ def code_scores(
     """
     lw = probe_lead.shape[0] // 10
     tw = probe_tail.shape[0] // 10
-    bounds = np.array([0, lead_split + tail_split, lw + tw], dtype=np.int64)
-    mu, inv = _z_tables(probe_pop, bounds, (lw + tw) * 64)
-    for g in range(2):
-        inv[:, g, :] *= weights[g]  # z·w = (inter − μ)·(w/σ)
+    # z as in lead_scores: (c − α·|b|)·scale·h(|b|), per segment of B0 and B1 bits.
+    bits0 = (lead_split + tail_split) * 64
+    bits1 = (lw + tw) * 64 - bits0
+    h0 = _h_table(bits0)
+    h1 = _h_table(bits1)
+    alpha0, scale0, less0 = _probe_terms(probe_pop[:, 0], bits0, weights[0], offset)
+    alpha1, scale1, less1 = _probe_terms(probe_pop[:, 1], bits1, weights[1], offset)
+    # Word loops with run-time lengths and both segments' counts in one sum (16-bit fields), as
+    # in lead_scores, so the compiler vectorises them.
+    lead_shift = np.empty(lw, dtype=np.uint64)
+    for w in range(lw):
+        lead_shift[w] = np.uint64(0) if w < lead_split else _FIELD
+    tail_shift = np.empty(tw, dtype=np.uint64)
+    for w in range(tw):
+        tail_shift[w] = np.uint64(0) if w < tail_split else _FIELD
     scores = np.empty(len(slots), dtype=np.float32)
-    for k in nb.prange(len(slots)):
-        i = slots[k]
-        if not live[i]:
-            scores[k] = -np.inf
-            continue
-        s = 0.0
-        for f in range(10):
-            lb = f * lw
-            tb = f * tw
-            c0 = np.uint64(0)
-            c1 = np.uint64(0)
-            for w in range(lead_split):
-                c0 += popcount64(lead[i, lb + w] & probe_lead[lb + w])
-            for w in range(lead_split, lw):
-                c1 += popcount64(lead[i, lb + w] & probe_lead[lb + w])
-            for w in range(tail_split):
-                c0 += popcount64(tail[i, tb + w] & probe_tail[tb + w])
-            for w in range(tail_split, tw):
-                c1 += popcount64(tail[i, tb + w] & probe_tail[tb + w])
-            g0 = pops[i, f, 0]
-            g1 = pops[i, f, 1]
-            if g0 > 0 and probe_pop[f, 0] > 0:
-                s += (float(c0) - mu[f, 0, g0]) * inv[f, 0, g0] - offset * weights[0]
-            if g1 > 0 and probe_pop[f, 1] > 0:
-                s += (float(c1) - mu[f, 1, g1]) * inv[f, 1, g1] - offset * weights[1]
-        scores[k] = s
+    sparse = 4 * len(slots) < lead.shape[0]  # survivors scattered over the shard
+    blocks = (len(slots) + _TOUCH_BLOCK - 1) // _TOUCH_BLOCK
+    for b in nb.prange(blocks):
+        lo = b * _TOUCH_BLOCK
+        hi = min(len(slots), lo + _TOUCH_BLOCK)
+        if sparse:
+            scores[lo] = _touch(lead, tail, pops, slots, lo, hi)  # overwritten below
+        for k in range(lo, hi):
+            scores[k] = _full_score(
+                lead, tail, pops, live, slots[k], probe_lead, probe_tail, lead_shift, tail_shift,
+                h0, h1, alpha0, alpha1, scale0, scale1, less0, less1,
+            )  # fmt: skip
     return scores
+
+
+@nb.njit(cache=True)
+def _touch(lead, tail, pops, slots, lo, hi) -> np.float32:
+    """Load one word of every cache line of the rows ``slots[lo:hi]`` will read.
+
+    Survivors are scattered over the shard (1 in 16), so scoring them one by one waits on
+    memory for each; a loop of independent loads lets the CPU fetch many lines at once
+    (measured on a 500k shard, one thread: scoring its 31,250 survivors 16.5 → 13.7 ms). The
+    sum is returned only so the loads are not optimised away.
+    """
+    x = np.uint64(0)
+    for k in range(lo, hi):
+        i = slots[k]
+        for w in range(0, lead.shape[1], 8):
+            x ^= lead[i, w]
+        for w in range(0, tail.shape[1], 8):
+            x ^= tail[i, w]
+        x ^= np.uint64(pops[i, 0, 0])
+    return np.float32(x & np.uint64(1))
+
+
+@nb.njit(inline="always", fastmath=True)
+def _full_score(
+    lead, tail, pops, live, i, probe_lead, probe_tail, lead_shift, tail_shift, h0, h1, alpha0,
+    alpha1, scale0, scale1, less0, less1,
+):  # fmt: skip
+    """One slot's full-code score (see :func:`code_scores`)."""
+    if not live[i]:
+        return -np.inf
+    lw = probe_lead.shape[0] // 10
+    tw = probe_tail.shape[0] // 10
+    s0 = np.float32(0.0)
+    s1 = np.float32(0.0)
+    for f in range(10):
+        lb = f * lw
+        tb = f * tw
+        t = np.uint64(0)
+        for w in range(lw):
+            t += popcount64(lead[i, lb + w] & probe_lead[lb + w]) << lead_shift[w]
+        for w in range(tw):
+            t += popcount64(tail[i, tb + w] & probe_tail[tb + w]) << tail_shift[w]
+        r = np.int64(t)
+        g0 = np.int64(pops[i, f, 0])
+        g1 = np.int64(pops[i, f, 1])
+        s0 += (np.float32(r & 0xFFFF) - alpha0[f] * np.float32(g0)) * (scale0[f] * h0[g0])
+        s1 += (np.float32(r >> 16) - alpha1[f] * np.float32(g1)) * (scale1[f] * h1[g1])
+        if g0 > 0:
+            s0 -= less0[f]
+        if g1 > 0:
+            s1 -= less1[f]
+    return s0 + s1
+
+
+@nb.njit(cache=True)
+def _h_table(bits: int) -> npt.NDArray[np.float32]:
+    """h(|b|) = 1/√(|b|(1 − |b|/B)) for |b| = 0..B; 0 at both ends (see lead_scores)."""
+    h = np.zeros(bits + 1, dtype=np.float32)
+    for pb in range(1, bits):
+        h[pb] = 1.0 / math.sqrt(pb * (1.0 - pb / bits))
+    return h
+
+
+@nb.njit(cache=True)
+def _probe_terms(
+    probe_pop: npt.NDArray[np.uint16], bits: int, weight: float, offset: float
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """Per probe finger of one segment: α = |a|/B, weight/√(α(1 − α)), and the offset to take
+    when the gallery finger is present (all 0 for an absent or saturated probe finger)."""
+    alpha = np.zeros(10, dtype=np.float32)
+    scale = np.zeros(10, dtype=np.float32)
+    less = np.zeros(10, dtype=np.float32)
+    for f in range(10):
+        pa = float(probe_pop[f])
+        if 0 < pa < bits:
+            a = pa / bits
+            alpha[f] = a
+            scale[f] = weight / math.sqrt(a * (1.0 - a))
+            less[f] = offset * weight
+    return alpha, scale, less
+
+
+#: top_slots' histogram: bins of 1/16 over [-64, 192) of fused z (wider values share the end
+#: bins, which only makes the exact step below longer).
+_HISTOGRAM_LOW = -64.0
+_HISTOGRAM_BINS = 4096
+_HISTOGRAM_PER_UNIT = 16.0
+
+
+@nb.njit(inline="always")
+def _bin(v: float) -> int:
+    x = (v - _HISTOGRAM_LOW) * _HISTOGRAM_PER_UNIT
+    return int(min(_HISTOGRAM_BINS - 1.0, max(0.0, x)))  # clamped before the cast
+
+
+@nb.njit(cache=True)
+def top_slots(scores: npt.NDArray[np.float32], k: int) -> npt.NDArray[np.int64]:
+    """Ascending indices of every finite score at or above the ``k``-th highest.
+
+    Ties at the boundary are all kept, so the set depends on the scores alone (not on a
+    sorting algorithm) and has at least ``k`` members when that many are finite. Two passes:
+    a histogram finds the bin holding the ``k``-th highest score, then the scores from that
+    bin up are collected (with their indices, in order) and only those are sorted.
+    """
+    n = len(scores)
+    counts = np.zeros(_HISTOGRAM_BINS, dtype=np.int64)
+    finite = 0
+    for i in range(n):
+        v = scores[i]
+        if np.isfinite(v):
+            finite += 1
+            counts[_bin(v)] += 1
+    if finite <= k:
+        out = np.empty(finite, dtype=np.int64)
+        m = 0
+        for i in range(n):
+            if np.isfinite(scores[i]):
+                out[m] = i
+                m += 1
+        return out
+    above = 0
+    b = _HISTOGRAM_BINS - 1
+    while above + counts[b] < k:
+        above += counts[b]
+        b -= 1
+    m = above + counts[b]
+    near = np.empty(m, dtype=np.float32)
+    index = np.empty(m, dtype=np.int64)
+    j = 0
+    for i in range(n):
+        v = scores[i]
+        if np.isfinite(v) and _bin(v) >= b:
+            near[j] = v
+            index[j] = i
+            j += 1
+    threshold = np.sort(near)[m - k]
+    return index[near >= threshold]
 
 
 def shortlist(scores: npt.NDArray[np.float32], k: int) -> npt.NDArray[np.int64]:

@@ -18,7 +18,7 @@ import numpy as np
 
 from securecomm.afis.search.engine import Comparator, Probe, ShardCandidate
 from securecomm.afis.search.gallery import GalleryShard
-from securecomm.afis.search.kernels import code_scores, lead_scores, shortlist
+from securecomm.afis.search.kernels import code_scores, lead_scores, shortlist, top_slots
 from securecomm.afis.search.parameters import (
     CODE_LEAD_WORDS,
     CODE_PAIR_WORDS,
@@ -57,7 +57,7 @@ def prefilter(shard: GalleryShard, probe: Probe, k: int) -> tuple[np.ndarray, np
         first = lead_scores(
             lead, shard.live, probe.lead, probe.lead_pops, SEGMENT_WEIGHTS, PREFILTER_Z_OFFSET
         )
-        slots = np.sort(shortlist(first, keep))  # ascending: the full codes are read in order
+        slots = top_slots(first, keep)  # ascending: the full codes are read in order
     else:
         slots = np.flatnonzero(shard.live).astype(np.int64)
     scores = code_scores(
