@@ -180,7 +180,7 @@ def test_gallery_of_an_older_code_layout_is_refused(tmp_path: Path) -> None:
     manifest = json.loads((path / "MANIFEST.json").read_text())
     manifest["code_layout"] = CODE_LAYOUT_VERSION - 1
     (path / "MANIFEST.json").write_text(json.dumps(manifest))
-    with pytest.raises(GalleryError, match=rf"layout {CODE_LAYOUT_VERSION - 1}.*rebuild"):
+    with pytest.raises(GalleryError, match=rf"layout {CODE_LAYOUT_VERSION - 1}.*recode-gallery"):
         Gallery.open(path)
     # A shard file written with the old layout (valid header of its own) is refused too.
     manifest["code_layout"] = CODE_LAYOUT_VERSION
@@ -194,3 +194,25 @@ def test_gallery_of_an_older_code_layout_is_refused(tmp_path: Path) -> None:
     codes.write_bytes(bytes(data))
     with pytest.raises(GalleryError, match=r"lead\.bin: header describes another .*layout"):
         Gallery.open(path)
+
+
+def test_each_enrolled_identity_keeps_its_own_frame_size(tmp_path: Path) -> None:
+    """A commit of identities with different frames (e.g. prints of different sizes) stores each
+    slot's own frame, and their minutiae stay where their index says."""
+    import dataclasses
+
+    wide = dataclasses.replace(pack_ten_print(GEN.ten_print(1)), width=800, height=750)
+    records = [
+        EnrolmentRecord("a", pack_ten_print(GEN.ten_print(0))),
+        EnrolmentRecord("b", wide),
+        EnrolmentRecord("c", pack_ten_print(GEN.ten_print(2))),
+    ]
+    with Gallery.open(tmp_path / "g", shards=1) as g:
+        g.enrol_many(records)
+        for rec, i in zip(records, range(3), strict=True):
+            fingers = g.fingers(rec.identity_id)
+            first = next(iter(fingers.values()))
+            assert (first.width, first.height) == (rec.packed.width, rec.packed.height)
+            original = GEN.ten_print(i)
+            for position, template in fingers.items():
+                assert np.allclose(template.x, original[position].x, atol=0.125)

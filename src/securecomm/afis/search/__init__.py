@@ -35,6 +35,7 @@ from securecomm.afis.search.errors import (
 )
 from securecomm.afis.search.factory import open_search_engine
 from securecomm.afis.search.gallery import Gallery
+from securecomm.afis.search.recode import RecodeReport, recode_gallery
 from securecomm.afis.search.thresholds import ThresholdPolicy, fused_threshold
 
 # Before any kernel is called (numba loads its cache on the first call): see afis/kernel_cache.py.
@@ -50,10 +51,12 @@ __all__ = [
     "GalleryLockedError",
     "IdentityExistsError",
     "ProbeError",
+    "RecodeReport",
     "SearchEngine",
     "SearchResult",
     "ThresholdPolicy",
     "UnknownIdentityError",
     "fused_threshold",
     "open_search_engine",
+    "recode_gallery",
 ]

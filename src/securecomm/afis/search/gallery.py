@@ -379,8 +379,18 @@ class GalleryShard:
                 self._ids = old
 
     def _write(self, enrol: Sequence[EnrolmentRecord], tomb: Sequence[int]) -> None:
-        if enrol:
-            self._write_packed([r.identity_id for r in enrol], _concat([r.packed for r in enrol]))
+        base = self.commit.minutiae
+        # One batch per run of equal frame size: a packed batch has one frame, and each slot's
+        # index keeps its own.
+        start = 0
+        for end in range(1, len(enrol) + 1):
+            if end < len(enrol) and _frame(enrol[end].packed) == _frame(enrol[start].packed):
+                continue
+            run = enrol[start:end]
+            batch = _concat([r.packed for r in run])
+            self._write_packed([r.identity_id for r in run], batch, base)
+            base += int(batch.offsets[-1])
+            start = end
         if tomb:
             self._append("tombstones", np.asarray(tomb, dtype="<u8").tobytes())
         for name, fd in self._fds.items():
@@ -421,7 +431,11 @@ class GalleryShard:
                     old[identity] = slots0 + k
                 self._ids = old
 
-    def _write_packed(self, identity_ids: Sequence[str], batch: PackedMinutiae) -> None:
+    def _write_packed(
+        self, identity_ids: Sequence[str], batch: PackedMinutiae, minutiae_base: int | None = None
+    ) -> None:
+        """Append ``batch`` (10 fingers per id) to the data files; its minutiae start at
+        ``minutiae_base`` (default: the committed end of minutiae.bin)."""
         count = len(identity_ids)
         codes, pops = finger_codes(batch)
         lead, tail = split_codes(codes.reshape(count, FINGERS, CODE_WORDS))
@@ -435,7 +449,8 @@ class GalleryShard:
         index = np.zeros(count, INDEX_DTYPE)
         counts = np.diff(batch.offsets).reshape(count, FINGERS)
         starts = batch.offsets[:-1:FINGERS]
-        index["offset"] = self.commit.minutiae + starts
+        base = self.commit.minutiae if minutiae_base is None else minutiae_base
+        index["offset"] = base + starts
         index["counts"] = counts
         quality = batch.quality.reshape(count, FINGERS).copy()
         # A present finger with no minutiae keeps quality ≥ 1 so it reads back as present.
@@ -503,7 +518,12 @@ def _write_new(path: Path, header: bytes) -> None:
         os.fsync(f.fileno())
 
 
+def _frame(packed: PackedMinutiae) -> tuple[int, int]:
+    return packed.width, packed.height
+
+
 def _concat(parts: Sequence[PackedMinutiae]) -> PackedMinutiae:
+    """One batch of ``parts``, which share one frame size (the first part's is kept)."""
     counts = np.concatenate([p.counts() for p in parts])
     offsets = np.zeros(len(counts) + 1, np.int64)
     np.cumsum(counts, out=offsets[1:])
@@ -515,6 +535,8 @@ def _concat(parts: Sequence[PackedMinutiae]) -> PackedMinutiae:
         kind=np.concatenate([p.kind for p in parts]),
         minutia_quality=np.concatenate([p.minutia_quality for p in parts]),
         quality=np.concatenate([p.quality for p in parts]),
+        width=parts[0].width,
+        height=parts[0].height,
     )
 
 
@@ -566,10 +588,18 @@ class Gallery:
                 f"{mpath}: gallery format version {manifest.get('version')!r}, this software "
                 f"reads version {FORMAT_VERSION}"
             )
-        if manifest.get("code_layout") != CODE_LAYOUT_VERSION:
+        layout = manifest.get("code_layout")
+        if layout != CODE_LAYOUT_VERSION:
+            older = isinstance(layout, int) and layout < CODE_LAYOUT_VERSION
+            remedy = (
+                "carry it over from its stored minutiae with `securecomm afis recode-gallery "
+                "SRC DST`, or rebuild the gallery"
+                if older
+                else "rebuild the gallery"
+            )
             raise GalleryError(
-                f"{mpath}: codes were built with layout {manifest.get('code_layout')!r}, this "
-                f"software uses layout {CODE_LAYOUT_VERSION}; rebuild the gallery"
+                f"{mpath}: codes were built with layout {layout!r}, this software uses layout "
+                f"{CODE_LAYOUT_VERSION}; {remedy}"
             )
         shards = manifest.get("shards")
         if not isinstance(shards, int) or shards < 1:
