@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from securecomm.clock import Clock, SystemClock
 from securecomm.config import Settings
 from securecomm.enforcement import audit, detainers, intake, queue, status, verification
-from securecomm.enforcement.guards import active_detainer
+from securecomm.enforcement.guards import active_detainer, holds_person
 from securecomm.enforcement.inputs import (
     CriminalHistoryEvent,
     Disposition,
@@ -44,7 +44,12 @@ from securecomm.enforcement.notices import NoticeCatalog
 from securecomm.enforcement.parameters import AUDIT_CONFLICT_RETRIES
 from securecomm.enforcement.repatriation import RepatEligibility, repat_eligibility
 from securecomm.enforcement.roles import SYSTEM_PRINCIPAL, Permission, Principal
-from securecomm.enforcement.vocabulary import CaseState, ProbableCauseBasis, StatusFinding
+from securecomm.enforcement.vocabulary import (
+    CaseState,
+    DetainerStatus,
+    ProbableCauseBasis,
+    StatusFinding,
+)
 from securecomm.store.database import (
     make_engine,
     make_session_factory,
@@ -118,7 +123,12 @@ class CaseView:
     citizenship_gate_open: bool
     release_eligible_at: datetime | None
     detainer_number: str
+    #: The open detainer's expiry and status; ``detainer_holds``: whether it keeps (or,
+    #: unanswered, may keep) the person past release — a declined or notify-only one does not,
+    #: so its expiry is when the sweep closes it, not a deadline.
     detainer_expires_at: datetime | None
+    detainer_status: DetainerStatus | None
+    detainer_holds: bool
     reentry_referral_open: bool
     rapid_repat: RepatEligibility
     timeline: list[tuple[int, datetime, str, str, str]]
@@ -175,6 +185,8 @@ def read_case(session: Session, clock: Clock, principal: Principal, case_number:
         release_eligible_at=case.release_eligible_at,
         detainer_number=detainer.number if detainer else "",
         detainer_expires_at=detainer.expires_at if detainer else None,
+        detainer_status=detainer.status if detainer else None,
+        detainer_holds=holds_person(detainer),
         reentry_referral_open=session.execute(
             select(ProsecutionReferral.id).where(
                 ProsecutionReferral.case_id == case.id, ProsecutionReferral.status == "open"

@@ -5,7 +5,10 @@ verified identity, without a documented probable-cause basis, on foreign birth o
 record alone, while the citizenship gate is open, and where the jurisdiction's registered
 policy takes no detainers (then ``decisions.request_notification``).  The detainer expires 48
 hours after the release-eligible time; ``expire_due_detainers`` is the sweep that records it.
-The jail's answer is recorded by whoever receives it — nothing moves on until it is.
+The jail's answer is recorded by whoever receives it — nothing moves on until it is.  A
+declined or notify-only detainer stays open (the record and the answer are kept) until the
+sweep closes it at its expiry, but it holds no one past release (``guards.HOLDING_DETAINER``),
+so the work queue does not treat its expiry as a deadline.
 """
 
 from __future__ import annotations
@@ -129,7 +132,7 @@ def record_release_time(
     *,
     release_eligible_at: datetime,
 ) -> Case:
-    """The time the person would be released; a detainer in force expires 48 hours later."""
+    """The time the person would be released; the open detainer expires 48 hours later."""
     case = load_case(session, case_number)
     _aware(release_eligible_at, "release_eligible_at")
     apply_transition(
@@ -186,7 +189,9 @@ def expire_detainer(session: Session, clock: Clock, principal: Principal, case_n
 def expire_due_detainers(
     session: Session, clock: Clock, principal: Principal = SYSTEM_PRINCIPAL
 ) -> list[str]:
-    """Record the expiry of every detainer whose 48 hours are over; returns the case numbers."""
+    """Record the expiry of every open detainer whose 48 hours are over, whatever the jail
+    answered (a declined one is closed like the others); returns the case numbers.  Running it
+    again finds nothing more to do: an expired detainer is no longer open."""
     due = session.execute(
         select(Case.case_number)
         .join(Detainer, Detainer.case_id == Case.id)

@@ -45,6 +45,8 @@ from securecomm.enforcement.vocabulary import (
     StatusFinding,
 )
 
+#: A detainer still open: exactly while the case is in a detainer state (``lifecycle``), until
+#: transfer, expiry (the sweep), a lift or a notification request closes it.
 ACTIVE_DETAINER = frozenset(
     {
         DetainerStatus.ISSUED,
@@ -53,6 +55,12 @@ ACTIVE_DETAINER = frozenset(
         DetainerStatus.DECLINED,
     }
 )
+#: Of the open detainers, those that hold the person past release, or may (the jail has not
+#: answered yet): only for these is the 48-hour expiry a limit anyone must act before.  A
+#: declined or notify-only detainer stays open, with the jail's answer, until the sweep closes
+#: it at its expiry, but the jail keeps no one for it: what can still be acted on is the
+#: release-eligible time (pick-up at release).
+HOLDING_DETAINER = frozenset({DetainerStatus.ISSUED, DetainerStatus.HONOURED})
 
 #: Status findings that say the person is removable, each resting on records.
 REMOVABILITY_FINDINGS = frozenset(
@@ -77,11 +85,17 @@ Guard = Callable[[GuardContext], None]
 
 
 def active_detainer(session: Session, case: Case) -> Detainer | None:
+    """The case's open detainer (at most one), whatever the jail answered."""
     return session.execute(
         select(Detainer).where(
             Detainer.case_id == case.id, Detainer.status.in_(list(ACTIVE_DETAINER))
         )
     ).scalar_one_or_none()
+
+
+def holds_person(detainer: Detainer | None) -> bool:
+    """Whether this detainer keeps (or, unanswered, may keep) the person past release."""
+    return detainer is not None and detainer.status in HOLDING_DETAINER
 
 
 def open_review(session: Session, case: Case) -> CitizenshipReview | None:

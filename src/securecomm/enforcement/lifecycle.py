@@ -226,12 +226,12 @@ assert set(TRANSITIONS) == set(Action), "every action has exactly one row"
 
 def resume_state(case: Case) -> CaseState:
     """Where a cleared review resumes: where it opened, or the officer review if a detainer
-    was in force (it was lifted when the gate opened; the decision must be taken again)."""
+    was open (it was lifted when the gate opened; the decision must be taken again)."""
     before = case.gate_resume_state or S.MATCH_RECEIVED
     return S.OFFICER_REVIEWED if before in DETAINER_STATES else before
 
 
-#: How a detainer in force ends when the case leaves the detainer states.
+#: How an open detainer ends when the case leaves the detainer states.
 _DETAINER_EXIT = {
     A.TRANSFER_CUSTODY: (DetainerStatus.EXECUTED, None),
     A.EXPIRE_DETAINER: (DetainerStatus.EXPIRED, None),
@@ -251,7 +251,9 @@ def _close_detainer_on_exit(
     reason: str,
     clock: Clock,
 ) -> None:
-    """A detainer is in force exactly while the case is in a detainer state."""
+    """A detainer is open exactly while the case is in a detainer state, whatever the jail
+    answered; it holds the person only while issued or honoured (``guards.HOLDING_DETAINER``).
+    Leaving the detainer states closes it, so a declined one ends cleanly too."""
     if before not in DETAINER_STATES or target in DETAINER_STATES:
         return
     detainer = guards.active_detainer(session, case)

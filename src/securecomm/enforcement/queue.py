@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 
 from securecomm.clock import Clock
 from securecomm.enforcement import audit
-from securecomm.enforcement.guards import active_detainer
+from securecomm.enforcement.guards import HOLDING_DETAINER, active_detainer, holds_person
 from securecomm.enforcement.lifecycle import IN_JAIL_STATES, OPEN_STATES
 from securecomm.enforcement.lookup import authorize, load_case
 from securecomm.enforcement.models import Case
 from securecomm.enforcement.roles import JAIL_BOUND_ROLES, Permission, Principal, require
-from securecomm.enforcement.vocabulary import CaseState
+from securecomm.enforcement.vocabulary import CaseState, DetainerStatus
 
 _NO_LEVEL = 4
 
@@ -47,11 +47,20 @@ class QueueItem:
     facility_ori: str
     field_office: str
     release_eligible_at: datetime | None
+    #: The open detainer's expiry (when the sweep closes it), whatever the jail answered.
     detainer_expires_at: datetime | None
     deadline: datetime | None
     assigned_officer: str
     assigned_team: str
     opened_at: datetime
+    #: The open detainer's status: issued, honoured, declined or notify-only (None: no detainer).
+    detainer_status: DetainerStatus | None = None
+
+    @property
+    def detainer_holds(self) -> bool:
+        """Whether the open detainer keeps (or, unanswered, may keep) the person past release;
+        a declined or notify-only one does not, so its expiry is no deadline."""
+        return self.detainer_status in HOLDING_DETAINER
 
 
 def in_jail_custody(case: Case) -> bool:
@@ -66,24 +75,29 @@ def case_deadline(
     now: datetime,
     in_jail: bool,
     release_eligible_at: datetime | None,
-    detainer_expiry: datetime | None,
+    hold_expiry: datetime | None,
 ) -> datetime | None:
     """The deadline that still applies in the case's state.
 
     While the person is in the jail's custody: the release-eligible time while it is ahead, and
-    the expiry of a detainer in force (48 hours later), overdue once it has passed.  Once
-    custody has passed to ICE (transferred, charged, in proceedings, ...) neither applies.
+    the expiry of a detainer that holds the person (48 hours later), overdue once it has
+    passed.  ``hold_expiry`` is that expiry, or None when no detainer holds the person: a
+    declined or notify-only detainer keeps no one past release, so once the release time has
+    passed the case has no deadline (never "overdue" for an expiry nobody can act on) until
+    the sweep closes the detainer.  Once custody has passed to ICE (transferred, charged, in
+    proceedings, ...) neither applies.
     """
     if not in_jail:
         return None
     if release_eligible_at is not None and release_eligible_at >= now:
         return release_eligible_at
-    return detainer_expiry
+    return hold_expiry
 
 
 def _item(session: Session, case: Case, now: datetime) -> QueueItem:
     detainer = active_detainer(session, case)
     expiry = detainer.expires_at if detainer else None
+    hold_expiry = expiry if holds_person(detainer) else None
     return QueueItem(
         case_number=case.case_number,
         state=case.state,
@@ -94,10 +108,11 @@ def _item(session: Session, case: Case, now: datetime) -> QueueItem:
         field_office=case.field_office,
         release_eligible_at=case.release_eligible_at,
         detainer_expires_at=expiry,
-        deadline=case_deadline(now, in_jail_custody(case), case.release_eligible_at, expiry),
+        deadline=case_deadline(now, in_jail_custody(case), case.release_eligible_at, hold_expiry),
         assigned_officer=case.assigned_officer,
         assigned_team=case.assigned_team,
         opened_at=case.opened_at,
+        detainer_status=detainer.status if detainer else None,
     )
 
 
