@@ -3,7 +3,7 @@ documents."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from web_support import WebApp, csrf_of
@@ -41,6 +41,21 @@ def test_reading_a_case_is_audited_each_time(web: WebApp) -> None:
     client.get(f"/console/cases/{case_number}")
     client.get(f"/console/cases/{case_number}")
     assert _audit_count(web, "case.read", case_number) == before + 2
+
+
+def _detainer_line(web: WebApp, name: str) -> str:
+    html = web.client("ice.officer").get(f"/console/cases/{web.case_number(name)}").text
+    return html.split('data-testid="detainer"')[1].split("</dd>")[0]
+
+
+def test_a_declined_detainer_is_not_shown_as_a_hold(web: WebApp) -> None:
+    declined = _detainer_line(web, "SAVRO, NILE")  # its expiry passed; the sweep has not run
+    assert declined.startswith(">declined; the jail will not hold the person past release")
+    assert "(no deadline: the expiry sweep closes the request)" in declined
+    assert "overdue" not in declined
+    assert "left" in _detainer_line(web, "FERANO, LIO")  # unanswered: a hold with time left
+    web.clock.advance(timedelta(hours=11))
+    assert "overdue by 1 h" in _detainer_line(web, "FERANO, LIO")
 
 
 def test_convictions_with_levels_and_pending_charges_are_shown_apart(web: WebApp) -> None:

@@ -25,6 +25,24 @@ def test_most_serious_first_then_nearest_deadline(web: WebApp) -> None:
     assert "10 h 0 min left" in first
 
 
+def _row(html: str, case_number: str) -> str:
+    body = html.split('data-testid="queue"')[1].split("</tbody>")[0]
+    (row,) = [r for r in body.split("</tr>") if f"/console/cases/{case_number}" in r]
+    return row
+
+
+def test_a_declined_detainer_is_never_overdue_for_its_expiry(web: WebApp) -> None:
+    """SAVRO's jail declined the detainer, whose expiry has passed before the sweep ran: it
+    holds no one past release, so the case shows no deadline, not "overdue"."""
+    html = web.client("ice.officer").get("/console/queue").text
+    declined = _row(html, web.case_number("SAVRO, NILE"))
+    deadline = declined.split('data-testid="deadline"')[1].split("</td>")[0]
+    assert "no deadline" in deadline and "overdue" not in declined
+    assert "declined: holds no one past release" in declined
+    urgent = _row(html, web.case_number("FERANO, LIO"))  # unanswered: a hold, 10 h left
+    assert "10 h 0 min left" in urgent and "holds no one" not in urgent
+
+
 def test_filters_and_counts(web: WebApp) -> None:
     client = web.client("ice.officer")
     level2 = client.get("/console/queue?level=2").text

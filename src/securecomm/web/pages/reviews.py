@@ -1,6 +1,8 @@
 """Supervisor and counsel queues: citizenship reviews waiting for each, reviews ready for the
 supervisor's decision (both findings recorded), and overdue items (long-open reviews, detainers
-near or past their 48-hour limit, detainers with no release time to check it against).
+that hold the person near or past their 48-hour limit, detainers with no release time to check
+it against).  A detainer the jail declined or answered notify-only holds no one past release,
+so its expiry is not a limit to warn about: the sweep closes it.
 
 The listing shows names and case numbers, so it is audited (``reviews.read``) like the queue.
 """
@@ -16,7 +18,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from securecomm.enforcement import audit
-from securecomm.enforcement.guards import ACTIVE_DETAINER
+from securecomm.enforcement.guards import ACTIVE_DETAINER, holds_person
 from securecomm.enforcement.models import Case, CitizenshipReview, Detainer
 from securecomm.enforcement.roles import Permission
 from securecomm.web.auth import SignedInUser
@@ -72,6 +74,8 @@ def reviews(request: Request, console: ConsoleDep, user: Reviewer) -> Response:
                 detainer_items.append(
                     DetainerItem(case, detainer, "no release-eligible time recorded", None)
                 )
+            elif not holds_person(detainer):
+                continue
             elif detainer.expires_at <= now:
                 detainer_items.append(
                     DetainerItem(case, detainer, "past its 48-hour limit", detainer.expires_at)
