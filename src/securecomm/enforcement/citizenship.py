@@ -2,10 +2,11 @@
 
 Any indicator of U.S. citizenship — a naturalisation or derived-citizenship record, a U.S. birth
 record, a claim by the person — opens the gate: the case enters ``citizenship_review`` and no
-other action is possible until a supervisor and counsel have each recorded a finding.  A
-detainer in force when the gate opens is lifted at once (a possible citizen is not held while
-the question is reviewed).  If either finds citizenship established, the case ends there and
-the source record is flagged for correction; if both find it not established, the case resumes.
+other action is possible until a supervisor and counsel have each recorded a finding.  An
+open detainer (whatever the jail answered) is lifted when the gate opens (a possible citizen is
+not held while the question is reviewed).  If either finds citizenship established, the case
+ends there and the source record is flagged for correction; if both find it not established,
+the case resumes.
 """
 
 from __future__ import annotations
