@@ -3,9 +3,9 @@
 Layout (``docs/afis-search.md`` has the byte-level description)::
 
     <dir>/MANIFEST.json            format, version, number of shards, code layout
-    <dir>/shard-000/lead.bin       per slot: 10 finger lead codes (10 × 64 bytes), scanned for
+    <dir>/shard-000/lead.bin       per slot: 10 finger lead codes (10 × 96 bytes), scanned for
                                    every identity by the pre-filter
-                    tail.bin       per slot: the rest of the 10 finger codes (10 × 128 bytes),
+                    tail.bin       per slot: the rest of the 10 finger codes (10 × 96 bytes),
                                    read for the lead scan's survivors
                     pops.bin       per slot: 10 × 2 segment popcounts (uint16; 0 = absent)
                     ids.bin        per slot: identity id (UTF-8, NUL-padded)

@@ -48,13 +48,14 @@ LSH_MIN_ONES = 3
 LSH_SEED = 7
 #: The first CODE_LEAD_WORDS words of each segment form the *lead code* (lead.bin), scanned
 #: for every identity; the other words (tail.bin) are read only for the lead scan's survivors.
-#: A Bloom bit is ``hash mod segment bits``, so the lead words are an unbiased third of each
-#: finger's hashed structures. Measured on 1M identities (docs/afis-search.md): with 4 of 12
-#: words every one of 1,000 mates ranked within the lead scan's top 16,384 of its 500k shard.
-CODE_LEAD_WORDS = 4
+#: A Bloom bit is ``hash mod segment bits``, so the lead words are an unbiased share of each
+#: finger's hashed structures. Measured (docs/afis-search.md, 2,000 mated probes at 100k): of
+#: the mates the full code ranks in the top 64, the deepest lead-scan rank was 1.6 % of the
+#: shard with 6 of 12 words, but 8 % with 5 and 24 % with 4 (layout 4, replaced for that).
+CODE_LEAD_WORDS = 6
 CODE_LEAD_BITS = CODE_LEAD_WORDS * 64
 #: Bump when anything above changes the meaning or the place of a stored bit.
-CODE_LAYOUT_VERSION = 4
+CODE_LAYOUT_VERSION = 5
 
 # --- pre-filter (kernels.py, engine.py) -------------------------------------------------------
 #: Subtracted from each finger's overlap z-score (kernels.py). The z-score of unrelated
@@ -64,8 +65,10 @@ PREFILTER_Z_OFFSET = 0.0
 PREFILTER_SEGMENT_WEIGHTS = (1.0, 1.0)
 #: Two-stage scan (shard_search.py): the lead scan keeps this share of a shard's slots (at least
 #: PREFILTER_LEAD_MIN), whose full codes are then scored; a shard no larger than that minimum
-#: skips the lead scan, so small galleries are scored exactly as by a single full scan.
-PREFILTER_LEAD_KEEP = 1 / 16
+#: skips the lead scan, so small galleries are scored exactly as by a single full scan. 1/24 is
+#: 2.6 times the deepest lead-scan rank of a mate measured (1.6 % of the shard, see above); each
+#: halving of it saves about a sixth of the scan's time.
+PREFILTER_LEAD_KEEP = 1 / 24
 PREFILTER_LEAD_MIN = 4096
 #: Identities kept per shard after the pre-filter, re-ranked with the 1:1 comparator. Each costs
 #: about 2 ms of CPU (three prepares and comparisons for a non-mate); measured, every doubling
