@@ -38,7 +38,6 @@ import numpy as np
 from securecomm.afis.search import EmbeddedSearchEngine
 from securecomm.afis.search.engine import prepare_probe
 from securecomm.afis.search.gallery import FINGERS, Gallery, append_packed
-from securecomm.afis.search.kernels import code_scores
 from securecomm.afis.search.parameters import (
     CODE_LAYOUT_VERSION,
     CODE_LEAD_WORDS,
@@ -46,9 +45,8 @@ from securecomm.afis.search.parameters import (
     CODE_WORDS,
     PREFILTER_LEAD_KEEP,
     PREFILTER_SHORTLIST,
-    PREFILTER_Z_OFFSET,
 )
-from securecomm.afis.search.shard_search import SEGMENT_WEIGHTS, TAIL_SPLIT, prefilter
+from securecomm.afis.search.shard_search import full_code_scores, prefilter
 from securecomm.afis.template_synthesis import NONMATED_BASE, TenPrintGenerator
 from securecomm.machine import machine
 
@@ -148,21 +146,7 @@ def prefilter_speed(path: Path, probe_fingers: dict) -> dict[str, float]:
 
         def full_scan() -> None:
             for s, slots in zip(g.shards, every, strict=True):
-                n = s.slots
-                code_scores(
-                    s.lead.reshape(n, -1),
-                    s.tail.reshape(n, -1),
-                    s.pops,
-                    s.live,
-                    slots,
-                    probe.lead,
-                    probe.tail,
-                    probe.pops,
-                    CODE_LEAD_WORDS,
-                    TAIL_SPLIT,
-                    SEGMENT_WEIGHTS,
-                    PREFILTER_Z_OFFSET,
-                )
+                full_code_scores(s, probe, slots)
 
         for label, n_threads, clock in (
             ("one_thread", 1, time.process_time),
@@ -308,6 +292,39 @@ def run(
     }
 
 
+def compare_engines(n: int, k: int, seed: int, cache: Path, shards: int) -> bool:
+    """Search the same probes with the embedded and the Ray engine (one after the other: each
+    takes the gallery's writer lock) and compare candidate lists, scores and decisions."""
+    path = gallery_path(cache, seed, n, shards)
+    build_gallery(path, n, seed, shards)
+    gen = TenPrintGenerator(seed)
+    rng = np.random.default_rng(seed + 1)
+    ids = np.sort(rng.choice(n, size=min(k, n), replace=False)).tolist()
+    ids += (NONMATED_BASE + np.arange(k)).tolist()
+    answers: dict[str, list] = {}
+    for kind in ("embedded", "ray"):
+        engine = open_engine(kind, path)
+        try:
+            answers[kind] = [
+                (
+                    r.decision,
+                    [
+                        (c.identity_id, c.score, c.prefilter_score, dict(c.finger_scores))
+                        for c in r.candidates
+                    ],
+                )
+                for r in (engine.search(gen.ten_print(int(i), 1)) for i in ids)
+            ]
+        finally:
+            engine.close()
+    differ = [i for i, a, b in zip(ids, answers["embedded"], answers["ray"], strict=True) if a != b]
+    print(
+        f"{len(ids)} searches ({k} mated, {k} non-mated) on {n:,} identities: "
+        + ("identical candidates, scores and decisions" if not differ else f"differ for {differ}")
+    )
+    return not differ
+
+
 def engine_threshold(n: int) -> float:
     from securecomm.afis.search.thresholds import fused_threshold
 
@@ -374,6 +391,12 @@ def main(argv: list[str] | None = None) -> int:
         "--build-only", action="store_true", help="build (or find) the cached gallery and stop"
     )
     ap.add_argument("--sweep", type=str, help="comma-separated sizes: both engines, plot")
+    ap.add_argument(
+        "--compare-engines",
+        type=int,
+        metavar="K",
+        help="search K mated and K non-mated probes with both engines; report any difference",
+    )
     ap.add_argument("--seed", type=int, default=2008)
     ap.add_argument("--shards", type=int, default=2)
     ap.add_argument(
@@ -415,6 +438,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.identities:
         ap.error("--identities is required (or --sweep)")
+    if args.compare_engines:
+        same = compare_engines(
+            args.identities, args.compare_engines, args.seed, args.cache_dir, args.shards
+        )
+        return 0 if same else 1
     if args.build_only:
         path = gallery_path(args.cache_dir, args.seed, args.identities, args.shards)
         print(

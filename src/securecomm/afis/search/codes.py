@@ -171,18 +171,11 @@ def segment_codes(
     return codes, np.ascontiguousarray(pops)
 
 
-def _lead_words() -> npt.NDArray[np.int64]:
-    pair = CODE_PAIR_BITS // 64
-    return np.r_[0:CODE_LEAD_WORDS, pair : pair + CODE_LEAD_WORDS].astype(np.int64)
-
-
-def _tail_words() -> npt.NDArray[np.int64]:
-    pair = CODE_PAIR_BITS // 64
-    return np.r_[CODE_LEAD_WORDS:pair, pair + CODE_LEAD_WORDS : CODE_WORDS].astype(np.int64)
-
-
-LEAD_WORDS = _lead_words()
-TAIL_WORDS = _tail_words()
+_PAIR_WORDS = CODE_PAIR_BITS // 64
+#: Word indices of the lead part of a code (each segment's first CODE_LEAD_WORDS words) and of
+#: the tail (the rest), in the order they are stored.
+LEAD_WORDS = np.r_[0:CODE_LEAD_WORDS, _PAIR_WORDS : _PAIR_WORDS + CODE_LEAD_WORDS]
+TAIL_WORDS = np.r_[CODE_LEAD_WORDS:_PAIR_WORDS, _PAIR_WORDS + CODE_LEAD_WORDS : CODE_WORDS]
 
 
 def split_codes(

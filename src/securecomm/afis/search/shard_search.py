@@ -60,8 +60,16 @@ def prefilter(shard: GalleryShard, probe: Probe, k: int) -> tuple[np.ndarray, np
         slots = top_slots(first, keep)  # ascending: the full codes are read in order
     else:
         slots = np.flatnonzero(shard.live).astype(np.int64)
-    scores = code_scores(
-        lead,
+    scores = full_code_scores(shard, probe, slots)
+    best = shortlist(scores, k)
+    return slots[best], scores[best]
+
+
+def full_code_scores(shard: GalleryShard, probe: Probe, slots: np.ndarray) -> np.ndarray:
+    """Pre-filter scores of ``slots`` (ascending) from their full codes (lead and tail)."""
+    n = shard.slots
+    return code_scores(
+        shard.lead.reshape(n, -1),
         shard.tail.reshape(n, -1),
         shard.pops,
         shard.live,
@@ -74,8 +82,6 @@ def prefilter(shard: GalleryShard, probe: Probe, k: int) -> tuple[np.ndarray, np
         SEGMENT_WEIGHTS,
         PREFILTER_Z_OFFSET,
     )
-    best = shortlist(scores, k)
-    return slots[best], scores[best]
 
 
 def search_shard(
