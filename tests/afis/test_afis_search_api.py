@@ -20,12 +20,14 @@ def test_search_public_api() -> None:
         "GalleryLockedError",
         "IdentityExistsError",
         "ProbeError",
+        "RecodeReport",
         "SearchEngine",
         "SearchResult",
         "ThresholdPolicy",
         "UnknownIdentityError",
         "fused_threshold",
         "open_search_engine",
+        "recode_gallery",
     ]
     for name in search.__all__:
         assert getattr(search, name) is not None
