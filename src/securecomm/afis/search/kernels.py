@@ -230,10 +230,10 @@ def code_scores(
 def _touch(lead, tail, pops, slots, lo, hi) -> np.float32:
     """Load one word of every cache line of the rows ``slots[lo:hi]`` will read.
 
-    Survivors are scattered over the shard (1 in 16), so scoring them one by one waits on
-    memory for each; a loop of independent loads lets the CPU fetch many lines at once
-    (measured on a 500k shard, one thread: scoring its 31,250 survivors 16.5 → 13.7 ms). The
-    sum is returned only so the loads are not optimised away.
+    Survivors are scattered over the shard (1 in 24 by default), so scoring them one by one
+    waits on memory for each; a loop of independent loads lets the CPU fetch many lines at once
+    (measured on a 500k shard with 4 lead words, one thread: scoring 31,250 survivors
+    16.5 → 13.7 ms). The sum is returned only so the loads are not optimised away.
     """
     x = np.uint64(0)
     for k in range(lo, hi):
