@@ -38,14 +38,19 @@ PARTNER_ELSEWHERE = Principal("deputy.287g.2", Role.PARTNER_287G_OFFICER, facili
 
 
 def notice(
-    tcn: str = "T1", facility: str = JAIL, language: str = "es", ref: str = REF, fin: str = ""
+    tcn: str = "T1",
+    facility: str = JAIL,
+    language: str = "es",
+    ref: str = REF,
+    fin: str = "",
+    field_office: str = "DAL",
 ) -> MatchNotice:
     return MatchNotice(
         booking_ori=facility,
         booking_tcn=tcn,
         facility_ori=facility,
         facility_name="County Jail",
-        field_office="DAL",
+        field_office=field_office,
         subject=SubjectIdentifiers(
             fin=fin or f"FIN-{tcn}", fbi_number=f"FBI{tcn}", name="Subject Example",
             date_of_birth=date(1990, 1, 1), language=language,

@@ -319,6 +319,7 @@ def check_transition(
                 permission,
                 case_number=case.case_number,
                 case_facility_ori=case.facility_ori,
+                case_field_office=case.field_office,
                 partner_active=partner,
             )
             break

@@ -22,12 +22,14 @@ def load_case(session: Session, case_number: str) -> Case:
 def authorize(
     session: Session, clock: Clock, principal: Principal, permission: Permission, case: Case
 ) -> None:
-    """The role holds ``permission`` and, if jail-bound, the case is its jail's."""
+    """The role holds ``permission`` and the case is its jail's (jail-bound roles) or its field
+    office's (office-bound roles)."""
     require(
         principal,
         permission,
         case_number=case.case_number,
         case_facility_ori=case.facility_ori,
+        case_field_office=case.field_office,
         partner_active=partner_agreement(session, clock, principal, case),
     )
 

@@ -2,7 +2,8 @@
 
 Order: level (1, 2, 3, then not levelled), then the nearest deadline that still applies in the
 case's state (``case_deadline``), then the oldest case.  Filters by office, facility, level,
-state, officer and team; jail-bound roles see only their jail.  Listing the queue shows
+state, officer and team; jail-bound roles see only their jail, office-bound roles only their
+field office.  Listing the queue shows
 personal data, so it is audited with the case numbers shown.  Assignment to an
 officer or a CAP (Criminal Alien Program) team is audited too.
 """
@@ -140,6 +141,8 @@ def work_queue(
     query = select(Case).where(Case.state.in_(list(OPEN_STATES)))
     if principal.role in JAIL_BOUND_ROLES:
         query = query.where(Case.facility_ori == principal.facility_ori)
+    if principal.office_scope is not None:
+        query = query.where(Case.field_office == principal.office_scope)
     if f.office:
         query = query.where(Case.field_office == f.office)
     if f.facility_ori:

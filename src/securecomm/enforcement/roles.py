@@ -4,8 +4,14 @@ The permission matrix is data: ``PERMISSION_MATRIX`` maps each role to the permi
 holds, and ``render_permission_matrix`` prints it as the table in ``docs/enforcement.md`` (a
 test keeps the two equal).  Two roles are bound to one jail: a **287(g) officer** acts with
 delegated rights only on cases booked at their own jail, and a **booking officer** sees and
-answers only for their own jail.  ``SYSTEM`` is the pipeline's automatic steps (opening a case
-from a match notice, expiring detainers); it holds no discretionary power.
+answers only for their own jail.  Three roles are bound to one ICE field office
+(``OFFICE_BOUND_ROLES``): an **ICE officer**, a **supervisor** and **counsel** see and act only
+on cases of their field office (``Case.field_office``), as an ERO officer works the cases of
+their area of responsibility and an OPLA attorney those of the Office of the Chief Counsel that
+serves it.  The office is required, as the jail is for jail-bound roles, so a missing office
+never silently widens access.  The LESC, program managers and auditors work nationally.
+``SYSTEM`` is the pipeline's automatic steps (opening a case from a match notice, expiring
+detainers); it holds no discretionary power and no office binding.
 """
 
 from __future__ import annotations
@@ -110,10 +116,15 @@ PERMISSION_MATRIX: Mapping[Role, frozenset[Permission]] = {
 #: Roles that act only on cases booked at their own jail (``Principal.facility_ori``).
 JAIL_BOUND_ROLES = frozenset({Role.PARTNER_287G_OFFICER, Role.BOOKING_OFFICER})
 
+#: Roles that see and act only on cases of their own ICE field office (``Principal.office``).
+#: The office is required: an officer with no office would otherwise see every office's cases.
+OFFICE_BOUND_ROLES = frozenset({Role.ICE_OFFICER, Role.SUPERVISOR, Role.COUNSEL})
+
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is acting: a user id, a role, and for jail-bound roles the jail's ORI."""
+    """Who is acting: a user id, a role, for office-bound roles their field office, and for
+    jail-bound roles the jail's ORI."""
 
     user_id: str
     role: Role
@@ -128,9 +139,19 @@ class Principal:
             raise InputError(
                 f"principal {self.user_id}: role {self.role} needs the facility_ori of its jail"
             )
+        if self.role in OFFICE_BOUND_ROLES and not self.office.strip():
+            raise InputError(
+                f"principal {self.user_id}: role {self.role} needs the field office it works for"
+            )
+
+    @property
+    def office_scope(self) -> str | None:
+        """The field office this principal is limited to, or ``None`` if it works nationally."""
+        return self.office if self.role in OFFICE_BOUND_ROLES else None
 
     def __str__(self) -> str:
-        where = f"@{self.facility_ori}" if self.facility_ori else ""
+        at = self.facility_ori or (self.office if self.role in OFFICE_BOUND_ROLES else "")
+        where = f"@{at}" if at else ""
         return f"{self.user_id} ({self.role}{where})"
 
 
@@ -147,9 +168,11 @@ def require(
     *,
     case_number: str = "",
     case_facility_ori: str | None = None,
+    case_field_office: str | None = None,
     partner_active: bool | None = None,
 ) -> None:
-    """Refuse unless the role holds ``permission`` and, for jail-bound roles, it is their jail.
+    """Refuse unless the role holds ``permission``, for jail-bound roles it is their jail, and
+    for office-bound roles it is their field office's case.
 
     A 287(g) officer additionally needs an active agreement for the jail (``partner_active``).
     """
@@ -166,6 +189,12 @@ def require(
             raise PermissionDeniedError(
                 f"{principal}: jail {principal.facility_ori} has no active 287(g) agreement"
             )
+    office = principal.office_scope
+    if office is not None and case_field_office is not None and case_field_office != office:
+        raise PermissionDeniedError(
+            f"{principal} acts only on cases of field office {office}; "
+            f"case {case_number} belongs to field office {case_field_office}"
+        )
 
 
 def render_permission_matrix() -> str:
