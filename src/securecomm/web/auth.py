@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from securecomm.clock import Clock
 from securecomm.enforcement.roles import (
     JAIL_BOUND_ROLES,
+    OFFICE_BOUND_ROLES,
     Permission,
     Principal,
     Role,
@@ -71,7 +72,8 @@ def create_user(
     facility_ori: str = "",
     synthetic: bool = False,
 ) -> ConsoleUser:
-    """Add a console user; jail-bound roles need their jail's ORI."""
+    """Add a console user; jail-bound roles need their jail's ORI, office-bound roles (ICE
+    officer, supervisor, counsel) the field office whose cases they work."""
     username = username.strip().lower()
     if not username:
         raise FormError("username is required")
@@ -85,13 +87,15 @@ def create_user(
         raise FormError("role system is the pipeline's own; no person signs in as it")
     if role in JAIL_BOUND_ROLES and not facility_ori.strip():
         raise FormError(f"user {username}: role {role.value} needs the ORI of its jail")
+    if role in OFFICE_BOUND_ROLES and not office.strip():
+        raise FormError(f"user {username}: role {role.value} needs the field office it works for")
     if session.execute(select(ConsoleUser.id).where(ConsoleUser.username == username)).first():
         raise FormError(f"user {username} already exists")
     user = ConsoleUser(
         username=username,
         display_name=display_name or username,
         role=role,
-        office=office,
+        office=office.strip(),
         facility_ori=facility_ori.strip().upper(),
         password_hash=hash_password(password),
         active=True,

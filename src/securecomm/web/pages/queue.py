@@ -1,6 +1,7 @@
 """The field office's work queue: prioritised (level, then deadlines), filtered, counted.
 
-The ordering, the filters and the jail binding of jail-bound roles are the enforcement layer's
+The ordering, the filters, the jail binding of jail-bound roles and the field-office binding of
+office-bound roles are the enforcement layer's
 (``enforcement.queue.work_queue``), which also audits the listing.
 """
 
@@ -70,6 +71,8 @@ def queue_page(
         base = select(Case.field_office, Case.facility_ori).where(Case.state.in_(list(OPEN_STATES)))
         if user.role in JAIL_BOUND_ROLES:
             base = base.where(Case.facility_ori == user.facility_ori)
+        if user.principal.office_scope is not None:
+            base = base.where(Case.field_office == user.principal.office_scope)
         rows = session.execute(base.distinct()).all()
     return page(
         request,
