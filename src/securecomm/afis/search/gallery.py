@@ -133,6 +133,29 @@ def _check_header(
         )
 
 
+def require_committed(shard: Path, name: str, records: int) -> None:
+    """Refuse a data file shorter than the ``records`` the journal commits for it."""
+    p = shard / f"{name}.bin"
+    need = HEADER_SIZE + records * _FILES[name].itemsize
+    have = p.stat().st_size
+    if have < need:
+        raise GalleryError(
+            f"{p}: truncated: {have} bytes, but the journal commits {records} records "
+            f"({need} bytes)"
+        )
+
+
+def map_records(shard: Path, name: str, records: int) -> np.ndarray:
+    """A read-only memory map of the first ``records`` records of a shard's data file."""
+    dtype = _FILES[name]
+    if records == 0:
+        return np.zeros((0, *dtype.shape), dtype=dtype.base)
+    mm = np.memmap(
+        shard / f"{name}.bin", dtype=dtype, mode="r", offset=HEADER_SIZE, shape=(records,)
+    )
+    return mm.view(np.ndarray)
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -187,14 +210,7 @@ class GalleryShard:
                 "tombstones": self.commit.tombstones,
             }
             for name, records in lengths.items():
-                p = self.path / f"{name}.bin"
-                need = HEADER_SIZE + records * _FILES[name].itemsize
-                have = p.stat().st_size
-                if have < need:
-                    raise GalleryError(
-                        f"{p}: truncated: {have} bytes, but the journal commits {records} "
-                        f"records ({need} bytes)"
-                    )
+                require_committed(self.path, name, records)
             if writable:
                 for name, records in lengths.items():
                     p = self.path / f"{name}.bin"
@@ -232,13 +248,7 @@ class GalleryShard:
         self._lock_fd = fd
 
     def _view(self, name: str, records: int) -> np.ndarray:
-        dtype = _FILES[name]
-        if records == 0:
-            return np.zeros((0, *dtype.shape), dtype=dtype.base)
-        mm = np.memmap(
-            self.path / f"{name}.bin", dtype=dtype, mode="r", offset=HEADER_SIZE, shape=(records,)
-        )
-        return mm.view(np.ndarray)
+        return map_records(self.path, name, records)
 
     def _map(self) -> None:
         c = self.commit
@@ -540,6 +550,32 @@ def _concat(parts: Sequence[PackedMinutiae]) -> PackedMinutiae:
     )
 
 
+def read_manifest_fields(path: Path) -> tuple[int, object]:
+    """Validate ``MANIFEST.json``'s format, format version and shards; returns the shards and
+    the code layout as written (checking it is the caller's: opening needs this software's,
+    a recode accepts any earlier one)."""
+    mpath = Path(path) / "MANIFEST.json"
+    try:
+        manifest = json.loads(mpath.read_text())
+    except FileNotFoundError:
+        raise GalleryError(f"{mpath}: no gallery here (MANIFEST.json is missing)") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise GalleryError(f"{mpath}: not valid JSON ({exc})") from exc
+    except OSError as exc:
+        raise GalleryError(f"{mpath}: cannot read the manifest ({exc.strerror})") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise GalleryError(f"{mpath}: not a {FORMAT} manifest")
+    if manifest.get("version") != FORMAT_VERSION:
+        raise GalleryError(
+            f"{mpath}: gallery format version {manifest.get('version')!r}, this software "
+            f"reads version {FORMAT_VERSION}"
+        )
+    shards = manifest.get("shards")
+    if not isinstance(shards, int) or isinstance(shards, bool) or shards < 1:
+        raise GalleryError(f"{mpath}: 'shards' must be a positive integer, not {shards!r}")
+    return shards, manifest.get("code_layout")
+
+
 class Gallery:
     """A sharded gallery directory; open with :meth:`open`."""
 
@@ -573,22 +609,8 @@ class Gallery:
 
     @staticmethod
     def read_manifest(path: Path) -> int:
-        """Validate ``MANIFEST.json``; returns the number of shards."""
-        mpath = Path(path) / "MANIFEST.json"
-        try:
-            manifest = json.loads(mpath.read_text())
-        except FileNotFoundError:
-            raise GalleryError(f"{mpath}: no gallery here (MANIFEST.json is missing)") from None
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise GalleryError(f"{mpath}: not valid JSON ({exc})") from exc
-        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-            raise GalleryError(f"{mpath}: not a {FORMAT} manifest")
-        if manifest.get("version") != FORMAT_VERSION:
-            raise GalleryError(
-                f"{mpath}: gallery format version {manifest.get('version')!r}, this software "
-                f"reads version {FORMAT_VERSION}"
-            )
-        layout = manifest.get("code_layout")
+        """Validate ``MANIFEST.json`` for this software's code layout; returns the shards."""
+        shards, layout = read_manifest_fields(path)
         if layout != CODE_LAYOUT_VERSION:
             older = isinstance(layout, int) and layout < CODE_LAYOUT_VERSION
             remedy = (
@@ -598,12 +620,9 @@ class Gallery:
                 else "rebuild the gallery"
             )
             raise GalleryError(
-                f"{mpath}: codes were built with layout {layout!r}, this software uses layout "
-                f"{CODE_LAYOUT_VERSION}; {remedy}"
+                f"{Path(path) / 'MANIFEST.json'}: codes were built with layout {layout!r}, this "
+                f"software uses layout {CODE_LAYOUT_VERSION}; {remedy}"
             )
-        shards = manifest.get("shards")
-        if not isinstance(shards, int) or shards < 1:
-            raise GalleryError(f"{mpath}: 'shards' must be a positive integer, not {shards!r}")
         return shards
 
     @classmethod

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import itertools
-import json
 import os
 import secrets
 import shutil
@@ -38,12 +37,13 @@ from securecomm.afis.search.gallery import (
     _FILES,
     _POSITION_SCALE,
     FINGERS,
-    FORMAT,
-    FORMAT_VERSION,
     HEADER_SIZE,
     Gallery,
     _check_header,
     _fsync_dir,
+    map_records,
+    read_manifest_fields,
+    require_committed,
     shard_of,
 )
 from securecomm.afis.search.packed import PackedMinutiae
@@ -161,23 +161,8 @@ def _require_empty_destination(dst: Path) -> None:
 def _read_source_manifest(path: Path) -> tuple[int, int]:
     """Shards and code layout of the gallery at ``path``; like :meth:`Gallery.read_manifest`
     but accepting any earlier code layout."""
+    shards, layout = read_manifest_fields(path)
     mpath = path / "MANIFEST.json"
-    try:
-        manifest = json.loads(mpath.read_text())
-    except FileNotFoundError:
-        raise GalleryError(f"{mpath}: no gallery here (MANIFEST.json is missing)") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise GalleryError(f"{mpath}: not valid JSON ({exc})") from exc
-    except OSError as exc:
-        raise GalleryError(f"{mpath}: cannot read the manifest ({exc.strerror})") from exc
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise GalleryError(f"{mpath}: not a {FORMAT} manifest")
-    if manifest.get("version") != FORMAT_VERSION:
-        raise GalleryError(
-            f"{mpath}: gallery format version {manifest.get('version')!r}, this software "
-            f"recodes version {FORMAT_VERSION}"
-        )
-    layout = manifest.get("code_layout")
     if not isinstance(layout, int) or isinstance(layout, bool) or layout < 1:
         raise GalleryError(f"{mpath}: 'code_layout' must be a positive integer, not {layout!r}")
     if layout > CODE_LAYOUT_VERSION:
@@ -185,9 +170,6 @@ def _read_source_manifest(path: Path) -> tuple[int, int]:
             f"{mpath}: codes were built with layout {layout}, newer than this software's "
             f"layout {CODE_LAYOUT_VERSION}; recode it with the software that wrote it or newer"
         )
-    shards = manifest.get("shards")
-    if not isinstance(shards, int) or isinstance(shards, bool) or shards < 1:
-        raise GalleryError(f"{mpath}: 'shards' must be a positive integer, not {shards!r}")
     return shards, layout
 
 
@@ -227,15 +209,8 @@ def _open_source_shard(path: Path, shard: int, shards: int, layout: int) -> _Sou
     }
     views: dict[str, np.ndarray] = {}
     for name, records in lengths.items():
-        p = path / f"{name}.bin"
-        need = HEADER_SIZE + records * _FILES[name].itemsize
-        have = p.stat().st_size
-        if have < need:
-            raise GalleryError(
-                f"{p}: truncated: {have} bytes, but the journal commits {records} records "
-                f"({need} bytes)"
-            )
-        views[name] = _view(p, _FILES[name], records)
+        require_committed(path, name, records)
+        views[name] = map_records(path, name, records)
     tomb = views["tombstones"].astype(np.int64)
     if len(tomb) and int(tomb.max()) >= commit.slots:
         k = int(np.argmax(tomb))
@@ -249,13 +224,6 @@ def _open_source_shard(path: Path, shard: int, shards: int, layout: int) -> _Sou
     _check_slots(path, views["index"], live_slots, commit.minutiae)
     _check_ids(path, views["ids"], live_slots, shard, shards)
     return _SourceShard(path, views["ids"], views["index"], views["minutiae"], live_slots)
-
-
-def _view(path: Path, dtype: np.dtype, records: int) -> np.ndarray:
-    if records == 0:
-        return np.zeros(0, dtype=dtype)
-    mm = np.memmap(path, dtype=dtype, mode="r", offset=HEADER_SIZE, shape=(records,))
-    return mm.view(np.ndarray)
 
 
 def _check_slots(path: Path, index: np.ndarray, live: npt.NDArray[np.int64], minutiae: int) -> None:
