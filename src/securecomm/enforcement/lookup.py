@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from securecomm.clock import Clock
 from securecomm.enforcement.errors import UnknownCaseError
 from securecomm.enforcement.models import Case
 from securecomm.enforcement.partners import agreement_active
-from securecomm.enforcement.roles import Permission, Principal, Role, require
+from securecomm.enforcement.roles import (
+    JAIL_BOUND_ROLES,
+    Permission,
+    Principal,
+    Role,
+    require,
+)
 
 
 def load_case(session: Session, case_number: str) -> Case:
@@ -17,6 +25,17 @@ def load_case(session: Session, case_number: str) -> Case:
     if case is None:
         raise UnknownCaseError(f"no case {case_number!r}")
     return case
+
+
+def visible_cases(query: Select[Any], principal: Principal) -> Select[Any]:
+    """``query`` (over :class:`Case`) limited to the cases the principal may see: their jail's
+    (jail-bound roles) and their field office's (office-bound roles); the listing form of the
+    check :func:`authorize` makes for one case."""
+    if principal.role in JAIL_BOUND_ROLES:
+        query = query.where(Case.facility_ori == principal.facility_ori)
+    if principal.office_scope is not None:
+        query = query.where(Case.field_office == principal.office_scope)
+    return query
 
 
 def authorize(

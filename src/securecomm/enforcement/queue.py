@@ -20,9 +20,9 @@ from securecomm.clock import Clock
 from securecomm.enforcement import audit
 from securecomm.enforcement.guards import HOLDING_DETAINER, active_detainer, holds_person
 from securecomm.enforcement.lifecycle import IN_JAIL_STATES, OPEN_STATES
-from securecomm.enforcement.lookup import authorize, load_case
+from securecomm.enforcement.lookup import authorize, load_case, visible_cases
 from securecomm.enforcement.models import Case
-from securecomm.enforcement.roles import JAIL_BOUND_ROLES, Permission, Principal, require
+from securecomm.enforcement.roles import Permission, Principal, require
 from securecomm.enforcement.vocabulary import CaseState, DetainerStatus
 
 _NO_LEVEL = 4
@@ -138,11 +138,7 @@ def work_queue(
 ) -> list[QueueItem]:
     require(principal, Permission.READ_CASE)
     f = filters or QueueFilter()
-    query = select(Case).where(Case.state.in_(list(OPEN_STATES)))
-    if principal.role in JAIL_BOUND_ROLES:
-        query = query.where(Case.facility_ori == principal.facility_ori)
-    if principal.office_scope is not None:
-        query = query.where(Case.field_office == principal.office_scope)
+    query = visible_cases(select(Case).where(Case.state.in_(list(OPEN_STATES))), principal)
     if f.office:
         query = query.where(Case.field_office == f.office)
     if f.facility_ori:

@@ -14,17 +14,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from securecomm.clock import Clock
 from securecomm.enforcement import audit
 from securecomm.enforcement.errors import PermissionDeniedError
 from securecomm.enforcement.guards import ACTIVE_DETAINER, holds_person
+from securecomm.enforcement.lookup import visible_cases
 from securecomm.enforcement.models import Case, CitizenshipReview, Detainer
-from securecomm.enforcement.roles import JAIL_BOUND_ROLES, Permission, Principal, require
+from securecomm.enforcement.roles import Permission, Principal, require
 
 #: Either review permission lets a principal read the queue.
 REVIEWER_PERMISSIONS = (
@@ -96,16 +96,6 @@ def _require_reviewer(principal: Principal) -> None:
     raise first
 
 
-def _scoped(query: Select[Any], principal: Principal) -> Select[Any]:
-    """Only the cases the principal may see: their field office's, or their jail's."""
-    office = principal.office_scope
-    if office is not None:
-        query = query.where(Case.field_office == office)
-    if principal.role in JAIL_BOUND_ROLES:
-        query = query.where(Case.facility_ori == principal.facility_ori)
-    return query
-
-
 def _detainer_problem(
     detainer: Detainer, now: datetime, urgent_within: timedelta
 ) -> tuple[str, datetime | None] | None:
@@ -138,7 +128,7 @@ def review_queue(
     reviews = [
         ReviewItem(case, review, now - review.opened_at >= overdue_after)
         for review, case in session.execute(
-            _scoped(
+            visible_cases(
                 select(CitizenshipReview, Case)
                 .join(Case, Case.id == CitizenshipReview.case_id)
                 .where(CitizenshipReview.resolved_at.is_(None))
@@ -149,7 +139,7 @@ def review_queue(
     ]
     detainers = []
     for detainer, case in session.execute(
-        _scoped(
+        visible_cases(
             select(Detainer, Case)
             .join(Case, Case.id == Detainer.case_id)
             .where(Detainer.status.in_(list(ACTIVE_DETAINER)))

@@ -16,8 +16,9 @@ from sqlalchemy import select
 
 from securecomm.enforcement import queue as work_queue
 from securecomm.enforcement.lifecycle import OPEN_STATES
+from securecomm.enforcement.lookup import visible_cases
 from securecomm.enforcement.models import Case
-from securecomm.enforcement.roles import JAIL_BOUND_ROLES, Permission
+from securecomm.enforcement.roles import Permission
 from securecomm.enforcement.vocabulary import CaseState
 from securecomm.web.auth import SignedInUser
 from securecomm.web.errors import FormError
@@ -69,11 +70,7 @@ def queue_page(
     items = console.work.call(work_queue.work_queue, user.principal, filters, limit=QUEUE_LIMIT)
     with console.unit() as session:
         base = select(Case.field_office, Case.facility_ori).where(Case.state.in_(list(OPEN_STATES)))
-        if user.role in JAIL_BOUND_ROLES:
-            base = base.where(Case.facility_ori == user.facility_ori)
-        if user.principal.office_scope is not None:
-            base = base.where(Case.field_office == user.principal.office_scope)
-        rows = session.execute(base.distinct()).all()
+        rows = session.execute(visible_cases(base, user.principal).distinct()).all()
     return page(
         request,
         "queue.html",
