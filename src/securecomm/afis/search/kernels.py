@@ -135,9 +135,7 @@ def lead_scores(
     words = probe_lead.shape[0] // 10
     half = words // 2
     bits = half * 64
-    shift = np.empty(words, dtype=np.uint64)
-    for w in range(words):
-        shift[w] = np.uint64(0) if w < half else _FIELD
+    shift = _field_shifts(words, half)
     h = _h_table(bits)
     alpha0, scale0, _ = _probe_terms(probe_lead_pop[:, 0], bits, weights[0], 0.0)
     alpha1, scale1, _ = _probe_terms(probe_lead_pop[:, 1], bits, weights[1], 0.0)
@@ -204,12 +202,8 @@ def code_scores(
     alpha1, scale1, less1 = _probe_terms(probe_pop[:, 1], bits1, weights[1], offset)
     # Word loops with run-time lengths and both segments' counts in one sum (16-bit fields), as
     # in lead_scores, so the compiler vectorises them.
-    lead_shift = np.empty(lw, dtype=np.uint64)
-    for w in range(lw):
-        lead_shift[w] = np.uint64(0) if w < lead_split else _FIELD
-    tail_shift = np.empty(tw, dtype=np.uint64)
-    for w in range(tw):
-        tail_shift[w] = np.uint64(0) if w < tail_split else _FIELD
+    lead_shift = _field_shifts(lw, lead_split)
+    tail_shift = _field_shifts(tw, tail_split)
     scores = np.empty(len(slots), dtype=np.float32)
     sparse = 4 * len(slots) < lead.shape[0]  # survivors scattered over the shard
     blocks = (len(slots) + _TOUCH_BLOCK - 1) // _TOUCH_BLOCK
@@ -276,6 +270,15 @@ def _full_score(
         if g1 > 0:
             s1 -= less1[f]
     return s0 + s1
+
+
+@nb.njit(cache=True)
+def _field_shifts(words: int, first: int) -> npt.NDArray[np.uint64]:
+    """Per word, where its count goes in the packed sum: field 0 for the first ``first`` words
+    (segment 0), field 1 (16 bits up) for the rest (segment 1)."""
+    shift = np.zeros(words, dtype=np.uint64)
+    shift[first:] = _FIELD
+    return shift
 
 
 @nb.njit(cache=True)
