@@ -18,6 +18,9 @@ class SecurecommError(Exception):
 
     #: HTTP status the API answers with.
     status_code: int = 400
+    #: True when the condition may pass by itself (a lock another process holds): a worker
+    #: retries the job. Otherwise the data is wrong and retrying cannot help: the job is parked.
+    transient: bool = False
 
 
 class ConfigError(SecurecommError):

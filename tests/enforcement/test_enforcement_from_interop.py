@@ -1,21 +1,24 @@
-"""Field-office notices from the booking pipeline become cases, exactly once."""
+"""Field-office notices from the booking pipeline become cases, exactly once, as the worker's
+``field_office.notice`` jobs; the detainer-expiry sweep is a scheduled job of the same worker."""
 
 from __future__ import annotations
 
 import json
 from datetime import date, timedelta
 
-import pytest
 from enforcement_support import START, Flow
 
-from securecomm import ansinist
-from securecomm.enforcement import from_interop
-from securecomm.enforcement.errors import InputError
+from securecomm import ansinist, system
 from securecomm.enforcement.models import Case, ProsecutionReferral
+from securecomm.enforcement.pipeline_steps import EXPIRE_STEP
 from securecomm.enforcement.vocabulary import CaseState
-from securecomm.interop.deliveries import FieldOfficeNotice
+from securecomm.interop import jobs
+from securecomm.interop.components import GalleryProvider, PipelineComponents
+from securecomm.interop.context import PipelineContext
+from securecomm.interop.deliveries import NOTICE_STEP, FieldOfficeNotice
 from securecomm.interop.outbox import MessageKind, OutboxMessage
 from securecomm.interop.submissions import Submission, SubmissionState
+from securecomm.interop.worker import WorkerStats, run_worker
 
 RESEARCH = {
     "fin": "1234567890",
@@ -62,16 +65,50 @@ def add_pipeline_rows(
                                    delivered_at=START)  # fmt: skip
         session.add(notice)
         session.flush()
+        jobs.enqueue(
+            session,
+            NOTICE_STEP,
+            {"notice_id": notice.id},
+            dedupe_key=f"{NOTICE_STEP}:{notice.id}",
+            submission_id=sub.id,
+            now=clock.now(),
+        )  # fmt: skip  (as the delivery step does)
         return notice.id
 
     return flow.work.call(add)
 
 
+def no_gallery(name: str):
+    raise AssertionError(f"the enforcement steps open no gallery ({name})")
+
+
+def run(flow: Flow) -> WorkerStats:
+    """The system's worker, as ``securecomm worker --until-idle`` runs it."""
+    context = PipelineContext(PipelineComponents(GalleryProvider(no_gallery)), clock=flow.clock)
+    return run_worker(flow.work.factory, context, system.STEPS, worker="w", until_idle=True,
+                      priority=system.STAGE_PRIORITY, schedule=system.SCHEDULE)  # fmt: skip
+
+
+def cases(flow: Flow) -> list[str]:
+    return flow.work.call(lambda s, c: [x.case_number for x in s.query(Case).order_by(Case.id)])
+
+
+def state_of(flow: Flow, case_number: str) -> CaseState:
+    return flow.work.call(lambda s, c: s.query(Case).filter_by(case_number=case_number).one().state)
+
+
+def job_states(flow: Flow, kind: str) -> list[str]:
+    return flow.work.call(
+        lambda s, c: [j.state.value for j in s.query(jobs.Job).filter_by(kind=kind)]
+    )
+
+
 def test_notice_becomes_one_case_with_history_referral_and_examiner_view(flow: Flow) -> None:
     add_pipeline_rows(flow, "P1", RESEARCH)
-    taken = flow.work.call(from_interop.take_field_office_notices).opened
+    assert run(flow).failed == 0
+    taken = cases(flow)
     assert len(taken) == 1
-    assert flow.work.call(from_interop.take_field_office_notices).opened == []  # taken once
+    assert run(flow).done <= 1 and cases(flow) == taken  # taken once (at most the sweep again)
     case = flow.work.call(lambda s, c: s.query(Case).one())
     assert case.case_number == taken[0] and case.state is CaseState.MATCH_RECEIVED
     assert case.subject_name == "SYNTHETIC, SUBJECT"
@@ -84,35 +121,54 @@ def test_notice_becomes_one_case_with_history_referral_and_examiner_view(flow: F
     assert flow.work.call(lambda s, c: s.query(ProsecutionReferral).count()) == 1
     notice = flow.work.call(lambda s, c: s.query(FieldOfficeNotice).one())
     assert notice.case_reference == case.case_number and notice.taken_at is not None
+    assert job_states(flow, NOTICE_STEP) == ["done"]
 
 
 def test_citizenship_status_in_research_opens_the_gate(flow: Flow) -> None:
     research = dict(RESEARCH, statuses=[{"status": "naturalized", "effective_on": "2015-09-17",
                                          "source_system": "claims"}])  # fmt: skip
     add_pipeline_rows(flow, "P2", research)
-    flow.work.call(from_interop.take_field_office_notices)
+    run(flow)
     case = flow.work.call(lambda s, c: s.query(Case).one())
     assert case.state is CaseState.CITIZENSHIP_REVIEW
 
 
-def test_a_notice_without_a_match_is_refused_and_left_untaken(flow: Flow) -> None:
+def test_a_notice_without_a_match_is_parked_not_retried_and_left_untaken(flow: Flow) -> None:
     add_pipeline_rows(flow, "P3", RESEARCH, match=False)
-    with pytest.raises(InputError, match="not a match"):
-        flow.work.call(from_interop.take_field_office_notices)
+    stats = run(flow)
+    assert stats.failed == 1 and stats.retried == 0  # a data error: retrying cannot help
+    assert job_states(flow, NOTICE_STEP) == ["failed"]
+    error = flow.work.call(lambda s, c: s.query(jobs.Job).filter_by(kind=NOTICE_STEP).one())
+    assert "not a match" in error.last_error
     notice = flow.work.call(lambda s, c: s.query(FieldOfficeNotice).one())
-    assert notice.taken_at is None
+    assert notice.taken_at is None and cases(flow) == []
 
 
-def test_carry_pipeline_notices_reports_what_it_did(flow: Flow) -> None:
+def test_rebooking_joins_the_open_case_and_each_notice_is_taken_once(flow: Flow) -> None:
     add_pipeline_rows(flow, "P4", RESEARCH)
     research = dict(RESEARCH, statuses=[{"status": "citizen_by_birth",
                                          "effective_on": "1990-01-01"}])  # fmt: skip
     add_pipeline_rows(flow, "P5", research, fin="2222222222")
     add_pipeline_rows(flow, "P6", RESEARCH)  # the first person, booked again
-    report = from_interop.carry_pipeline_notices(flow.work)
-    assert len(report.opened) == 2 and report.gate_opened == [report.opened[1]]
-    assert report.attached == [report.opened[0]]
-    assert report.expired_detainers == []
+    run(flow)
+    opened = cases(flow)
+    assert len(opened) == 2
+    states = flow.work.call(lambda s, c: [x.state for x in s.query(Case).order_by(Case.id)])
+    assert states[1] is CaseState.CITIZENSHIP_REVIEW
     notices = flow.work.call(lambda s, c: [n.case_reference for n in s.query(FieldOfficeNotice)])
-    assert notices == [report.opened[0], report.opened[1], report.opened[0]]
-    assert from_interop.carry_pipeline_notices(flow.work).opened == []
+    assert notices == [opened[0], opened[1], opened[0]]
+    run(flow)
+    assert cases(flow) == opened
+
+
+def test_the_expiry_sweep_runs_once_per_period_and_expires_a_lapsed_detainer(flow: Flow) -> None:
+    case_number = flow.detained_request()
+    run(flow)
+    assert job_states(flow, EXPIRE_STEP) == ["done"]
+    run(flow)  # the same period: no second sweep
+    assert job_states(flow, EXPIRE_STEP) == ["done"]
+    assert state_of(flow, case_number) is not CaseState.DETAINER_EXPIRED
+    flow.clock.advance(timedelta(days=5))  # past release + 48 hours
+    run(flow)
+    assert job_states(flow, EXPIRE_STEP) == ["done", "done"]
+    assert state_of(flow, case_number) is CaseState.DETAINER_EXPIRED

@@ -6,8 +6,8 @@
    immigration galleries, and a cast of subjects whose records tell different stories.
 3. Each subject is booked as an EBTS CAR through the real pipeline (validation, durable intake,
    criminal 1:N → SRE, immigration 1:N → IDR, IAQ → LESC research → IAR → field-office notice).
-4. The field office's automatic steps open cases from the notices; the work queue is shown, and
-   the hash-chained audit log is verified.
+4. The worker's ``field_office.notice`` steps open cases from the notices; the work queue is
+   shown, and the hash-chained audit log is verified.
 
 Everything happens in a fresh data directory ``$SECURECOMM_HOME/demo`` (recreated each run),
 on SQLite, with the embedded search engine. All people and prints are synthetic.
@@ -32,7 +32,6 @@ from securecomm.cli.output import console, user_errors
 from securecomm.clock import SystemClock
 from securecomm.config import Settings
 from securecomm.enforcement.cases import CaseWork
-from securecomm.enforcement.from_interop import carry_pipeline_notices
 from securecomm.enforcement.roles import Principal, Role
 from securecomm.errors import SecurecommError
 from securecomm.interop import synthetic_world as world
@@ -44,6 +43,7 @@ from securecomm.interop.service import (
     submit,
     wait_for_answer,
 )
+from securecomm.system import STAGE_PRIORITY, STEPS
 
 
 @user_errors
@@ -126,23 +126,20 @@ def _pipeline_and_cases(settings: Settings, background: int, fingers: int) -> No
         table = Table("TCN", "subject", "answer", "first line")
         for booked in bookings:
             receipt = submit(factory, booked.raw, context)
-            answer = wait_for_answer(factory, context, receipt)
+            answer = wait_for_answer(
+                factory, context, receipt, steps=STEPS, priority=STAGE_PRIORITY
+            )
             if isinstance(answer, Answer):
                 first = answer.content.strip().splitlines()[0] if answer.content.strip() else ""
                 table.add_row(booked.tcn, str(booked.subject.number), answer.tot, first[:60])
             else:
                 table.add_row(booked.tcn, str(booked.subject.number), "FAULT", answer.message)
-        finish_pending_jobs(factory, context)  # the immigration side after each SRE
+        # the immigration side after each SRE, then the worker's notice → case steps
+        finish_pending_jobs(factory, context, steps=STEPS, priority=STAGE_PRIORITY)
         console.print(table)
 
-        console.rule("4 · field office: cases opened from the notices")
+        console.rule("4 · field office: cases the worker opened from the notices")
         work = CaseWork.from_settings(settings)
-        report = carry_pipeline_notices(work)
-        console.print(
-            f"cases opened: {len(report.opened)}; re-bookings joined an open case: "
-            f"{len(report.attached)}; held at the citizenship gate: "
-            f"{len(report.gate_opened)}; detainers expired: {len(report.expired_detainers)}"
-        )
         supervisor = Principal("demo-supervisor", Role.SUPERVISOR, office=world.FIELD_OFFICE)
         queue = Table("case", "state", "level (once assessed)", "subject", "next deadline")
         queue.columns[0].no_wrap = queue.columns[1].no_wrap = True

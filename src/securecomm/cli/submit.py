@@ -28,6 +28,7 @@ from securecomm.interop.service import (
     submit,
     wait_for_answer,
 )
+from securecomm.system import STAGE_PRIORITY, STEPS
 
 EXIT_SRE = 0
 EXIT_ERRT = 3
@@ -81,10 +82,19 @@ def submit_command(
         if not wait:
             typer.echo(receipt.tcn)
             return
-        code = _print(wait_for_answer(factory, context, receipt, timeout_seconds=timeout))
-        # The immigration search, IAQ/IAR and notices follow the answer; with no worker
+        code = _print(
+            wait_for_answer(
+                factory,
+                context,
+                receipt,
+                steps=STEPS,
+                priority=STAGE_PRIORITY,
+                timeout_seconds=timeout,
+            )
+        )
+        # The immigration search, IAQ/IAR, notices and cases follow the answer; with no worker
         # running, this process does them before it exits (they are durable jobs either way).
-        finish_pending_jobs(factory, context)
+        finish_pending_jobs(factory, context, steps=STEPS, priority=STAGE_PRIORITY)
         raise typer.Exit(code)
     finally:
         context.components.galleries.close()

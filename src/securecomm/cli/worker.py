@@ -16,8 +16,14 @@ from securecomm.config import Settings
 from securecomm.interop import parameters
 from securecomm.interop.components import CRIMINAL_GALLERY, IMMIGRATION_GALLERY
 from securecomm.interop.service import open_database, pipeline_context
-from securecomm.interop.steps import GALLERY_STEPS, STAGE_PRIORITY, WITHOUT_GALLERIES, steps_for
 from securecomm.interop.worker import run_worker
+from securecomm.system import (
+    GALLERY_STEPS,
+    SCHEDULE,
+    STAGE_PRIORITY,
+    WITHOUT_GALLERIES,
+    steps_for,
+)
 
 
 @user_errors
@@ -34,7 +40,7 @@ def worker(
         typer.Option(
             help="Run only these job kinds (comma-separated). A gallery is written by one "
             "process at a time: run one worker with every kind and the others with "
-            "'features,lesc.research,outbox.deliver'."
+            f"'{','.join(WITHOUT_GALLERIES)}'."
         ),
     ] = None,
     stats_file: Annotated[
@@ -42,7 +48,8 @@ def worker(
         typer.Option(help="On exit, write jobs run and wall/CPU seconds per job kind (JSON)."),
     ] = None,
 ) -> None:
-    """Run the booking pipeline's jobs (features, searches, answers, deliveries)."""
+    """Run the system's jobs: features, searches, answers, deliveries, notices into cases, and
+    the detainer-expiry sweep."""
     steps = steps_for(None if kinds is None else [k.strip() for k in kinds.split(",") if k])
     settings = Settings.from_env()
     engine, factory = open_database(settings)
@@ -76,6 +83,7 @@ def worker(
             should_stop=lambda: stopping,
             lease=timedelta(seconds=lease_seconds),
             priority=STAGE_PRIORITY,
+            schedule=SCHEDULE,
         )
     finally:
         context.components.galleries.close()

@@ -2,7 +2,8 @@
 
 The pipeline leaves one ``FieldOfficeNotice`` per match, with the LESC's status research as
 JSON; its IDENT data response (IDR) and the IAQ are in the outbox.  This adapter maps them onto
-the plain inputs of case work and opens the cases, marking each notice taken (``taken_at``,
+the plain inputs of case work; the worker's ``field_office.notice`` step
+(``enforcement.pipeline_steps``) opens the case and marks the notice taken (``taken_at``,
 ``case_reference``) in the same transaction, so a notice becomes exactly one case:
 
 * ``MatchNotice``: jail ORI and TCN of the submission, its time of receipt, the field office,
@@ -25,9 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from securecomm import ansinist
-from securecomm.clock import Clock
-from securecomm.enforcement.automatic import AutomaticReport, MatchWithHistory
-from securecomm.enforcement.cases import CaseWork
+from securecomm.enforcement.automatic import MatchWithHistory
 from securecomm.enforcement.errors import InputError
 from securecomm.enforcement.inputs import (
     CriminalHistoryEvent,
@@ -39,8 +38,6 @@ from securecomm.enforcement.inputs import (
     MatchNotice,
     SubjectIdentifiers,
 )
-from securecomm.enforcement.intake import take_match
-from securecomm.enforcement.roles import SYSTEM_PRINCIPAL, Principal
 from securecomm.interop.deliveries import FieldOfficeNotice
 from securecomm.interop.outbox import MessageKind, OutboxMessage
 from securecomm.interop.submissions import Submission
@@ -163,33 +160,3 @@ def inputs_from_notice(session: Session, notice: FieldOfficeNotice) -> MatchWith
     )
     research = notice.research or {}
     return match, criminal_events(research, where), immigration_events(research, where)
-
-
-def take_field_office_notices(
-    session: Session,
-    clock: Clock,
-    principal: Principal = SYSTEM_PRINCIPAL,
-    *,
-    field_office: str = "",
-    limit: int = 100,
-) -> AutomaticReport:
-    """Take each untaken notice (oldest first) into a case: a new one, or the person's open
-    case, which a re-booking joins (``intake.take_match``)."""
-    query = select(FieldOfficeNotice).where(FieldOfficeNotice.taken_at.is_(None))
-    if field_office:
-        query = query.where(FieldOfficeNotice.field_office_ori == field_office)
-    report = AutomaticReport()
-    for notice in session.execute(query.order_by(FieldOfficeNotice.id).limit(limit)).scalars():
-        match, criminal, immigration = inputs_from_notice(session, notice)
-        taken = take_match(session, clock, principal, match, criminal, immigration)
-        notice.taken_at, notice.case_reference = clock.now(), taken.case.case_number
-        report.add(taken)
-    return report
-
-
-def carry_pipeline_notices(work: CaseWork, *, field_office: str = "") -> AutomaticReport:
-    """The automatic steps after the pipeline (for ``securecomm demo`` and workers): take every
-    untaken field-office notice into a case, then record the expiry of detainers that are due."""
-    report: AutomaticReport = work.call(take_field_office_notices, field_office=field_office)
-    report.expired_detainers = work.expire_due_detainers()
-    return report

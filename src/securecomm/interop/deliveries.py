@@ -2,7 +2,8 @@
 
 Both are tables in the same database, so delivering is a row written in the same transaction
 that marks the outbox message delivered: exactly once. ``field_office_notices`` is the queue the
-enforcement layer reads to open cases; it sets ``taken_at``/``case_reference`` when it does.
+enforcement layer opens cases from (one ``field_office.notice`` job per notice); it sets
+``taken_at``/``case_reference`` when it does.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from securecomm.store.columns import UtcDateTime
 from securecomm.store.database import Base
+
+#: The job that takes a delivered notice into a case. The enforcement layer runs it; the
+#: pipeline only enqueues it, with the notice, so the hand-over is exactly once.
+NOTICE_STEP = "field_office.notice"
 
 
 class MailboxEntry(Base):

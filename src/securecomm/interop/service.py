@@ -5,6 +5,7 @@ its answer (running the jobs in this process when no worker is alive).
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from securecomm.config import Settings
 from securecomm.interop import jobs
 from securecomm.interop.components import available_components
-from securecomm.interop.context import PipelineContext
+from securecomm.interop.context import PipelineContext, Step
 from securecomm.interop.deliveries import MailboxEntry
 from securecomm.interop.outbox import MessageKind, OutboxMessage
 from securecomm.interop.responses import response_text
@@ -108,9 +109,12 @@ def wait_for_answer(
     context: PipelineContext,
     receipt: Receipt,
     *,
+    steps: Mapping[str, Step] = STEPS,
+    priority: Sequence[str] = STAGE_PRIORITY,
     timeout_seconds: float = 600.0,
 ) -> Answer | SystemFault:
-    """Block until the submission is answered; run jobs here whenever no worker is alive."""
+    """Block until the submission is answered; run ``steps`` here whenever no worker is alive
+    (the entry points pass the whole system's, ``securecomm.system.STEPS``)."""
     deadline = time.monotonic() + timeout_seconds
     name = default_worker_name()
     stats = WorkerStats()
@@ -124,21 +128,28 @@ def wait_for_answer(
                 return SystemFault(fault)
             alive = live_workers(session, context.clock.now())
         if not alive and run_one(
-            factory, context, STEPS, worker=name, stats=stats, priority=STAGE_PRIORITY
+            factory, context, steps, worker=name, stats=stats, priority=priority
         ):
             continue
         time.sleep(0.05 if not alive else 0.2)
     return SystemFault(f"no answer within {timeout_seconds:.0f} s")
 
 
-def finish_pending_jobs(factory: sessionmaker[Session], context: PipelineContext) -> WorkerStats:
-    """Run every runnable job here, unless a worker is alive to do it (embedded ``submit``)."""
+def finish_pending_jobs(
+    factory: sessionmaker[Session],
+    context: PipelineContext,
+    *,
+    steps: Mapping[str, Step] = STEPS,
+    priority: Sequence[str] = STAGE_PRIORITY,
+) -> WorkerStats:
+    """Run every runnable job of ``steps`` here, unless a worker is alive to do it (embedded
+    ``submit``)."""
     with factory() as session:
         if live_workers(session, context.clock.now()):
             return WorkerStats()
     stats = WorkerStats()
     while run_one(
-        factory, context, STEPS, worker=default_worker_name(), stats=stats, priority=STAGE_PRIORITY
+        factory, context, steps, worker=default_worker_name(), stats=stats, priority=priority
     ):
         pass
     return stats

@@ -6,9 +6,14 @@ and run from the start; its earlier run either committed (then the job is done a
 claimable) or did not (then none of its effects exist). The commit is fenced by the lease
 token, so a worker that lost its lease cannot complete the job a second time.
 
-Failures: a step raising ``ComponentUnavailableError`` parks the job as failed at once (this
-build cannot run it; retrying will not help); any other exception is retried with exponential
-back-off up to ``JOB_MAX_ATTEMPTS``.
+Failures: a step raising a ``SecurecommError`` that is not ``transient`` (the data is wrong, or
+this build cannot run it) parks the job as failed at once, since retrying cannot help; any
+other exception (a crash, a lost connection, a lock) is retried with exponential back-off up to
+``JOB_MAX_ATTEMPTS``.
+
+Time-driven work (the 48-hour detainer-expiry sweep) is a :class:`Scheduled` kind: each worker
+that runs the kind enqueues one job per period, keyed by the period's start, so however many
+workers run there is one job per period, run exactly once like any other.
 """
 
 from __future__ import annotations
@@ -23,11 +28,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import String, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
+from securecomm.errors import SecurecommError
 from securecomm.interop import jobs, parameters, timing
 from securecomm.interop.context import PipelineContext, Step, TwoPhaseStep
-from securecomm.interop.errors import ComponentUnavailableError
 from securecomm.interop.units import unit_of_work
 from securecomm.store.columns import UtcDateTime
 from securecomm.store.database import Base
@@ -58,6 +64,26 @@ class WorkerStats:
         row[0] += 1
         row[1] += wall
         row[2] += cpu
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """A job kind that runs once every ``every``, started by whichever worker sees it due."""
+
+    kind: str
+    every: timedelta
+
+    def slot(self, now: datetime) -> datetime:
+        """The start of the period ``now`` falls in (periods count from the epoch, UTC)."""
+        period = self.every.total_seconds()
+        return datetime.fromtimestamp(now.timestamp() // period * period, tz=now.tzinfo)
+
+
+def enqueue_due(session: Session, schedule: Sequence[Scheduled], now: datetime) -> None:
+    """Enqueue this period's job of each scheduled kind (a no-op when it is already there)."""
+    for item in schedule:
+        slot = item.slot(now).isoformat()
+        jobs.enqueue(session, item.kind, {"slot": slot}, dedupe_key=f"{item.kind}@{slot}", now=now)
 
 
 def default_worker_name() -> str:
@@ -117,8 +143,10 @@ def run_one(
             )
         stats.done += 1
         stats.add(job.kind, time.perf_counter() - wall0, time.process_time() - cpu0)
-    except ComponentUnavailableError as exc:
-        _give_back(factory, job, str(exc), context, stats, permanent=True)
+    except SecurecommError as exc:
+        if not exc.transient:
+            log.warning("job %s (%s) refused its data, parked: %s", job.id, job.kind, exc)
+        _give_back(factory, job, str(exc), context, stats, permanent=not exc.transient)
     except Exception as exc:
         log.warning("job %s (%s) attempt %s failed: %s", job.id, job.kind, job.attempts, exc)
         _give_back(factory, job, traceback.format_exc(limit=8), context, stats, permanent=False)
@@ -176,15 +204,26 @@ def run_worker(
     poll_seconds: float = parameters.WORKER_POLL_SECONDS,
     lease: timedelta = parameters.JOB_LEASE,
     priority: Sequence[str] = (),
+    schedule: Sequence[Scheduled] = (),
 ) -> WorkerStats:
-    """Run jobs until stopped; with ``until_idle``, return when no job is runnable now."""
+    """Run jobs until stopped; with ``until_idle``, return when no job is runnable now.
+
+    The ``schedule`` kinds this worker runs (those in ``steps``) are enqueued when due, checked
+    as often as the heartbeat."""
     name = worker or default_worker_name()
     stats = WorkerStats()
+    schedule = [item for item in schedule if item.kind in steps]
     last_beat = 0.0
     handled = 0
     while not should_stop():
         if time.monotonic() - last_beat > parameters.WORKER_HEARTBEAT_TTL.total_seconds() / 3:
             beat(factory, name, context.clock.now())
+            if schedule:
+                try:
+                    with unit_of_work(factory) as session:
+                        enqueue_due(session, schedule, context.clock.now())
+                except IntegrityError:
+                    pass  # another worker enqueued this period's job at the same moment
             last_beat = time.monotonic()
         if max_jobs is not None and handled >= max_jobs:
             break

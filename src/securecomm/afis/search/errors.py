@@ -17,6 +17,7 @@ class GalleryLockedError(GalleryError):
     """Another process holds the gallery's write lock."""
 
     status_code = 409
+    transient = True
 
 
 class IdentityExistsError(GalleryError):

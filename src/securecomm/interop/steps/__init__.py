@@ -2,6 +2,9 @@
 
     features → criminal_search → SRE/ERRT → immigration_search → IDR → (match) IAQ to LESC
     → lesc.research → IAR to the jail + notice to the field office's queue
+    → (``field_office.notice``, the enforcement layer's step) the case
+
+The full registry, with the enforcement steps, is ``securecomm.system.STEPS``.
 
 Each step reads what it needs, writes its effects, the next job(s) and any outgoing messages
 in the one transaction it is given; every write is idempotent (unique keys), so a step that is
@@ -11,7 +14,7 @@ run again after a crash changes nothing twice. Messages reach their recipients t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from securecomm.interop.context import Step
 from securecomm.interop.errors import UnknownStepError
@@ -49,18 +52,18 @@ GALLERY_STEPS = frozenset({"criminal_search", "immigration_search"})
 WITHOUT_GALLERIES: tuple[str, ...] = tuple(k for k in STEPS if k not in GALLERY_STEPS)
 
 
-def steps_for(kinds: Iterable[str] | None) -> dict[str, Step]:
-    """The registry restricted to ``kinds`` (all steps for None); unknown kinds are an error."""
+def steps_for(kinds: Iterable[str] | None, registry: Mapping[str, Step] = STEPS) -> dict[str, Step]:
+    """``registry`` restricted to ``kinds`` (all steps for None); unknown kinds are an error."""
     if kinds is None:
-        return dict(STEPS)
+        return dict(registry)
     chosen = list(kinds)
-    unknown = [k for k in chosen if k not in STEPS]
+    unknown = [k for k in chosen if k not in registry]
     if unknown or not chosen:
         raise UnknownStepError(
             f"unknown job kind(s) {', '.join(unknown) or '(none given)'}; "
-            f"the kinds are {', '.join(STEPS)}"
+            f"the kinds are {', '.join(registry)}"
         )
-    return {k: STEPS[k] for k in chosen}
+    return {k: registry[k] for k in chosen}
 
 
 __all__ = ["GALLERY_STEPS", "STAGE_PRIORITY", "STEPS", "WITHOUT_GALLERIES", "steps_for"]

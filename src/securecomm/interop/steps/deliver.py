@@ -1,8 +1,8 @@
 """Step ``outbox.deliver``: hand one outbox message to its recipient, exactly once.
 
 - an agency (a jail): a row in its mailbox;
-- a field-office notice: a row in ``field_office_notices``, the queue the enforcement layer
-  opens cases from;
+- a field-office notice: a row in ``field_office_notices`` and the ``field_office.notice`` job
+  that takes it into a case (the enforcement layer's step);
 - the LESC (an IAQ): the job that researches the query.
 
 Every destination is a row in the same database, written in the transaction that marks the
@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from securecomm.interop.context import PipelineContext
-from securecomm.interop.deliveries import FieldOfficeNotice, MailboxEntry
+from securecomm.interop.deliveries import NOTICE_STEP, FieldOfficeNotice, MailboxEntry
 from securecomm.interop.jobs import ClaimedJob, enqueue
 from securecomm.interop.outbox import MessageKind, OutboxMessage
 from securecomm.interop.parameters import LESC_RECIPIENT
@@ -65,16 +65,24 @@ def _to_field_office(session: Session, message: OutboxMessage, now) -> None:
     notice = json.loads(message.body)
     submission = session.get(Submission, message.submission_id)
     assert submission is not None
-    session.add(
-        FieldOfficeNotice(
-            field_office_ori=message.recipient,
-            message_id=message.id,
-            submission_id=submission.id,
-            jail_ori=submission.ori,
-            tcn=submission.tcn,
-            fin=notice.get("fin"),
-            fbi_number=notice.get("fbi_number"),
-            research=notice.get("research", {}),
-            delivered_at=now,
-        )
+    row = FieldOfficeNotice(
+        field_office_ori=message.recipient,
+        message_id=message.id,
+        submission_id=submission.id,
+        jail_ori=submission.ori,
+        tcn=submission.tcn,
+        fin=notice.get("fin"),
+        fbi_number=notice.get("fbi_number"),
+        research=notice.get("research", {}),
+        delivered_at=now,
+    )
+    session.add(row)
+    session.flush()
+    enqueue(
+        session,
+        NOTICE_STEP,
+        {"notice_id": row.id},
+        dedupe_key=f"{NOTICE_STEP}:{row.id}",
+        submission_id=submission.id,
+        now=now,
     )

@@ -18,6 +18,7 @@ from securecomm import ansinist
 from securecomm.interop import parameters, timing
 from securecomm.interop.components import IMMIGRATION_GALLERY
 from securecomm.interop.context import PipelineContext, TwoPhaseStep
+from securecomm.interop.errors import SubmissionFormatError
 from securecomm.interop.jobs import ClaimedJob
 from securecomm.interop.outbox import MessageKind, emit
 from securecomm.interop.steps.gallery_search import (
@@ -147,7 +148,10 @@ def _iaq(
     subject = booking.subject
     date_of_birth = subject.date_of_birth or identity.date_of_birth
     if date_of_birth is None:
-        raise ValueError(f"submission {submission.id}: no date of birth for the IAQ")
+        raise SubmissionFormatError(
+            f"submission {submission.id} (TCN {submission.tcn}): no date of birth in the booking "
+            "or the immigration file, which the IAQ needs"
+        )
     offense = next((o.ncic_code for o in booking.arrest.offenses if o.ncic_code), UNKNOWN_OFFENSE)
     name = re.sub(r"[^A-Z ,'-]", "", subject.name.upper())[:30] or "UNKNOWN, UNKNOWN"
     return ansinist.Iaq(

@@ -1,8 +1,9 @@
 """Alembic environment: the URL comes from Settings (or a connection handed in by
 ``securecomm.store.migrate``); the target schema is every table of every layer.
 
-This is the one place in ``store`` that imports the layers above it: the migration environment
-must see all models to compare them with the database. Nothing else in ``store`` does.
+This is the one place in ``store`` that imports the layers above it, through the composition
+root (``securecomm.system``, which owns every layer's tables): the migration environment must
+see all models to compare them with the database. Nothing else in ``store`` does.
 """
 
 from __future__ import annotations
@@ -12,18 +13,13 @@ from typing import Any
 from alembic import context
 from sqlalchemy import Connection
 
-import securecomm.enforcement.models
-import securecomm.interop
-import securecomm.records
-import securecomm.web.models
 from securecomm.config import Settings
 from securecomm.store.columns import UtcDateTime
-from securecomm.store.database import Base, make_engine
-
-del securecomm  # imported for their tables only
+from securecomm.store.database import make_engine
+from securecomm.system import METADATA
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = METADATA
 
 
 def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:

@@ -1,0 +1,53 @@
+"""The enforcement steps the pipeline's worker runs unattended, as durable jobs.
+
+- ``field_office.notice``: one field-office notice becomes a case — a new one, the person's
+  open case (a re-booking joins it), held at the citizenship gate, or with a reentry referral
+  (``intake.take_match``). Enqueued by the delivery of the notice, in the same transaction.
+- ``detainers.expire``: the 48-hour detainer-expiry sweep, a scheduled kind the worker
+  enqueues once per period (:data:`SCHEDULE`).
+
+Each runs in the job's transaction with the worker's fenced completion, so a crash at any point
+leaves either all of its effects (case, audit entries, notice marked taken) or none, and the
+retry finds the booking's case already there (``KNOWN``) instead of opening a second one.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from securecomm.enforcement.detainers import expire_due_detainers
+from securecomm.enforcement.errors import InputError
+from securecomm.enforcement.from_interop import inputs_from_notice
+from securecomm.enforcement.intake import take_match
+from securecomm.enforcement.roles import SYSTEM_PRINCIPAL
+from securecomm.interop.context import PipelineContext, Step
+from securecomm.interop.deliveries import NOTICE_STEP, FieldOfficeNotice
+from securecomm.interop.jobs import ClaimedJob
+from securecomm.interop.worker import Scheduled
+
+EXPIRE_STEP = "detainers.expire"
+
+#: How often the detainer-expiry sweep runs: a detainer lapses at most this late.
+EXPIRY_SWEEP_EVERY = timedelta(minutes=1)
+
+
+def take_notice(context: PipelineContext, session: Session, job: ClaimedJob) -> None:
+    notice = session.get(FieldOfficeNotice, job.payload["notice_id"])
+    if notice is None:
+        raise InputError(f"job {job.id}: field office notice {job.payload['notice_id']} is gone")
+    if notice.taken_at is not None:
+        return
+    match, criminal, immigration = inputs_from_notice(session, notice)
+    taken = take_match(session, context.clock, SYSTEM_PRINCIPAL, match, criminal, immigration)
+    notice.taken_at, notice.case_reference = context.clock.now(), taken.case.case_number
+
+
+def expire_detainers(context: PipelineContext, session: Session, job: ClaimedJob) -> None:
+    expire_due_detainers(session, context.clock, SYSTEM_PRINCIPAL)
+
+
+STEPS: dict[str, Step] = {NOTICE_STEP: take_notice, EXPIRE_STEP: expire_detainers}
+
+SCHEDULE: tuple[Scheduled, ...] = (Scheduled(EXPIRE_STEP, EXPIRY_SWEEP_EVERY),)

@@ -1,0 +1,53 @@
+"""The composition root: the one place that sees every layer and wires them into the system.
+
+It owns
+- the table metadata (every layer's models, for the migrations and for tests that build a
+  schema), and
+- the worker's registry: the pipeline's steps (``interop``) and the enforcement steps that carry
+  a notice into a case and sweep expired detainers, the order a worker prefers among runnable
+  jobs, and the time-driven kinds it enqueues when due.
+
+Entry points (``cli``, ``api``, ``web``) take the steps from here; no layer below imports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import securecomm.enforcement.models
+import securecomm.interop
+import securecomm.records
+import securecomm.web.models
+from securecomm.enforcement import pipeline_steps
+from securecomm.interop import steps as interop_steps
+from securecomm.interop.context import Step
+from securecomm.interop.deliveries import NOTICE_STEP
+from securecomm.interop.worker import Scheduled
+from securecomm.store.database import Base
+
+del securecomm  # imported for their tables only
+
+#: Every table of every layer.
+METADATA = Base.metadata
+
+STEPS: dict[str, Step] = {**interop_steps.STEPS, **pipeline_steps.STEPS}
+
+#: The latest stage first (see ``interop.steps.STAGE_PRIORITY``): a notice becomes a case
+#: before new bookings are started; the sweep comes before everything (it is short, and a
+#: detainer must not stay live past its 48 hours because the queue is long).
+STAGE_PRIORITY: tuple[str, ...] = (
+    pipeline_steps.EXPIRE_STEP,
+    NOTICE_STEP,
+    *interop_steps.STAGE_PRIORITY,
+)
+
+SCHEDULE: tuple[Scheduled, ...] = pipeline_steps.SCHEDULE
+
+GALLERY_STEPS = interop_steps.GALLERY_STEPS
+#: The kinds a second worker runs on the embedded engine (all but the gallery searches).
+WITHOUT_GALLERIES: tuple[str, ...] = tuple(k for k in STEPS if k not in GALLERY_STEPS)
+
+
+def steps_for(kinds: Iterable[str] | None) -> dict[str, Step]:
+    """The system's registry restricted to ``kinds`` (all for None); unknown kinds are an error."""
+    return interop_steps.steps_for(kinds, STEPS)
