@@ -66,9 +66,15 @@ def test_intact_log_verifies_and_cli_prints_the_count(settled: CaseWork) -> None
     assert f"audit log intact: {n} entries checked" in output
 
 
-def test_no_database_is_an_empty_intact_log(home: Path) -> None:
+def test_no_database_is_nothing_to_verify_and_fails(home: Path) -> None:
     code, output = verify_cli()
-    assert code == 0 and "0 entries checked" in output
+    assert code == 2 and "no database at" in output and "intact" not in output
+
+
+def test_an_empty_log_is_nothing_to_verify_and_fails(home: Path, clock: FixedClock) -> None:
+    assert count(CaseWork.from_settings(Settings.from_env(), clock)) == 0  # migrated, no entries
+    code, output = verify_cli()
+    assert code == 2 and "the audit log is empty" in output and "intact" not in output
 
 
 def test_every_transition_and_read_is_logged(settled: CaseWork) -> None:

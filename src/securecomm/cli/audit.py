@@ -1,7 +1,9 @@
 """``securecomm audit``: verify the hash-chained audit log, and show a subject's entries.
 
-``verify`` exits 0 printing the number of entries checked when the chain is intact, and 1
-naming the first broken entry when any entry was edited, deleted or reordered.
+``verify`` exits 0 printing the number of entries checked when the chain is intact, 1 naming
+the first broken entry when any entry was edited, deleted or reordered, and 2 when there is
+nothing to verify (no database, or an empty log): a check that checked nothing never says
+"intact".
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from securecomm.store.database import make_engine, make_session_factory
 app = typer.Typer(help="The append-only, hash-chained audit log.", no_args_is_help=True)
 
 BROKEN_EXIT = 1
+NOTHING_TO_VERIFY_EXIT = 2
 
 
 def _missing_sqlite_file(url: str) -> Path | None:
@@ -34,18 +37,31 @@ def _missing_sqlite_file(url: str) -> Path | None:
 @app.command("verify")
 @user_errors
 def verify() -> None:
-    """Walk the whole chain; exit 1 naming the first broken entry."""
-    url = Settings.from_env().effective_database_url
+    """Walk the whole chain; exit 1 naming the first broken entry, 2 if there is nothing to
+    verify."""
+    settings = Settings.from_env()
+    url = settings.effective_database_url
     missing = _missing_sqlite_file(url)
     if missing is not None:
-        console.print(f"audit log intact: 0 entries checked (no database at {missing})")
-        return
+        err_console.print(
+            f"[bold red]nothing to verify[/]: no database at {missing} (SECURECOMM_HOME is "
+            f"{settings.home}; set it, or SECURECOMM_DATABASE_URL, to the system's home)",
+            highlight=False,
+        )
+        raise typer.Exit(NOTHING_TO_VERIFY_EXIT)
     engine = make_engine(url)
     try:
         with make_session_factory(engine)() as session:
             report = audit_log.verify_chain(session)
     finally:
         engine.dispose()
+    if report.intact and report.checked == 0:
+        err_console.print(
+            "[bold red]nothing to verify[/]: the audit log is empty (no case work has been "
+            "recorded in this database)",
+            highlight=False,
+        )
+        raise typer.Exit(NOTHING_TO_VERIFY_EXIT)
     if report.intact:
         console.print(f"audit log intact: {report.checked} entries checked")
         return
