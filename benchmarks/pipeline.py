@@ -5,7 +5,7 @@
                                   [--arrival-rate R] [--kills K] [--database-url URL]
                                   [--json FILE]
 
-Set-up (not timed, ``interop.synthetic_world``): both galleries get N background identities from
+Set-up (not timed, ``synthetic.world``): both galleries get N background identities from
 the template-level generator, each with its record (FBI number / FIN); the gallery files are
 built once under ``--cache-dir`` and copied for each run. P foreground subjects get image-level
 synthetic masters (F fingers each) and one of four stories in turn: no record anywhere; an
@@ -70,7 +70,7 @@ from securecomm.interop import (
     Submission,
     SubmissionState,
 )
-from securecomm.interop import synthetic_world as world
+from securecomm.synthetic import world
 from securecomm.interop.outbox import MessageKind
 from securecomm.interop.steps import WITHOUT_GALLERIES
 from securecomm.interop.testing import fresh_database

@@ -2,7 +2,7 @@
 
 1. The fingerprint engine on real FVC prints: extraction, quality, genuine and impostor scores
    against the calibrated thresholds.
-2. A synthetic world (``interop.synthetic_world``): background identities in the criminal and
+2. A synthetic world (``synthetic.world``): background identities in the criminal and
    immigration galleries, and a cast of subjects whose records tell different stories.
 3. Each subject is booked as an EBTS CAR through the real pipeline (validation, durable intake,
    criminal 1:N → SRE, immigration 1:N → IDR, IAQ → LESC research → IAR → field-office notice).
@@ -34,7 +34,6 @@ from securecomm.config import Settings
 from securecomm.enforcement.cases import CaseWork
 from securecomm.enforcement.roles import Principal, Role
 from securecomm.errors import SecurecommError
-from securecomm.interop import synthetic_world as world
 from securecomm.interop.service import (
     Answer,
     finish_pending_jobs,
@@ -43,6 +42,7 @@ from securecomm.interop.service import (
     submit,
     wait_for_answer,
 )
+from securecomm.synthetic import world
 from securecomm.system import STAGE_PRIORITY, STEPS
 
 

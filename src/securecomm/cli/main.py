@@ -11,11 +11,13 @@ import typer
 from securecomm.cli import afis, audit, demo, synth
 from securecomm.cli import agency as agency_cli
 from securecomm.cli import ansinist as ansinist_cli
+from securecomm.cli import cases as cases_cli
 from securecomm.cli import population as population_cli
 from securecomm.cli import serve as serve_cli
 from securecomm.cli import simulate as simulate_cli
 from securecomm.cli import submit as submit_cli
 from securecomm.cli import worker as worker_cli
+from securecomm.cli import world as world_cli
 
 app = typer.Typer(
     name="securecomm",
@@ -42,6 +44,8 @@ app.command("worker")(worker_cli.worker)
 app.command("serve")(serve_cli.serve)
 app.add_typer(agency_cli.app, name="agency")
 app.add_typer(population_cli.app, name="population")
+app.add_typer(world_cli.app, name="world")
+app.add_typer(cases_cli.app, name="cases")
 
 
 def main() -> None:  # pragma: no cover - console entry

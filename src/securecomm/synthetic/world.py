@@ -1,7 +1,8 @@
 """A small synthetic world to run the pipeline on: galleries with records, people with prints
 and histories, and the EBTS bookings a jail would send for them.
 
-Used by ``securecomm demo`` and ``benchmarks/pipeline.py``. Everything is synthetic and marked
+Used by ``securecomm world`` (``synthetic.home``), ``securecomm demo`` and
+``benchmarks/pipeline.py``. Everything is synthetic and marked
 so (``synthetic=True`` on every row; names are invented placeholders, never real people's):
 
 - *background* identities: template-level ten-prints (``afis.template_synthesis``) enrolled in
@@ -228,17 +229,22 @@ def add_background(
                 session.execute(insert(model), rows)
 
 
+def make_subject(story: Story, number: int, *, fingers: int = 10, seed: int = 1000) -> Subject:
+    """Subject ``number`` with ``fingers`` image-level master prints; the same seed and number
+    always grow the same fingers (its ``rng`` then goes on to the enrolment impressions)."""
+    rng = np.random.default_rng(seed + number)
+    masters = {FingerPosition(p): generate_master(rng) for p in FINGER_ORDER[:fingers]}
+    return Subject(number, story, masters, rng)
+
+
 def make_subjects(
     stories: Sequence[Story], *, fingers: int = 10, seed: int = 1000
 ) -> list[Subject]:
-    """One subject per story, with ``fingers`` image-level master prints (seeded)."""
-    positions = [FingerPosition(p) for p in FINGER_ORDER[:fingers]]
-    subjects = []
-    for number, story in enumerate(stories):
-        rng = np.random.default_rng(seed + number)
-        masters = {p: generate_master(rng) for p in positions}
-        subjects.append(Subject(number, story, masters, rng))
-    return subjects
+    """One subject per story (:func:`make_subject`)."""
+    return [
+        make_subject(story, number, fingers=fingers, seed=seed)
+        for number, story in enumerate(stories)
+    ]
 
 
 def enrolment_templates(subject: Subject) -> dict[str, dict[FingerPosition, Template]]:

@@ -1,0 +1,12 @@
+"""The synthetic world: people, prints, records, agencies and accounts that are invented and
+marked so (``synthetic=True`` on every row; never real people's names).
+
+- ``world``: the galleries' background, the cast of subjects with their stories, and the EBTS
+  bookings a jail sends for them;
+- ``accounts``: the console accounts of the world's field office and jail, one per role;
+- ``home``: the world seeded into a ``SECURECOMM_HOME`` (``securecomm world seed``), and the
+  fresh bookings its subjects get there (``securecomm world booking K``).
+
+This package sits with the entry points (``cli``, ``api``, ``web``): it may use every layer,
+and it reaches them only through their public functions, as a user of the system would.
+"""
