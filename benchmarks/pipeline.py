@@ -70,9 +70,7 @@ from securecomm.interop import (
     Submission,
     SubmissionState,
 )
-from securecomm.synthetic import world
 from securecomm.interop.outbox import MessageKind
-from securecomm.interop.steps import WITHOUT_GALLERIES
 from securecomm.interop.testing import fresh_database
 from securecomm.interop.units import unit_of_work
 from securecomm.interop.worker import WorkerHeartbeat
@@ -80,6 +78,8 @@ from securecomm.machine import machine
 from securecomm.records import Arrest, CriminalIdentity, ImmigrationStatus
 from securecomm.records.credentials import issue_api_key
 from securecomm.store.database import make_session_factory
+from securecomm.synthetic import world
+from securecomm.system import WITHOUT_GALLERIES
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"

@@ -37,7 +37,6 @@ from securecomm.interop import (
     receive,
 )
 from securecomm.interop.outbox import MessageKind
-from securecomm.interop.steps import WITHOUT_GALLERIES
 from securecomm.interop.testing import booking_variant
 from securecomm.interop.units import unit_of_work
 from securecomm.interop.worker import WorkerHeartbeat
@@ -51,6 +50,7 @@ from securecomm.records import (
     Sex,
     SourceSystem,
 )
+from securecomm.system import WITHOUT_GALLERIES
 
 SECURECOMM = Path(sys.executable).parent / "securecomm"
 JAIL = "VA0010000"

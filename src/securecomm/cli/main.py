@@ -16,6 +16,7 @@ from securecomm.cli import population as population_cli
 from securecomm.cli import serve as serve_cli
 from securecomm.cli import simulate as simulate_cli
 from securecomm.cli import submit as submit_cli
+from securecomm.cli import up as up_cli
 from securecomm.cli import worker as worker_cli
 from securecomm.cli import world as world_cli
 
@@ -42,6 +43,7 @@ app.command("submit")(submit_cli.submit_command)
 app.add_typer(synth.app, name="synth")
 app.command("worker")(worker_cli.worker)
 app.command("serve")(serve_cli.serve)
+app.command("up")(up_cli.up)
 app.add_typer(agency_cli.app, name="agency")
 app.add_typer(population_cli.app, name="population")
 app.add_typer(world_cli.app, name="world")
