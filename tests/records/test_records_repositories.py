@@ -169,3 +169,25 @@ def test_immigration_file_keeps_every_status_with_provenance(
     assert len(file.encounters) == 1
     assert file.last_updated == now
     assert all(s.source_system is SourceSystem.CLAIMS for s in file.statuses)
+
+
+@pytest.mark.parametrize("destination", ["SYNTHETIC COUNTRY", "mx", "M", "M1"])
+def test_a_removal_needs_an_iso_country_code_on_every_database(
+    factory: sessionmaker[Session], clock: FixedClock, destination: str
+) -> None:
+    """SQLite would store any text in the two-letter column; PostgreSQL refuses it with a
+    driver error. The repository says what is wrong on both, before anything is written."""
+    with factory() as session, session.begin():
+        repo = ImmigrationRepository(session)
+        person = repo.create_identity(
+            subject_id="IDENT:0000000002", family_name="TRAVEL", given_name="OU",
+            sex=Sex.FEMALE, now=clock.now(), source_system=SourceSystem.ENFORCE,
+        )  # fmt: skip
+        with pytest.raises(InvalidRecordError, match="ISO 3166 alpha-2"):
+            repo.add_removal(person, removed_on=date(2009, 6, 30), destination=destination,
+                             order_basis="final order", source_system=SourceSystem.ENFORCE,
+                             last_updated=clock.now())  # fmt: skip
+        removal = repo.add_removal(person, removed_on=date(2009, 6, 30), destination="MX",
+                                   order_basis="final order", source_system=SourceSystem.ENFORCE,
+                                   last_updated=clock.now())  # fmt: skip
+        assert removal.destination == "MX"

@@ -10,7 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from securecomm.records.criminal import Sex
-from securecomm.records.errors import DuplicateRecordError, UnknownIdentityError
+from securecomm.records.errors import (
+    DuplicateRecordError,
+    InvalidRecordError,
+    UnknownIdentityError,
+)
 from securecomm.records.immigration import (
     Encounter,
     EncounterKind,
@@ -196,6 +200,11 @@ class ImmigrationRepository:
         source_system: SourceSystem,
         last_updated: datetime,
     ) -> Removal:
+        if len(destination) != 2 or not destination.isalpha() or not destination.isupper():
+            raise InvalidRecordError(
+                f"removal of {identity.subject_id}: destination {destination!r} is not an "
+                "ISO 3166 alpha-2 country code (two capital letters)"
+            )
         removal = Removal(
             identity_id=identity.id,
             removed_on=removed_on,

@@ -1,11 +1,11 @@
 """The synthetic world in a ``SECURECOMM_HOME``: seeded once, then booked from.
 
 ``seed`` writes, through the system's own repositories and search engine, the world's agencies
-(the booking jail and its ICE field office, spelled by ORI), both galleries' background, the
-cast of :data:`world.DEMO_STORIES` with their records and enrolments, and a console account per
-role.  ``world.json`` beside the database remembers the seed and how many bookings each subject
-has had, so ``booking`` grows the same fingers again, with fresh impressions and a new TCN each
-time, from any process.
+(the booking jail and its ICE field office, spelled by ORI, and the office's detention
+facility), both galleries' background, the cast of :data:`world.DEMO_STORIES` with their
+records and enrolments, and a console account per role.  ``world.json`` in the home remembers
+the seed and how many bookings each subject has had, so ``booking`` grows the same fingers
+again, with fresh impressions and a new TCN each time, from any process.
 
 A home that holds data which is not the world's (an agency or a console account not marked
 synthetic) is refused: the world is never mixed into a working database.
@@ -27,10 +27,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from securecomm.clock import Clock
 from securecomm.config import Settings
+from securecomm.enforcement.cases import CaseWork
 from securecomm.errors import ConfigError
 from securecomm.interop.units import unit_of_work
 from securecomm.records.agencies import Agency
-from securecomm.synthetic import world
+from securecomm.synthetic import casework, world
 from securecomm.synthetic.accounts import add_accounts, demo_users
 from securecomm.web.models import ConsoleUser
 
@@ -152,6 +153,8 @@ def seed(
     world.add_agencies(factory, now)
     with unit_of_work(factory) as session:
         add_accounts(session, clock, USERS)
+    supervisor = next(u.principal for u in USERS if u.username == "supervisor")
+    casework.register_facility(CaseWork(factory, clock), supervisor)
     world.add_background(factory, settings, background, now)
     subjects = world.make_subjects(world.DEMO_STORIES, fingers=fingers, seed=seed)
     world.enrol_subjects(factory, settings, subjects, now)

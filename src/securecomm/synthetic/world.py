@@ -326,7 +326,7 @@ def _immigration_file(
         repository.add_removal(
             identity,
             removed_on=subject.story.removed_on,
-            destination="SYNTHETIC COUNTRY",
+            destination="ZZ",  # ISO 3166 user-assigned: no real country
             order_basis="final order of removal",
             source_system=SourceSystem.ENFORCE,
             last_updated=datetime.combine(subject.story.removed_on, datetime.min.time(), UTC),
