@@ -49,7 +49,7 @@ def test_demo_tells_the_story_on_the_deployed_path(demo_home: tuple[Path, str]) 
     assert "securecomm serve on http://127.0.0.1:" in output
     assert "hash chain intact" in output
     cases = json.loads(_run(home, "cases", "list", "--json").stdout)
-    by_subject = {int(c["tcn"][0].split("-")[3]): c for c in cases}
+    by_subject = {int(c["tcn"][0].split("-")[2]): c for c in cases}
     assert sorted(by_subject) == [1, 2, 3, 4, 5]  # subject 0 (U.S.-born, no records): none
     assert len(by_subject[1]["tcn"]) == 2  # booked twice: the re-booking joined the case
     assert by_subject[1]["state"] == "detainer_expired" and by_subject[1]["level"] == 1

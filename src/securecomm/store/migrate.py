@@ -1,12 +1,20 @@
-"""Bring a database to the newest schema with the migrations shipped in the package."""
+"""Bring a database to the newest schema with the migrations shipped in the package.
+
+Processes started together on a new home (``securecomm up``: the server and its workers) all
+upgrade it; the upgrades are serialised — an advisory lock on PostgreSQL, a lock file beside
+the SQLite file — so the first migrates and the others find the schema at head.
+"""
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, text
 
 from securecomm.store.database import make_engine
 
@@ -23,13 +31,37 @@ def upgrade(engine_or_url: Engine | str, revision: str = "head") -> None:
     """Run every migration up to ``revision`` on the database (SQLite file or PostgreSQL)."""
     engine = make_engine(engine_or_url) if isinstance(engine_or_url, str) else engine_or_url
     try:
-        with engine.begin() as connection:
+        with _one_at_a_time(engine), engine.begin() as connection:
+            _lock_postgres(connection)
             config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
     finally:
         if isinstance(engine_or_url, str):
             engine.dispose()
+
+
+#: Any constant shared by every securecomm process: the advisory lock of the migrations.
+_PG_MIGRATION_LOCK = 0x5EC0C0
+
+
+def _lock_postgres(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+
+
+@contextmanager
+def _one_at_a_time(engine: Engine) -> Iterator[None]:
+    """An exclusive lock file beside a SQLite database file (nothing for other databases)."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or database in (None, "", ":memory:"):
+        yield
+        return
+    lock = Path(database).with_name(Path(database).name + ".migrate-lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def current(engine_or_url: Engine | str) -> str | None:
