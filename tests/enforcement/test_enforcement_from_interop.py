@@ -18,6 +18,7 @@ from securecomm.interop.context import PipelineContext
 from securecomm.interop.deliveries import NOTICE_STEP, FieldOfficeNotice
 from securecomm.interop.outbox import MessageKind, OutboxMessage
 from securecomm.interop.submissions import Submission, SubmissionState
+from securecomm.interop.timing import StepTiming
 from securecomm.interop.worker import WorkerStats, run_worker
 
 RESEARCH = {
@@ -122,6 +123,10 @@ def test_notice_becomes_one_case_with_history_referral_and_examiner_view(flow: F
     notice = flow.work.call(lambda s, c: s.query(FieldOfficeNotice).one())
     assert notice.case_reference == case.case_number and notice.taken_at is not None
     assert job_states(flow, NOTICE_STEP) == ["done"]
+    milestones = flow.work.call(
+        lambda s, c: [(t.name, t.seconds) for t in s.query(StepTiming).filter_by(kind="milestone")]
+    )
+    assert milestones == [("case", 2 * 3600.0)]  # booked two hours before the case opened
 
 
 def test_citizenship_status_in_research_opens_the_gate(flow: Flow) -> None:

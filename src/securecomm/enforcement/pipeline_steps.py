@@ -22,12 +22,14 @@ from securecomm.enforcement.errors import InputError
 from securecomm.enforcement.from_interop import inputs_from_notice
 from securecomm.enforcement.intake import take_match
 from securecomm.enforcement.roles import SYSTEM_PRINCIPAL
+from securecomm.interop import timing
 from securecomm.interop.context import PipelineContext, Step
 from securecomm.interop.deliveries import NOTICE_STEP, FieldOfficeNotice
 from securecomm.interop.jobs import ClaimedJob
 from securecomm.interop.worker import Scheduled
 
 EXPIRE_STEP = "detainers.expire"
+CASE_MILESTONE = "case"
 
 #: How often the detainer-expiry sweep runs: a detainer lapses at most this late.
 EXPIRY_SWEEP_EVERY = timedelta(minutes=1)
@@ -41,7 +43,12 @@ def take_notice(context: PipelineContext, session: Session, job: ClaimedJob) -> 
         return
     match, criminal, immigration = inputs_from_notice(session, notice)
     taken = take_match(session, context.clock, SYSTEM_PRINCIPAL, match, criminal, immigration)
-    notice.taken_at, notice.case_reference = context.clock.now(), taken.case.case_number
+    now = context.clock.now()
+    notice.taken_at, notice.case_reference = now, taken.case.case_number
+    # From the booking's receipt to its case (opened, or joined): the pipeline's last milestone.
+    timing.record(session, context.targets, name=CASE_MILESTONE, kind="milestone",
+                  started_at=match.booked_at, finished_at=now,
+                  submission_id=notice.submission_id)  # fmt: skip
 
 
 def expire_detainers(context: PipelineContext, session: Session, job: ClaimedJob) -> None:

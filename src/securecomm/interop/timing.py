@@ -27,12 +27,15 @@ DEFAULT_TARGETS: dict[str, float] = {
     "idr": 2 * 3600.0,
     "iar": 4 * 3600.0,
     "notice": 4 * 3600.0,
+    "case": 4 * 3600.0,
     # duration of one step
     "features": 60.0,
     "criminal_search": 120.0,
     "immigration_search": 120.0,
     "lesc.research": 300.0,
     "outbox.deliver": 30.0,
+    "field_office.notice": 30.0,
+    "detainers.expire": 60.0,
 }
 
 
