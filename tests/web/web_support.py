@@ -25,9 +25,10 @@ from securecomm.enforcement.inputs import (
     SubjectIdentifiers,
 )
 from securecomm.enforcement.models import Case
+from securecomm.synthetic.accounts import DEMO_PASSWORD
 from securecomm.web import mount
 from securecomm.web.context import Console
-from securecomm.web.demo import DEMO_PASSWORD, FIELD_OFFICE, JAILS, seed_demo
+from securecomm.web.demo import FIELD_OFFICE, JAILS, seed_demo
 from securecomm.web.prints import FingerPair
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)

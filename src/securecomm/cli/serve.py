@@ -27,7 +27,8 @@ def serve(
 ) -> None:
     """Serve the REST API (OpenAPI schema at /docs) and the console (at /console)."""
     from securecomm import web
-    from securecomm.web.demo import DEMO_PASSWORD, DEMO_USERS, has_demo_accounts, seed_demo
+    from securecomm.synthetic.accounts import DEMO_PASSWORD
+    from securecomm.web.demo import DEMO_USERS, has_demo_accounts, seed_demo
 
     settings = Settings.from_env()
     app = create_app(settings)

@@ -13,7 +13,6 @@ never mixed into a working one, and seeding twice changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -46,7 +45,7 @@ from securecomm.enforcement.inputs import (
     MatchNotice,
     SubjectIdentifiers,
 )
-from securecomm.enforcement.roles import Principal, Role
+from securecomm.enforcement.roles import Principal
 from securecomm.enforcement.vocabulary import (
     InterviewMode,
     ProbableCauseBasis,
@@ -55,12 +54,11 @@ from securecomm.enforcement.vocabulary import (
 )
 from securecomm.interop.submissions import receive
 from securecomm.records.agencies import Agency, AgencyKind, AgencyRepository
-from securecomm.web import auth
+from securecomm.synthetic.accounts import add_accounts, demo_users
 from securecomm.web.context import Console
 from securecomm.web.models import ConsoleUser
 from securecomm.web.prints import FingerPair
 
-DEMO_PASSWORD = "synthetic-demo-2026"
 FIELD_OFFICE = "DAL"
 FIELD_OFFICE_ORI = "TXICEDAL0"
 IDENT_DAI = "DCIDENT0Z"
@@ -84,42 +82,12 @@ LATE_STAGES = {
 PARTNER_JAIL = JAILS[0][0]
 
 
-@dataclass(frozen=True)
-class DemoUser:
-    username: str
-    display_name: str
-    role: Role
-    office: str = ""
-    facility_ori: str = ""
-
-
-DEMO_USERS = (
-    DemoUser("ice.officer", "ICE officer (synthetic demo account)", Role.ICE_OFFICER, FIELD_OFFICE),
-    DemoUser("supervisor", "Supervisor (synthetic demo account)", Role.SUPERVISOR, FIELD_OFFICE),
-    DemoUser("counsel", "Counsel (synthetic demo account)", Role.COUNSEL, FIELD_OFFICE),
-    DemoUser("lesc.specialist", "LESC specialist (synthetic demo account)", Role.LESC_SPECIALIST),
-    DemoUser("program.manager", "Program manager (synthetic demo account)", Role.PROGRAM_MANAGER),
-    DemoUser("auditor", "Auditor (synthetic demo account)", Role.AUDITOR),
-    DemoUser(
-        "booking.officer",
-        "Booking officer (synthetic demo account)",
-        Role.BOOKING_OFFICER,
-        "",
-        PARTNER_JAIL,
-    ),
-    DemoUser(
-        "deputy.287g",
-        "287(g) officer (synthetic demo account)",
-        Role.PARTNER_287G_OFFICER,
-        "",
-        PARTNER_JAIL,
-    ),
-)
+#: The accounts of every role, in the console world's field office and partner jail.
+DEMO_USERS = demo_users(FIELD_OFFICE, PARTNER_JAIL)
 
 
 def principal_of(username: str) -> Principal:
-    user = next(u for u in DEMO_USERS if u.username == username)
-    return Principal(user.username, user.role, office=user.office, facility_ori=user.facility_ori)
+    return next(u.principal for u in DEMO_USERS if u.username == username)
 
 
 def synthetic_finger_pairs(seed: int, count: int) -> list[FingerPair]:
@@ -281,18 +249,7 @@ def _agencies_and_users(console: Console, clock: Clock) -> None:
                     field_office_ori=FIELD_OFFICE_ORI,
                     synthetic=True,
                 )
-        for u in DEMO_USERS:
-            auth.create_user(
-                session,
-                clock,
-                username=u.username,
-                display_name=u.display_name,
-                role=u.role,
-                password=DEMO_PASSWORD,
-                office=u.office,
-                facility_ori=u.facility_ori,
-                synthetic=True,
-            )
+        add_accounts(session, clock, DEMO_USERS)
 
 
 def _administration(work: CaseWork, clock: FixedClock) -> None:
