@@ -17,6 +17,7 @@ from collections.abc import Iterable
 import securecomm.enforcement.models
 import securecomm.interop
 import securecomm.records
+import securecomm.synthetic.population.models
 import securecomm.web.models
 from securecomm.enforcement import pipeline_steps
 from securecomm.interop import steps as interop_steps

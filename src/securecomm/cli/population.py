@@ -15,7 +15,7 @@ from securecomm.config import Settings
 from securecomm.interop.service import open_database
 from securecomm.interop.units import unit_of_work
 from securecomm.records.ncic import NcicCodes
-from securecomm.records.population import (
+from securecomm.synthetic.population import (
     PopulationParameters,
     generate_population,
     seed_population,

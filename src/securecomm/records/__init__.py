@@ -1,5 +1,5 @@
-"""securecomm.records — the record systems: agencies, criminal history, immigration history,
-and the synthetic population that fills them.
+"""securecomm.records — the record systems: agencies, criminal history, immigration history
+(the synthetic population that fills them is ``securecomm.synthetic.population``).
 
 Importing this package registers every record table on ``securecomm.store.database.Base``.
 """
@@ -38,7 +38,6 @@ from securecomm.records.immigration import (
 )
 from securecomm.records.immigration_repository import ImmigrationFile, ImmigrationRepository
 from securecomm.records.ncic import NcicCodes, NcicOffense
-from securecomm.records.population.models import BookingEvent, SyntheticPerson, TrueStatus
 from securecomm.records.provenance import SourceSystem
 
 __all__ = [
@@ -47,7 +46,6 @@ __all__ = [
     "AgencyKind",
     "AgencyRepository",
     "Arrest",
-    "BookingEvent",
     "Charge",
     "ChargeInput",
     "ChargeLevel",
@@ -71,8 +69,6 @@ __all__ = [
     "Sex",
     "SourceSystem",
     "StatusRecord",
-    "SyntheticPerson",
-    "TrueStatus",
     "agency_for_key",
     "check_ori",
     "issue_api_key",

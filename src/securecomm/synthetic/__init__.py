@@ -4,6 +4,8 @@ marked so (``synthetic=True`` on every row; never real people's names).
 - ``world``: the galleries' background, the cast of subjects with their stories, and the EBTS
   bookings a jail sends for them;
 - ``accounts``: the console accounts of the world's field office and jail, one per role;
+- ``population``: a synthetic national population for the record systems at scale, with each
+  person's ground truth (``securecomm population seed``; benchmarks and calibration);
 - ``home``: the world seeded into a ``SECURECOMM_HOME`` (``securecomm world seed``), and the
   fresh bookings its subjects get there (``securecomm world booking K``).
 

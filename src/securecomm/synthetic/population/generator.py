@@ -16,14 +16,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from securecomm.records.criminal import ChargeLevel, DispositionOutcome, SentenceKind, Sex
 from securecomm.records.immigration import EncounterKind, ImmigrationStatus
 from securecomm.records.ncic import NcicCodes, NcicOffense
-from securecomm.records.population.models import TrueStatus
-from securecomm.records.population.names import (
+from securecomm.records.provenance import SourceSystem
+from securecomm.synthetic.population.models import TrueStatus
+from securecomm.synthetic.population.names import (
     synthetic_family_name,
     synthetic_given_name,
     synthetic_name,
 )
-from securecomm.records.population.parameters import PopulationParameters
-from securecomm.records.provenance import SourceSystem
+from securecomm.synthetic.population.parameters import PopulationParameters
 
 #: Countries of birth for foreign-born persons (ISO 3166 alpha-2). Drawn uniformly; no decision
 #: anywhere in the system may use a birthplace (DESIGN §5.1).

@@ -6,10 +6,10 @@ and every generated row is marked ``synthetic``. The mix of statuses and histori
 ``parameters.py``, calibrated where ``shared/data/reference/program_figures.csv`` has a figure.
 """
 
-from securecomm.records.population.generator import generate_population
-from securecomm.records.population.models import BookingEvent, SyntheticPerson, TrueStatus
-from securecomm.records.population.parameters import PopulationParameters, StatusMix
-from securecomm.records.population.seeding import seed_population
+from securecomm.synthetic.population.generator import generate_population
+from securecomm.synthetic.population.models import BookingEvent, SyntheticPerson, TrueStatus
+from securecomm.synthetic.population.parameters import PopulationParameters, StatusMix
+from securecomm.synthetic.population.seeding import seed_population
 
 __all__ = [
     "BookingEvent",

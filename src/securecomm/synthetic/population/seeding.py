@@ -28,9 +28,9 @@ from securecomm.records.immigration import (
     Removal,
     StatusRecord,
 )
-from securecomm.records.population.generator import GeneratedPerson, Population
-from securecomm.records.population.models import BookingEvent, SyntheticPerson
 from securecomm.records.provenance import SourceSystem
+from securecomm.synthetic.population.generator import GeneratedPerson, Population
+from securecomm.synthetic.population.models import BookingEvent, SyntheticPerson
 
 CRIMINAL_SUBJECT_PREFIX = "CJIS:"
 IMMIGRATION_SUBJECT_PREFIX = "IDENT:"

@@ -20,18 +20,17 @@ from securecomm.records import (
     NcicCodes,
     Removal,
     StatusRecord,
-    SyntheticPerson,
-    TrueStatus,
 )
 from securecomm.records.errors import PopulationConfigError
 from securecomm.records.immigration import ImmigrationStatus
-from securecomm.records.population import (
+from securecomm.synthetic.population import (
     PopulationParameters,
     StatusMix,
     generate_population,
     seed_population,
 )
-from securecomm.records.population.names import ONSETS
+from securecomm.synthetic.population.models import SyntheticPerson, TrueStatus
+from securecomm.synthetic.population.names import ONSETS
 
 
 @pytest.fixture(scope="module")
