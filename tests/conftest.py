@@ -71,3 +71,17 @@ def clock() -> FixedClock:
 @pytest.fixture(scope="session")
 def car_template(shared_data: Path) -> bytes:
     return (shared_data / "ansinist" / "ebts" / "NISTFile.ebts").read_bytes()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's chromium, headless, driven by Playwright: one per session (Playwright's sync
+    API runs one event loop per process, so every browser test shares it)."""
+    from playwright.sync_api import sync_playwright
+
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        yield b
+        b.close()

@@ -80,10 +80,8 @@ def _free_port() -> int:
 @pytest.mark.browser
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed")
 def test_the_console_shows_the_demos_cases_to_the_demos_officer(
-    demo_home: tuple[Path, str],
+    demo_home: tuple[Path, str], browser
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     from securecomm.synthetic.accounts import DEMO_PASSWORD
 
     home, _output = demo_home
@@ -103,17 +101,14 @@ def test_the_console_shows_the_demos_cases_to_the_demos_officer(
                     break
             except httpx.HTTPError:
                 time.sleep(0.3)
-        with sync_playwright() as p:
-            args = ["--headless", "--no-sandbox", "--disable-gpu"]
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=args)
-            page = browser.new_page()
-            page.goto(f"{base}/sign-in")
-            page.get_by_label("User name").fill("ice.officer")
-            page.get_by_label("Password").fill(DEMO_PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
-            page.goto(f"{base}/queue")
-            queue = page.locator("main").inner_text()
-            browser.close()
+        page = browser.new_page()
+        page.goto(f"{base}/sign-in")
+        page.get_by_label("User name").fill("ice.officer")
+        page.get_by_label("Password").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.goto(f"{base}/queue")
+        queue = page.locator("main").inner_text()
+        page.close()
         assert open_cases and all(case in queue for case in open_cases), queue
     finally:
         server.send_signal(signal.SIGTERM)

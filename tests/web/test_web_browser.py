@@ -25,8 +25,6 @@ from securecomm.interop.submissions import Submission
 from securecomm.web.demo import DEMO_USERS
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 pytestmark = [
@@ -77,15 +75,9 @@ def live(tmp_path_factory: pytest.TempPathFactory, seeded_home: Path) -> Iterato
     web.close()
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
+@pytest.fixture(scope="session", autouse=True)
+def _shots_folder() -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 def _page(browser, live: LiveServer, username: str):
