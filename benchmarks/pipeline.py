@@ -74,12 +74,11 @@ from securecomm.interop import (
 )
 from securecomm.interop.outbox import MessageKind
 from securecomm.interop.testing import fresh_database
-from securecomm.interop.units import unit_of_work
 from securecomm.interop.worker import WorkerHeartbeat
 from securecomm.machine import machine
 from securecomm.records import Arrest, CriminalIdentity, ImmigrationStatus
 from securecomm.records.credentials import issue_api_key
-from securecomm.store.database import make_session_factory
+from securecomm.store.database import make_session_factory, unit_of_work
 from securecomm.synthetic import world
 from securecomm.system import WITHOUT_GALLERIES
 

@@ -17,9 +17,8 @@ from securecomm import ansinist
 from securecomm.afis.image import load_image
 from securecomm.clock import SystemClock
 from securecomm.interop.testing import fresh_database
-from securecomm.interop.units import unit_of_work
 from securecomm.records import AgencyKind, AgencyRepository, issue_api_key
-from securecomm.store.database import make_session_factory
+from securecomm.store.database import make_session_factory, unit_of_work
 
 SECURECOMM = Path(sys.executable).parent / "securecomm"
 

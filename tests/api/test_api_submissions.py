@@ -16,9 +16,9 @@ from securecomm.interop import Submission
 from securecomm.interop.service import pipeline_context
 from securecomm.interop.steps import STEPS
 from securecomm.interop.testing import booking_variant
-from securecomm.interop.units import unit_of_work
 from securecomm.interop.worker import run_worker
 from securecomm.records import AgencyKind, AgencyRepository, issue_api_key
+from securecomm.store.database import unit_of_work
 
 
 @pytest.fixture()

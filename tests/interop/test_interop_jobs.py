@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from securecomm.clock import FixedClock
 from securecomm.interop import jobs
-from securecomm.interop.units import unit_of_work
+from securecomm.store.database import unit_of_work
 
 
 def _enqueue(factory: sessionmaker[Session], clock: FixedClock, key: str) -> int:

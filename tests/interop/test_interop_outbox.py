@@ -31,8 +31,8 @@ from securecomm.interop.responses import response_text
 from securecomm.interop.service import answer_of
 from securecomm.interop.steps import STEPS
 from securecomm.interop.testing import booking_variant
-from securecomm.interop.units import unit_of_work
 from securecomm.interop.worker import run_one, run_worker
+from securecomm.store.database import unit_of_work
 
 
 @pytest.fixture()

@@ -29,7 +29,6 @@ from securecomm.interop import (
 from securecomm.interop.components import IMMIGRATION_GALLERY, available_components
 from securecomm.interop.outbox import MessageKind
 from securecomm.interop.steps import STEPS
-from securecomm.interop.units import unit_of_work
 from securecomm.interop.worker import run_worker
 from securecomm.records import (
     AgencyKind,
@@ -40,6 +39,7 @@ from securecomm.records import (
     Sex,
     SourceSystem,
 )
+from securecomm.store.database import unit_of_work
 
 JAIL = "VA0010000"
 FIELD_OFFICE = "VAICE0000"

@@ -38,7 +38,6 @@ from securecomm.interop import (
 )
 from securecomm.interop.outbox import MessageKind
 from securecomm.interop.testing import booking_variant
-from securecomm.interop.units import unit_of_work
 from securecomm.interop.worker import WorkerHeartbeat
 from securecomm.records import (
     AgencyKind,
@@ -50,6 +49,7 @@ from securecomm.records import (
     Sex,
     SourceSystem,
 )
+from securecomm.store.database import unit_of_work
 from securecomm.system import WITHOUT_GALLERIES
 
 SECURECOMM = Path(sys.executable).parent / "securecomm"

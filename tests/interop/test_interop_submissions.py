@@ -18,7 +18,7 @@ from securecomm.interop.errors import (
 )
 from securecomm.interop.service import receive_durably
 from securecomm.interop.testing import booking_variant
-from securecomm.interop.units import unit_of_work
+from securecomm.store.database import unit_of_work
 
 
 def _count(factory: sessionmaker[Session], model: type) -> int:

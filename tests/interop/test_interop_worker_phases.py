@@ -24,9 +24,8 @@ from securecomm.interop.context import PipelineContext
 from securecomm.interop.errors import UnknownStepError
 from securecomm.interop.steps import GALLERY_STEPS, STEPS, WITHOUT_GALLERIES, steps_for
 from securecomm.interop.testing import booking_variant, fresh_database
-from securecomm.interop.units import unit_of_work
 from securecomm.interop.worker import WorkerHeartbeat, WorkerStats, run_one, run_worker
-from securecomm.store.database import make_session_factory
+from securecomm.store.database import make_session_factory, unit_of_work
 
 SECURECOMM = Path(sys.executable).parent / "securecomm"
 JAIL = "VA0010000"

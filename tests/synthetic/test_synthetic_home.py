@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 from securecomm.cli.main import app
 from securecomm.clock import FixedClock
 from securecomm.config import Settings
-from securecomm.interop.service import open_database
-from securecomm.interop.units import unit_of_work
 from securecomm.records import AgencyKind, AgencyRepository
+from securecomm.store.database import unit_of_work
+from securecomm.store.migrate import open_database
 from securecomm.synthetic import home as world_home
 from securecomm.synthetic import world
 

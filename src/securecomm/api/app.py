@@ -8,7 +8,7 @@ from securecomm.api.errors import install_error_handler
 from securecomm.api.submissions import router as submissions_router
 from securecomm.clock import Clock
 from securecomm.config import Settings
-from securecomm.interop.service import open_database
+from securecomm.store.migrate import open_database
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:

@@ -10,10 +10,10 @@ from rich.table import Table
 from securecomm.cli.output import console, user_errors
 from securecomm.clock import SystemClock
 from securecomm.config import Settings
-from securecomm.interop.service import open_database
-from securecomm.interop.units import unit_of_work
 from securecomm.records import AgencyKind, AgencyRepository, issue_api_key, revoke_api_keys
 from securecomm.records.agencies import Agency
+from securecomm.store.database import unit_of_work
+from securecomm.store.migrate import open_database
 
 app = typer.Typer(help="Agencies (by ORI) and their API keys.", no_args_is_help=True)
 

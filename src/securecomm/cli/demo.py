@@ -41,9 +41,9 @@ from securecomm.enforcement.listing import list_cases
 from securecomm.enforcement.models import Case, Detainer
 from securecomm.enforcement.vocabulary import DetainerStatus
 from securecomm.errors import SecurecommError
-from securecomm.interop.service import open_database
-from securecomm.interop.units import unit_of_work
 from securecomm.records.credentials import issue_api_key
+from securecomm.store.database import unit_of_work
+from securecomm.store.migrate import open_database
 from securecomm.synthetic import casework, world
 from securecomm.synthetic import home as world_home
 from securecomm.synthetic.accounts import DEMO_PASSWORD

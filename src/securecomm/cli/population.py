@@ -12,9 +12,9 @@ from rich.table import Table
 from securecomm.cli.output import console, user_errors
 from securecomm.clock import SystemClock
 from securecomm.config import Settings
-from securecomm.interop.service import open_database
-from securecomm.interop.units import unit_of_work
 from securecomm.records.ncic import NcicCodes
+from securecomm.store.database import unit_of_work
+from securecomm.store.migrate import open_database
 from securecomm.synthetic.population import (
     PopulationParameters,
     generate_population,

@@ -23,11 +23,11 @@ from securecomm.interop.service import (
     Answer,
     SystemFault,
     finish_pending_jobs,
-    open_database,
     pipeline_context,
     submit,
     wait_for_answer,
 )
+from securecomm.store.migrate import open_database
 from securecomm.system import STAGE_PRIORITY, STEPS
 
 EXIT_SRE = 0

@@ -15,8 +15,9 @@ from securecomm.cli.output import console, user_errors
 from securecomm.config import Settings
 from securecomm.interop import parameters
 from securecomm.interop.components import CRIMINAL_GALLERY, IMMIGRATION_GALLERY
-from securecomm.interop.service import open_database, pipeline_context
+from securecomm.interop.service import pipeline_context
 from securecomm.interop.worker import run_worker
+from securecomm.store.migrate import open_database
 from securecomm.system import (
     GALLERY_STEPS,
     SCHEDULE,

@@ -19,7 +19,7 @@ import typer
 from securecomm.cli.output import console, user_errors
 from securecomm.clock import SystemClock
 from securecomm.config import Settings
-from securecomm.interop.service import open_database
+from securecomm.store.migrate import open_database
 from securecomm.synthetic import home as world_home
 from securecomm.synthetic import world
 from securecomm.synthetic.accounts import DEMO_PASSWORD

@@ -50,12 +50,8 @@ from securecomm.enforcement.vocabulary import (
     ProbableCauseBasis,
     StatusFinding,
 )
-from securecomm.store.database import (
-    make_engine,
-    make_session_factory,
-    transaction,
-)
-from securecomm.store.migrate import upgrade
+from securecomm.store.database import make_session_factory, unit_of_work
+from securecomm.store.migrate import open_database
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -240,10 +236,9 @@ class CaseWork:
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock | None = None) -> CaseWork:
-        """Over the configured database, brought to the newest schema by the migrations."""
-        engine = make_engine(settings.effective_database_url)
-        upgrade(engine)
-        return cls.from_engine(engine, clock)
+        """Over the configured database (``store.migrate.open_database``)."""
+        _engine, factory = open_database(settings)
+        return cls(factory, clock)
 
     def call(
         self,
@@ -259,7 +254,7 @@ class CaseWork:
         """
         for attempt in range(AUDIT_CONFLICT_RETRIES + 1):
             try:
-                with transaction(self.factory) as session:
+                with unit_of_work(self.factory) as session:
                     return fn(session, self.clock, *args, **kwargs)
             except (IntegrityError, OperationalError) as exc:
                 if attempt == AUDIT_CONFLICT_RETRIES or not _is_append_conflict(exc):

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,10 +23,8 @@ from securecomm.interop.responses import response_text
 from securecomm.interop.steps import STAGE_PRIORITY, STEPS
 from securecomm.interop.submissions import Receipt, receive
 from securecomm.interop.timing import ResponseTimeTargets
-from securecomm.interop.units import unit_of_work
 from securecomm.interop.worker import WorkerStats, default_worker_name, live_workers, run_one
-from securecomm.store.database import make_engine, make_session_factory
-from securecomm.store.migrate import upgrade
+from securecomm.store.database import unit_of_work
 
 ANSWER_KINDS = (MessageKind.SRE, MessageKind.ERRT)
 
@@ -42,13 +40,6 @@ class SystemFault:
     """The pipeline could not answer: a job failed for a reason of the system's own."""
 
     message: str
-
-
-def open_database(settings: Settings) -> tuple[Engine, sessionmaker[Session]]:
-    """Engine and sessions on the configured database, migrated to the newest schema."""
-    engine = make_engine(settings.effective_database_url)
-    upgrade(engine)
-    return engine, make_session_factory(engine)
 
 
 def pipeline_context(settings: Settings) -> PipelineContext:

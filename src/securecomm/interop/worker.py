@@ -34,9 +34,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from securecomm.errors import SecurecommError
 from securecomm.interop import jobs, parameters, timing
 from securecomm.interop.context import PipelineContext, Step, TwoPhaseStep
-from securecomm.interop.units import unit_of_work
 from securecomm.store.columns import UtcDateTime
-from securecomm.store.database import Base
+from securecomm.store.database import Base, unit_of_work
 
 log = logging.getLogger(__name__)
 

@@ -53,7 +53,23 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session whose work is committed on success and rolled back on any error."""
-    with factory() as session, session.begin():
-        yield session
+def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One transaction, committed on success and rolled back on any error: the system's only
+    unit of work.
+
+    SQLite allows one writer at a time, and a transaction that reads first and writes later can
+    fail at its first write ("database is locked") when another connection committed in between
+    (WAL snapshot upgrade); so on SQLite it begins with ``BEGIN IMMEDIATE``, taking the write
+    lock up front (waiting up to the busy timeout). On PostgreSQL it is an ordinary transaction,
+    and row locks (``FOR UPDATE SKIP LOCKED``) order the writers.
+    """
+    with factory() as session:
+        connection = session.connection()
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()

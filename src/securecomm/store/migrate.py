@@ -15,8 +15,10 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.orm import Session, sessionmaker
 
-from securecomm.store.database import make_engine
+from securecomm.config import Settings
+from securecomm.store.database import make_engine, make_session_factory
 
 ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
 
@@ -62,6 +64,14 @@ def _one_at_a_time(engine: Engine) -> Iterator[None]:
     with lock.open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield
+
+
+def open_database(settings: Settings) -> tuple[Engine, sessionmaker[Session]]:
+    """The system's one way in: engine and sessions on the configured database, brought to the
+    newest schema (serialised across processes, see above)."""
+    engine = make_engine(settings.effective_database_url)
+    upgrade(engine)
+    return engine, make_session_factory(engine)
 
 
 def current(engine_or_url: Engine | str) -> str | None:

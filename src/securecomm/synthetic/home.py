@@ -29,8 +29,8 @@ from securecomm.clock import Clock
 from securecomm.config import Settings
 from securecomm.enforcement.cases import CaseWork
 from securecomm.errors import ConfigError
-from securecomm.interop.units import unit_of_work
 from securecomm.records.agencies import Agency
+from securecomm.store.database import unit_of_work
 from securecomm.synthetic import casework, world
 from securecomm.synthetic.accounts import add_accounts, demo_users
 from securecomm.web.models import ConsoleUser

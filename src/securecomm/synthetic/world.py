@@ -37,7 +37,6 @@ from securecomm.afis.synthesis.master import MasterFingerprint
 from securecomm.afis.template_synthesis import TenPrintGenerator
 from securecomm.afis.types import FingerPosition, Template
 from securecomm.config import Settings
-from securecomm.interop.units import unit_of_work
 from securecomm.records import (
     AgencyKind,
     AgencyRepository,
@@ -54,6 +53,7 @@ from securecomm.records.criminal_repository import (
     ConvictionInput,
     CriminalHistoryRepository,
 )
+from securecomm.store.database import unit_of_work
 
 JAIL = "VA0010000"
 FIELD_OFFICE = "VAICE0000"

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from securecomm.clock import Clock
 from securecomm.config import Settings
 from securecomm.enforcement.cases import CaseWork
-from securecomm.store.database import transaction
+from securecomm.store.database import unit_of_work
 from securecomm.web.examiner_views import ExaminerViews
 from securecomm.web.signing import Signer
 
@@ -28,5 +28,5 @@ class Console:
     @contextmanager
     def unit(self) -> Iterator[Session]:
         """One transaction: committed on success, rolled back on any error."""
-        with transaction(self.factory) as session:
+        with unit_of_work(self.factory) as session:
             yield session
