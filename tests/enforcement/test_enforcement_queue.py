@@ -80,12 +80,20 @@ def test_filters(flow: Flow, mixed: dict[str, str]) -> None:
 def test_assignment_to_officers_and_cap_teams(flow: Flow, mixed: dict[str, str]) -> None:
     w = flow.work
     w.call(queue.assign, SUPERVISOR, mixed["l1_soon"], officer="ice.officer", team="CAP-DAL-1")
-    w.call(queue.assign, MANAGER, mixed["l2_soon"], team="CAP-DAL-2")
+    w.call(queue.assign, SUPERVISOR, mixed["l2_soon"], team="CAP-DAL-2")
     assert numbers(w.work_queue(SUPERVISOR, QueueFilter(team="CAP-DAL-1"))) == [mixed["l1_soon"]]
     mine = w.work_queue(OFFICER, QueueFilter(assigned_officer="ice.officer"))
     assert numbers(mine) == [mixed["l1_soon"]]
     with pytest.raises(PermissionDeniedError):
         w.call(queue.assign, OFFICER, mixed["l1_late"], officer="ice.officer")
+
+
+def test_a_program_manager_plans_but_cannot_assign_a_case(flow: Flow, mixed: dict) -> None:
+    """Managers plan; they do not touch cases, not even to take one themselves."""
+    for officer in ("program.manager", "ice.officer"):
+        with pytest.raises(PermissionDeniedError, match="assign_work"):
+            flow.work.call(queue.assign, MANAGER, mixed["l1_late"], officer=officer)
+    assert flow.work.read_case(SUPERVISOR, mixed["l1_late"]).assigned_officer == ""
 
 
 def test_jail_bound_roles_see_only_their_jail(flow: Flow, mixed: dict[str, str]) -> None:

@@ -97,7 +97,9 @@ PERMISSION_MATRIX: Mapping[Role, frozenset[Permission]] = {
     Role.COUNSEL: frozenset(
         {P.READ_CASE, P.RAISE_CITIZENSHIP_INDICATOR, P.REVIEW_CITIZENSHIP_COUNSEL}
     ),
-    Role.PROGRAM_MANAGER: frozenset({P.READ_STATISTICS, P.ADMINISTER, P.ASSIGN_WORK}),
+    # Managers plan (facilities, teams, statistics); they do not touch cases: only a
+    # supervisor assigns work, within the office it supervises.
+    Role.PROGRAM_MANAGER: frozenset({P.READ_STATISTICS, P.ADMINISTER}),
     Role.AUDITOR: frozenset({P.VERIFY_AUDIT, P.READ_STATISTICS, P.READ_CASE}),
     Role.PARTNER_287G_OFFICER: frozenset(
         {
