@@ -44,6 +44,13 @@ def test_jail_bound_roles_need_their_jail(web: WebApp) -> None:
         )
 
 
+def test_the_servers_address_leads_to_the_console(web: WebApp) -> None:
+    answer = web.client().get("/", follow_redirects=False)
+    assert answer.status_code == 307 and answer.headers["location"] == "/console/"
+    assert "Sign in" in web.client().get("/").text  # and on to the sign-in page
+    assert "/" not in web.app.openapi()["paths"]  # not part of the API
+
+
 def test_unauthenticated_pages_redirect_to_sign_in(web: WebApp) -> None:
     client = web.client()
     response = client.get("/console/queue")

@@ -80,4 +80,10 @@ def mount(
     def _console_root() -> RedirectResponse:
         return RedirectResponse(PREFIX + "/", status_code=307)
 
+    @app.get("/", include_in_schema=False)
+    def _site_root() -> RedirectResponse:
+        """A person who opens the server's address lands on the console (the API is under
+        /submissions, its schema at /docs)."""
+        return RedirectResponse(PREFIX + "/", status_code=307)
+
     return console
