@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,14 +18,9 @@ from securecomm.clock import SystemClock
 from securecomm.interop.testing import fresh_database
 from securecomm.records import AgencyKind, AgencyRepository, issue_api_key
 from securecomm.store.database import make_session_factory, unit_of_work
+from securecomm.synthetic.system_run import free_port
 
 SECURECOMM = Path(sys.executable).parent / "securecomm"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.mark.slow
@@ -61,7 +55,7 @@ def test_remote_submit_gets_sre_and_errt(
         SECURECOMM_DATABASE_URL=database_url,
         SECURECOMM_API_KEY=key,
     )
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = (tmp_path / "services.log").open("wb")
     server = subprocess.Popen(

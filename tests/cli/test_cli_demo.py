@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from securecomm.synthetic.system_run import free_port
 
 SECURECOMM = Path(sys.executable).parent / "securecomm"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -71,12 +72,6 @@ def test_a_second_demo_recreates_its_own_home_but_refuses_real_data(tmp_path: Pa
     assert "VA0020000" in _run(home, "agency", "list").stdout  # nothing was touched
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.mark.browser
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed")
 def test_the_console_shows_the_demos_cases_to_the_demos_officer(
@@ -87,7 +82,7 @@ def test_the_console_shows_the_demos_cases_to_the_demos_officer(
     home, _output = demo_home
     open_cases = [c["case_id"] for c in json.loads(_run(home, "cases", "list", "--json").stdout)
                   if c["state"] in ("citizenship_review", "priority_assessed")]  # fmt: skip
-    port = _free_port()
+    port = free_port()
     with (home / "serve-browser.log").open("wb") as log:
         server = subprocess.Popen([str(SECURECOMM), "serve", "--port", str(port)],
                                   env=_env(home), stdout=log, stderr=subprocess.STDOUT)  # fmt: skip

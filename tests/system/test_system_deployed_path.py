@@ -14,7 +14,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -34,6 +33,7 @@ from securecomm.interop.service import pipeline_context, submit
 from securecomm.interop.testing import fresh_database
 from securecomm.store.database import make_engine, make_session_factory
 from securecomm.synthetic import home as synthetic_home
+from securecomm.synthetic.system_run import free_port
 from securecomm.system import STEPS
 
 pytestmark = pytest.mark.slow
@@ -118,12 +118,6 @@ def world_home(tmp_path: Path, database_url: str, seeded_sqlite_home: Path) -> I
     home.stop_all()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _wait_for_server(base: str, server: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and server.poll() is None:
@@ -141,7 +135,7 @@ def test_bookings_over_the_api_reach_their_cases_through_a_worker_process(
 ) -> None:
     jail = world_home.run("world", "jail").stdout.strip().splitlines()[-1]
     key = world_home.run("agency", "key", jail).stdout.split()[-1]
-    port = _free_port()
+    port = free_port()
     server = world_home.start("serve", "--port", str(port), "--no-demo-data")
     world_home.start("worker")
     base = f"http://127.0.0.1:{port}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,16 +16,11 @@ from sqlalchemy import select
 
 from securecomm.interop.worker import WorkerHeartbeat
 from securecomm.store.database import make_engine, make_session_factory
+from securecomm.synthetic.system_run import free_port
 
 pytestmark = pytest.mark.slow
 
 SECURECOMM = Path(sys.executable).parent / "securecomm"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _children(pid: int) -> list[int]:
@@ -46,7 +40,7 @@ def test_up_starts_api_and_workers_and_ctrl_c_stops_them_all(tmp_path: Path) -> 
     home = tmp_path / "home"
     env = dict(os.environ, SECURECOMM_HOME=str(home))
     env.pop("SECURECOMM_DATABASE_URL", None)
-    port = _free_port()
+    port = free_port()
     with (tmp_path / "up.log").open("wb") as log:
         up = subprocess.Popen(
             [str(SECURECOMM), "up", "--port", str(port), "--workers", "2", "--no-demo-data"],

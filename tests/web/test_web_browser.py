@@ -9,7 +9,6 @@ way), and the dashboard shows the database's numbers.  Screenshots go to
 from __future__ import annotations
 
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from web_support import NOW, PASSWORD, WebApp, open_web
 
 from securecomm.enforcement.models import Case
 from securecomm.interop.submissions import Submission
+from securecomm.synthetic.system_run import free_port
 from securecomm.web.demo import DEMO_USERS
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -36,16 +36,10 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class LiveServer:
     def __init__(self, web: WebApp) -> None:
         self.web = web
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/console"
         config = uvicorn.Config(web.app, host="127.0.0.1", port=self.port, log_level="warning")
         self.server = uvicorn.Server(config)

@@ -48,7 +48,9 @@ from securecomm.synthetic import casework, world
 from securecomm.synthetic import home as world_home
 from securecomm.synthetic.accounts import DEMO_PASSWORD
 from securecomm.synthetic.system_run import RunningSystem
+from securecomm.web.examiner_views import ExaminerViews
 from securecomm.web.pipeline_prints import PipelinePrints
+from securecomm.web.prints import PrintStore
 
 CASES_TIMEOUT_SECONDS = 240.0
 EXPIRY_TIMEOUT_SECONDS = 180.0
@@ -165,7 +167,9 @@ def _deployed_path(settings: Settings, background: int) -> None:
             cases = _wait_for_cases(work, auditor, tcns)
 
             console.rule("4 · the officers work the cases (case-work API, as in the console)")
-            pairs = casework.comparator_pairs(PipelinePrints(factory, settings).load)
+            views = ExaminerViews(PrintStore(settings.home / "examiner"),
+                                  {"idr:": PipelinePrints(factory, settings)})  # fmt: skip
+            pairs = casework.comparator_pairs(views)
             casework.assess_cases(work, cases, world_home.USERS, pairs, console.print)
             _queue(work)
             casework.act_on_cases(work, cases, world_home.USERS, console.print)
@@ -264,6 +268,8 @@ def _final_states(work: CaseWork, auditor) -> None:
         table.add_row(case.case_id, "\n".join(case.tcn), case.state, level)
     console.print(table)
     chain = work.verify_audit()
-    if not chain.intact or chain.checked == 0:
+    if chain.checked == 0:
+        raise SecurecommError("the audit log is empty: the demo's case work left no entries")
+    if not chain.intact:
         raise SecurecommError(f"audit log broken at entry {chain.broken_seq}: {chain.problem}")
     console.print(f"audit log: hash chain intact, {chain.checked} entries checked")

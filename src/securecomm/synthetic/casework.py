@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from securecomm.afis.matching import compare
 from securecomm.enforcement import (
     charging,
     court,
@@ -38,6 +37,7 @@ from securecomm.enforcement.roles import Principal
 from securecomm.enforcement.vocabulary import InterviewMode, ProbableCauseBasis, StatusFinding
 from securecomm.synthetic import world
 from securecomm.synthetic.accounts import DemoUser
+from securecomm.web.examiner_views import ExaminerViews
 
 FACILITY_CODE = "VAICE-SPC"
 #: How long before its expiry subject 1's detainer is issued (the sweep then records it).
@@ -66,15 +66,12 @@ def register_facility(work: CaseWork, supervisor: Principal) -> None:
 PairsCounter = Callable[[str], int]
 
 
-def comparator_pairs(load_pairs: Callable[[str], list]) -> PairsCounter:
-    """The comparator's paired-minutiae count of the best finger of a match (what the
-    examiner's view shows the officer who verifies it)."""
+def comparator_pairs(views: ExaminerViews) -> PairsCounter:
+    """The paired-minutiae count of the best finger of a match, from the same comparisons the
+    console's examiner view shows the officer who verifies it."""
 
     def count(ref: str) -> int:
-        return max(
-            (len(compare(p.probe_template, p.gallery_template).pairs) for p in load_pairs(ref)),
-            default=0,
-        )
+        return max((len(c.pairs) for _pair, c in views.comparisons(ref)), default=0)
 
     return count
 
