@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-import json
+from dataclasses import replace
 from datetime import date, timedelta
 
 from enforcement_support import START, Flow
@@ -17,25 +17,37 @@ from securecomm.interop.components import GalleryProvider, PipelineComponents
 from securecomm.interop.context import PipelineContext
 from securecomm.interop.deliveries import NOTICE_STEP, FieldOfficeNotice
 from securecomm.interop.outbox import MessageKind, OutboxMessage
+from securecomm.interop.research import (
+    ConvictionEntry,
+    PendingChargeEntry,
+    RemovalEntry,
+    StatusEntry,
+    StatusResearch,
+)
 from securecomm.interop.submissions import Submission, SubmissionState
 from securecomm.interop.timing import StepTiming
 from securecomm.interop.worker import WorkerStats, run_worker
 
-RESEARCH = {
-    "fin": "1234567890",
-    "statuses": [{"status": "no_status", "effective_on": "2019-04-02",
-                  "source_system": "eid", "last_updated": "2019-04-02"}],
-    "removals": [{"removed_on": "2020-07-01", "destination": "MX", "source_system": "eid"}],
-    "convictions": [{"ncic_code": "3532", "literal": "COCAINE - POSSESS", "level": 2,
-                     "convicted_on": "2021-02-03", "sentence_kind": "jail",
-                     "sentence_days": 400}],
-    "pending_charges": [{"ncic_code": None, "literal": "UNCODED", "arrested_on": "2026-03-01"}],
-    "citizenship_indicators": [],
-}  # fmt: skip
+RESEARCH = StatusResearch(
+    fin="1234567890", fbi_number="123456AB1", determination="NO_STATUS PER EID",
+    citizenship_review_required=False, status_may_be_outdated=False,
+    file_last_updated="2019-04-02",
+    statuses=(StatusEntry("no_status", "2019-04-02", "eid", "2019-04-02"),),
+    removals=(RemovalEntry("2020-07-01", "MX", "eid"),),
+    convictions=(
+        ConvictionEntry("3532", "COCAINE - POSSESS", "felony", "2021-02-03", "jail", 400),
+    ),
+    pending_charges=(PendingChargeEntry(None, "UNCODED", "2026-03-01"),),
+    synthetic=True,
+)  # fmt: skip
+
+
+def status(name: str, effective_on: str) -> tuple[StatusEntry]:
+    return (StatusEntry(name, effective_on, "claims", effective_on),)
 
 
 def add_pipeline_rows(
-    flow: Flow, tcn: str, research: dict, match: bool = True, fin: str = "1234567890"
+    flow: Flow, tcn: str, research: StatusResearch, match: bool = True, fin: str = "1234567890"
 ) -> int:
     def add(session, clock) -> int:
         sub = Submission(ori="TX0570000", tcn=tcn, tot="CAR", raw=b"x", sha256="0" * 64, size=1,
@@ -43,10 +55,15 @@ def add_pipeline_rows(
                          received_at=START - timedelta(hours=2))  # fmt: skip
         session.add(sub)
         session.flush()
-        idr = {"match": match, "fin": "1234567890", "gallery_size": 1000,
-               "candidates": [{"subject_id": 7, "score": 88.5, "threshold": 40.0, "fingers": 10},
-                              {"subject_id": 9, "score": 12.0, "threshold": 40.0, "fingers": 10}],
-               "encounters": [{"kind": "jail_booking"}]}  # fmt: skip
+        idr = ansinist.Idr(
+            tcn=tcn, ori="TX0570000", responder="IDENT", match=match, fin="1234567890",
+            gallery_size=1000, target_fpir=0.001,
+            candidates=(ansinist.IdrCandidate("7", 88.5, 40.0, 10),
+                        ansinist.IdrCandidate("9", 12.0, 40.0, 10)),
+            encounters=(ansinist.IdrEncounter("jail_booking", "2026-01-01T00:00:00+00:00",
+                                              "BOOKING ORI/TX0570000", "eid",
+                                              "2026-01-01T00:00:00+00:00"),),
+        )  # fmt: skip
         iaq = ansinist.Iaq(ori="TX0570000", purpose="C", attention="SGT", phone="555",
                            name="SYNTHETIC, SUBJECT", date_of_birth=date(1988, 5, 6), sex="M",
                            place_of_birth="MX", in_custody=True, fbi="123456AB1")  # fmt: skip
@@ -54,7 +71,7 @@ def add_pipeline_rows(
             OutboxMessage(idempotency_key=f"{kind}:{tcn}", kind=kind, recipient="x",
                           submission_id=sub.id, content_type="t", body=body, summary="s",
                           created_at=START)
-            for kind, body in ((MessageKind.IDR, json.dumps(idr).encode()),
+            for kind, body in ((MessageKind.IDR, ansinist.encode_idr(idr)),
                                (MessageKind.IAQ, ansinist.format_iaq(iaq).encode()),
                                (MessageKind.FIELD_OFFICE_NOTICE, b"{}"))
         ]  # fmt: skip
@@ -62,7 +79,7 @@ def add_pipeline_rows(
         session.flush()
         notice = FieldOfficeNotice(field_office_ori="DALICE000", message_id=messages[-1].id,
                                    submission_id=sub.id, jail_ori="TX0570000", tcn=tcn,
-                                   fin=fin, fbi_number="123456AB1", research=research,
+                                   fin=fin, fbi_number="123456AB1", research=research.to_json(),
                                    delivered_at=START)  # fmt: skip
         session.add(notice)
         session.flush()
@@ -130,8 +147,7 @@ def test_notice_becomes_one_case_with_history_referral_and_examiner_view(flow: F
 
 
 def test_citizenship_status_in_research_opens_the_gate(flow: Flow) -> None:
-    research = dict(RESEARCH, statuses=[{"status": "naturalized", "effective_on": "2015-09-17",
-                                         "source_system": "claims"}])  # fmt: skip
+    research = replace(RESEARCH, statuses=status("naturalized", "2015-09-17"))
     add_pipeline_rows(flow, "P2", research)
     run(flow)
     case = flow.work.call(lambda s, c: s.query(Case).one())
@@ -149,10 +165,23 @@ def test_a_notice_without_a_match_is_parked_not_retried_and_left_untaken(flow: F
     assert notice.taken_at is None and cases(flow) == []
 
 
+def test_a_notice_with_malformed_research_is_parked_naming_it(flow: Flow) -> None:
+    notice_id = add_pipeline_rows(flow, "P7", RESEARCH)
+
+    def damage(session, clock) -> None:
+        session.get(FieldOfficeNotice, notice_id).research = {"fin": "1234567890"}
+
+    flow.work.call(damage)
+    stats = run(flow)
+    assert stats.failed == 1 and stats.retried == 0
+    error = flow.work.call(lambda s, c: s.query(jobs.Job).filter_by(kind=NOTICE_STEP).one())
+    assert f"field office notice {notice_id}" in error.last_error
+    assert "published shape" in error.last_error and cases(flow) == []
+
+
 def test_rebooking_joins_the_open_case_and_each_notice_is_taken_once(flow: Flow) -> None:
     add_pipeline_rows(flow, "P4", RESEARCH)
-    research = dict(RESEARCH, statuses=[{"status": "citizen_by_birth",
-                                         "effective_on": "1990-01-01"}])  # fmt: skip
+    research = replace(RESEARCH, statuses=status("citizen_by_birth", "1990-01-01"))
     add_pipeline_rows(flow, "P5", research, fin="2222222222")
     add_pipeline_rows(flow, "P6", RESEARCH)  # the first person, booked again
     run(flow)

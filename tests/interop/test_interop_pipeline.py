@@ -3,7 +3,6 @@ SRE → immigration search → IDR → IAQ → status research → IAR → field
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from securecomm.interop import (
 )
 from securecomm.interop.components import IMMIGRATION_GALLERY, available_components
 from securecomm.interop.outbox import MessageKind
+from securecomm.interop.research import StatusResearch
 from securecomm.interop.steps import STEPS
 from securecomm.interop.worker import run_worker
 from securecomm.records import (
@@ -138,12 +138,12 @@ def test_matched_booking_reaches_the_field_office_and_rebooking_is_recognised(
         ).one()
         answer = ansinist.summarize_response(ansinist.read(sre.body))
         assert answer.identified is False and answer.tcr == "VA0010000-0000001"
-        idr = json.loads(
+        idr = ansinist.parse_idr(
             session.scalars(
                 select(OutboxMessage.body).where(OutboxMessage.kind == MessageKind.IDR)
             ).one()
         )
-        assert idr["match"] is True and idr["fin"] == FIN
+        assert idr.match is True and idr.fin == FIN and idr.best is not None
         iar = ansinist.parse_iar(
             session.scalars(select(OutboxMessage.body).where(OutboxMessage.kind == MessageKind.IAR))
             .one()
@@ -157,7 +157,7 @@ def test_matched_booking_reaches_the_field_office_and_rebooking_is_recognised(
             FIN,
             submission.tcn,
         )
-        assert notice.research["status_may_be_outdated"] is True
+        assert StatusResearch.from_json(notice.research).status_may_be_outdated is True
         fbi_number = notice.fbi_number
         assert fbi_number
     second = _run(factory, context, _booking(shared_data, (103, 104), 3, "VA0010000-0000002"))
@@ -191,10 +191,10 @@ def test_unmatched_booking_ends_after_the_idr(
         assert _kinds(session, submission_id) == ["IDR", "SRE"]
         submission = session.get(Submission, submission_id)
         assert submission is not None and submission.state is SubmissionState.COMPLETED
-        idr = json.loads(
+        idr = ansinist.parse_idr(
             session.scalars(
                 select(OutboxMessage.body).where(OutboxMessage.kind == MessageKind.IDR)
             ).one()
         )
-        assert idr["match"] is False and idr["fin"] is None
+        assert idr.match is False and idr.fin is None
         assert session.scalar(select(func.count()).select_from(FieldOfficeNotice)) == 0

@@ -3,12 +3,13 @@ convictions and pending charges stay apart, every fact keeps its provenance."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
 
 from securecomm.errors import ConfigError
-from securecomm.interop.research import research_status
+from securecomm.interop.research import StatusEntry, StatusResearch, research_status
 from securecomm.interop.timing import ResponseTimeTargets
 from securecomm.records import (
     ChargeLevel,
@@ -84,12 +85,11 @@ def test_removals_convictions_and_pending_charges_are_reported_apart() -> None:
     )  # fmt: skip
     research = research_status(file, sheet, today=TODAY)
     assert research.determination.endswith("- PREVIOUSLY REMOVED")
-    assert [c["ncic_code"] for c in research.convictions] == ["1313"]
-    assert [c["literal"] for c in research.pending_charges] == ["TRESPASS"]
-    assert research.statuses == [
-        {"status": "removed", "effective_on": "2006-05-01", "source_system": "claims",
-         "last_updated": "2004-02-01"}
-    ]  # fmt: skip
+    assert [c.ncic_code for c in research.convictions] == ["1313"]
+    assert [c.literal for c in research.pending_charges] == ["TRESPASS"]
+    assert research.statuses == (StatusEntry("removed", "2006-05-01", "claims", "2004-02-01"),)
+    # What the notice publishes reads back as the same value.
+    assert StatusResearch.from_json(json.loads(json.dumps(research.to_json()))) == research
 
 
 def test_response_time_targets_come_from_the_environment() -> None:

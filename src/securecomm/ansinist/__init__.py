@@ -14,6 +14,7 @@ Typical use::
     sre = ansinist.build_sre(car, fbi_addressing, identified=True, fbi_number=..., rap_sheet=...)
     errt = ansinist.build_errt(fbi_addressing, str(error), request=car)
     text = ansinist.format_iaq(ansinist.Iaq(...)); iar = ansinist.parse_iar(text)
+    idr = ansinist.parse_idr(body)                # the IDENT data response (JSON)
 """
 
 from securecomm.ansinist.ebts import build_car, build_cna, read_booking
@@ -39,6 +40,7 @@ from securecomm.ansinist.errors import (
     TagError,
     TruncatedError,
 )
+from securecomm.ansinist.ident import Idr, IdrCandidate, IdrEncounter, encode_idr, parse_idr
 from securecomm.ansinist.images import ImageDataError, ImageInfo, decode, image_info, image_infos
 from securecomm.ansinist.nlets import Iaq, Iar, format_iaq, format_iar, parse_iaq, parse_iar
 from securecomm.ansinist.traditional import read, write
@@ -55,6 +57,9 @@ __all__ = [
     "Field",
     "Iaq",
     "Iar",
+    "Idr",
+    "IdrCandidate",
+    "IdrEncounter",
     "ImageDataError",
     "ImageInfo",
     "ImageSizeError",
@@ -78,12 +83,14 @@ __all__ = [
     "build_sre",
     "decode",
     "ebts_rules",
+    "encode_idr",
     "format_iaq",
     "format_iar",
     "image_info",
     "image_infos",
     "parse_iaq",
     "parse_iar",
+    "parse_idr",
     "read",
     "read_booking",
     "summarize_response",

@@ -18,14 +18,14 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from securecomm.enforcement.detainers import expire_due_detainers
-from securecomm.enforcement.errors import InputError
 from securecomm.enforcement.from_interop import inputs_from_notice
 from securecomm.enforcement.intake import take_match
 from securecomm.enforcement.roles import SYSTEM_PRINCIPAL
 from securecomm.interop import timing
 from securecomm.interop.context import PipelineContext, Step
-from securecomm.interop.deliveries import NOTICE_STEP, FieldOfficeNotice
+from securecomm.interop.deliveries import NOTICE_STEP
 from securecomm.interop.jobs import ClaimedJob
+from securecomm.interop.notices import mark_taken, read_notice
 from securecomm.interop.worker import Scheduled
 
 EXPIRE_STEP = "detainers.expire"
@@ -36,15 +36,13 @@ EXPIRY_SWEEP_EVERY = timedelta(minutes=1)
 
 
 def take_notice(context: PipelineContext, session: Session, job: ClaimedJob) -> None:
-    notice = session.get(FieldOfficeNotice, job.payload["notice_id"])
-    if notice is None:
-        raise InputError(f"job {job.id}: field office notice {job.payload['notice_id']} is gone")
-    if notice.taken_at is not None:
+    notice = read_notice(session, job.payload["notice_id"])
+    if notice.taken:
         return
-    match, criminal, immigration = inputs_from_notice(session, notice)
+    match, criminal, immigration = inputs_from_notice(notice)
     taken = take_match(session, context.clock, SYSTEM_PRINCIPAL, match, criminal, immigration)
     now = context.clock.now()
-    notice.taken_at, notice.case_reference = now, taken.case.case_number
+    mark_taken(session, notice.notice_id, taken.case.case_number, now)
     # From the booking's receipt to its case (opened, or joined): the pipeline's last milestone.
     timing.record(session, context.targets, name=CASE_MILESTONE, kind="milestone",
                   started_at=match.booked_at, finished_at=now,

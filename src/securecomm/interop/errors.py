@@ -7,7 +7,8 @@ SecurecommError
       ├── ForbiddenSubmissionError    an agency submits under another agency's ORI (403)
       ├── SubmissionFormatError       the bytes are not a booking this system takes (400)
       ├── ComponentUnavailableError   a pipeline component is not installed in this build (503)
-      └── UnknownStepError            a worker was asked to run a job kind that does not exist
+      ├── UnknownStepError            a worker was asked to run a job kind that does not exist
+      └── NoticeError                 a field-office notice is missing what a case needs (data)
 """
 
 from __future__ import annotations
@@ -45,3 +46,8 @@ class ComponentUnavailableError(InteropError):
 
 class UnknownStepError(InteropError):
     """``securecomm worker --kinds`` named a job kind the pipeline does not have."""
+
+
+class NoticeError(InteropError):
+    """A published field-office notice lacks its booking, IDENT match or research, or they are
+    malformed: a data error, so the step that reads it is parked, not retried."""

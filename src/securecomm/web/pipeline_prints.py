@@ -1,16 +1,14 @@
 """The prints behind a match the pipeline found: ``idr:<message id>/candidate:<subject id>``.
 
-This is the reference ``enforcement.from_interop`` gives the cases it opens from the pipeline's
-notices.  The probe side is the booking itself: the finger images decoded from the stored
-submission (``interop.steps.features.finger_images``) with the templates the search used
-(``interop.templates_store``).  The gallery side is the candidate's enrolled templates, read
-from the immigration gallery opened read-only (``afis.search.Gallery``); the gallery keeps no
+This is the reference (``interop.notices.EXAMINER_REFERENCE``) the pipeline publishes with each
+notice and the cases opened from it keep. The probe side is the booking itself: the finger images
+decoded from the stored submission (``interop.steps.features.finger_images``) with the templates the
+search used (``interop.templates_store``). The gallery side is the candidate's enrolled templates,
+read from the immigration gallery opened read-only (``afis.search.Gallery``); the gallery keeps no
 images, so the examiner's view draws those minutiae on a blank print area.
 """
 
 from __future__ import annotations
-
-import re
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,13 +18,12 @@ from securecomm.config import Settings
 from securecomm.enforcement.errors import UnknownCaseError
 from securecomm.errors import SecurecommError
 from securecomm.interop.components import IMMIGRATION_GALLERY
+from securecomm.interop.notices import EXAMINER_REFERENCE
 from securecomm.interop.outbox import MessageKind, OutboxMessage
 from securecomm.interop.steps.features import finger_images
 from securecomm.interop.submissions import Submission
 from securecomm.interop.templates_store import load_templates
 from securecomm.web.prints import FingerPair
-
-REF = re.compile(r"^idr:(?P<message>\d+)/candidate:(?P<subject>[^/\s]+)$")
 
 
 class PipelinePrints:
@@ -37,7 +34,7 @@ class PipelinePrints:
         self.settings = settings
 
     def load(self, ref: str) -> list[FingerPair]:
-        match = REF.match(ref)
+        match = EXAMINER_REFERENCE.match(ref)
         if match is None:
             raise UnknownCaseError(
                 f"{ref!r} is not a pipeline match reference (idr:<message>/candidate:<subject>)"

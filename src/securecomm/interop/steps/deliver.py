@@ -11,14 +11,14 @@ message delivered, under a unique key: a delivery retried after a crash adds not
 
 from __future__ import annotations
 
-import json
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from securecomm.interop.context import PipelineContext
 from securecomm.interop.deliveries import NOTICE_STEP, FieldOfficeNotice, MailboxEntry
+from securecomm.interop.errors import NoticeError
 from securecomm.interop.jobs import ClaimedJob, enqueue
+from securecomm.interop.notices import NoticeBody
 from securecomm.interop.outbox import MessageKind, OutboxMessage
 from securecomm.interop.parameters import LESC_RECIPIENT
 from securecomm.interop.submissions import Submission
@@ -62,18 +62,19 @@ def _to_field_office(session: Session, message: OutboxMessage, now) -> None:
     )
     if exists is not None:
         return
-    notice = json.loads(message.body)
     submission = session.get(Submission, message.submission_id)
-    assert submission is not None
+    if submission is None:
+        raise NoticeError(f"outbox message {message.id}: the notice names no stored booking")
+    notice = NoticeBody.decode(message.body, f"outbox message {message.id}")
     row = FieldOfficeNotice(
         field_office_ori=message.recipient,
         message_id=message.id,
         submission_id=submission.id,
         jail_ori=submission.ori,
         tcn=submission.tcn,
-        fin=notice.get("fin"),
-        fbi_number=notice.get("fbi_number"),
-        research=notice.get("research", {}),
+        fin=notice.fin,
+        fbi_number=notice.fbi_number,
+        research=notice.research.to_json(),
         delivered_at=now,
     )
     session.add(row)

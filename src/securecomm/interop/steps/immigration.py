@@ -1,7 +1,7 @@
 """Step ``immigration_search``: the same prints, automatically, against the immigration
 gallery; the IDENT data response (IDR); on a match, the IAQ to the LESC.
 
-The IDR is a JSON document (match or no match, the candidate list with scores and thresholds,
+The IDR is an ``ansinist.Idr`` (match or no match, the candidate list with scores and thresholds,
 the matched identity's encounter history). A match records the booking as an encounter in the
 immigration file (once per ORI and TCN) and sends an Nlets IAQ to the LESC, whose answer is
 researched by the ``lesc.research`` step.
@@ -9,7 +9,6 @@ researched by the ``lesc.research`` step.
 
 from __future__ import annotations
 
-import json
 import re
 
 from sqlalchemy.orm import Session
@@ -69,30 +68,30 @@ def apply_immigration_search(
             agency_ori=submission.ori,
             tcn=submission.tcn,
         )
-    idr = {
-        "tcn": submission.tcn,
-        "ori": submission.ori,
-        "responder": parameters.IDENT_ORI,
-        "match": identity is not None,
-        "fin": identity.fin if identity is not None else None,
-        "gallery_size": result.gallery_size,
-        "target_fpir": result.target_fpir,
-        "candidates": [
-            {
-                "subject_id": c.identity_id,
-                "score": round(c.score, 3),
-                "threshold": round(c.threshold, 3),
-                "fingers": len(c.finger_scores),
-            }
+    idr = ansinist.Idr(
+        tcn=submission.tcn,
+        ori=submission.ori,
+        responder=parameters.IDENT_ORI,
+        match=identity is not None,
+        fin=identity.fin if identity is not None else None,
+        gallery_size=result.gallery_size,
+        target_fpir=result.target_fpir,
+        candidates=tuple(
+            ansinist.IdrCandidate(
+                subject_id=c.identity_id,
+                score=round(c.score, 3),
+                threshold=round(c.threshold, 3),
+                fingers=len(c.finger_scores),
+            )
             for c in result.candidates[: parameters.IDR_CANDIDATES]
-        ],
-        "encounters": _encounters(repository, identity) if identity is not None else [],
-    }
+        ),
+        encounters=_encounters(repository, identity) if identity is not None else (),
+    )
     emit(
         session,
         kind=MessageKind.IDR,
         recipient=submission.ori,
-        body=json.dumps(idr, sort_keys=True).encode(),
+        body=ansinist.encode_idr(idr),
         content_type=JSON_CONTENT_TYPE,
         summary=f"IDR {submission.tcn}: "
         + (f"MATCH FIN/{identity.fin}" if identity else "NO MATCH"),
@@ -127,18 +126,18 @@ immigration_search = TwoPhaseStep(compute_immigration_search, apply_immigration_
 
 def _encounters(
     repository: ImmigrationRepository, identity: ImmigrationIdentity
-) -> list[dict[str, str]]:
+) -> tuple[ansinist.IdrEncounter, ...]:
     file = repository.file(identity)
-    return [
-        {
-            "kind": e.kind.value,
-            "occurred_at": e.occurred_at.isoformat(),
-            "location": e.location,
-            "source_system": e.source_system.value,
-            "last_updated": e.last_updated.isoformat(),
-        }
+    return tuple(
+        ansinist.IdrEncounter(
+            kind=e.kind.value,
+            occurred_at=e.occurred_at.isoformat(),
+            location=e.location,
+            source_system=e.source_system.value,
+            last_updated=e.last_updated.isoformat(),
+        )
         for e in file.encounters
-    ]
+    )
 
 
 def _iaq(

@@ -6,14 +6,13 @@ layer opens a case.
 
 from __future__ import annotations
 
-import json
-
 from sqlalchemy.orm import Session
 
 from securecomm import ansinist
 from securecomm.interop import parameters, timing
 from securecomm.interop.context import PipelineContext
 from securecomm.interop.jobs import ClaimedJob
+from securecomm.interop.notices import NoticeBody
 from securecomm.interop.outbox import MessageKind, OutboxMessage, emit
 from securecomm.interop.research import research_status
 from securecomm.interop.steps.immigration import JSON_CONTENT_TYPE, NLETS_CONTENT_TYPE
@@ -65,17 +64,12 @@ def lesc_research(context: PipelineContext, session: Session, job: ClaimedJob) -
     )
     jail = AgencyRepository(session).find(submission.ori)
     field_office = (jail.field_office_ori if jail else None) or parameters.UNASSIGNED_FIELD_OFFICE
-    notice = {
-        "fin": identity.fin,
-        "fbi_number": iaq.fbi,
-        "research": research.to_json(),
-        "iar": iar_text,
-    }
+    notice = NoticeBody(fin=identity.fin, fbi_number=iaq.fbi, research=research, iar=iar_text)
     emit(
         session,
         kind=MessageKind.FIELD_OFFICE_NOTICE,
         recipient=field_office,
-        body=json.dumps(notice, sort_keys=True).encode(),
+        body=notice.encode(),
         content_type=JSON_CONTENT_TYPE,
         summary=f"MATCH {submission.tcn} FIN/{identity.fin}: {research.determination}",
         idempotency_key=f"notice:{submission.id}",
