@@ -23,6 +23,7 @@ from securecomm.enforcement import pipeline_steps
 from securecomm.interop import steps as interop_steps
 from securecomm.interop.context import Step
 from securecomm.interop.deliveries import NOTICE_STEP
+from securecomm.interop.steps import housekeeping
 from securecomm.interop.worker import Scheduled
 from securecomm.store.database import Base
 
@@ -31,18 +32,28 @@ del securecomm  # imported for their tables only
 #: Every table of every layer.
 METADATA = Base.metadata
 
-STEPS: dict[str, Step] = {**interop_steps.STEPS, **pipeline_steps.STEPS}
+#: Time-driven kinds, each enqueued once per period by whichever worker sees it due; the last
+#: drops their finished runs after a week (``interop.steps.housekeeping``).
+SCHEDULE: tuple[Scheduled, ...] = (
+    *pipeline_steps.SCHEDULE,
+    Scheduled(housekeeping.PRUNE_STEP, housekeeping.PRUNE_EVERY),
+)
+
+STEPS: dict[str, Step] = {
+    **interop_steps.STEPS,
+    **pipeline_steps.STEPS,
+    housekeeping.PRUNE_STEP: housekeeping.pruner(tuple(s.kind for s in SCHEDULE)),
+}
 
 #: The latest stage first (see ``interop.steps.STAGE_PRIORITY``): a notice becomes a case
 #: before new bookings are started; the sweep comes before everything (it is short, and a
 #: detainer must not stay live past its 48 hours because the queue is long).
 STAGE_PRIORITY: tuple[str, ...] = (
     pipeline_steps.EXPIRE_STEP,
+    housekeeping.PRUNE_STEP,
     NOTICE_STEP,
     *interop_steps.STAGE_PRIORITY,
 )
-
-SCHEDULE: tuple[Scheduled, ...] = pipeline_steps.SCHEDULE
 
 GALLERY_STEPS = interop_steps.GALLERY_STEPS
 #: The kinds a second worker runs on the embedded engine (all but the gallery searches).

@@ -24,6 +24,7 @@ from securecomm.interop.research import (
     StatusEntry,
     StatusResearch,
 )
+from securecomm.interop.steps.housekeeping import PRUNE_STEP
 from securecomm.interop.submissions import Submission, SubmissionState
 from securecomm.interop.timing import StepTiming
 from securecomm.interop.worker import WorkerStats, run_worker
@@ -206,3 +207,25 @@ def test_the_expiry_sweep_runs_once_per_period_and_expires_a_lapsed_detainer(flo
     run(flow)
     assert job_states(flow, EXPIRE_STEP) == ["done", "done"]
     assert state_of(flow, case_number) is CaseState.DETAINER_EXPIRED
+
+
+def test_finished_scheduled_runs_are_pruned_after_a_week_and_nothing_else(flow: Flow) -> None:
+    add_pipeline_rows(flow, "P8", RESEARCH)  # a booking's jobs are its record: kept
+    run(flow)
+    assert job_states(flow, EXPIRE_STEP) == ["done"]
+    assert job_states(flow, PRUNE_STEP) == ["done"]
+
+    def failed_sweep(session, clock) -> None:
+        job = jobs.enqueue(session, EXPIRE_STEP, {"slot": "x"}, dedupe_key="sweep-that-failed",
+                           now=clock.now())  # fmt: skip
+        job.state, job.finished_at = jobs.JobState.FAILED, clock.now()
+
+    flow.work.call(failed_sweep)
+    flow.clock.advance(timedelta(days=3))
+    run(flow)  # a new period: a new sweep; nothing is a week old yet
+    assert job_states(flow, EXPIRE_STEP) == ["done", "failed", "done"]
+    flow.clock.advance(timedelta(days=6))
+    run(flow)  # the first period's runs are now nine days old: gone; the failure stays
+    assert job_states(flow, EXPIRE_STEP) == ["failed", "done", "done"]
+    assert job_states(flow, PRUNE_STEP) == ["done", "done"]
+    assert job_states(flow, NOTICE_STEP) == ["done"]

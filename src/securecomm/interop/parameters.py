@@ -13,6 +13,8 @@ RETRY_BASE = timedelta(seconds=1)
 RETRY_CAP = timedelta(minutes=5)
 #: How long an idle worker sleeps between polls of the jobs table.
 WORKER_POLL_SECONDS = 0.2
+#: How long the finished run of a scheduled kind (the expiry sweep's, say) is kept.
+FINISHED_SCHEDULED_JOBS_KEPT_FOR = timedelta(days=7)
 #: How long a worker's heartbeat stays fresh (``submit`` runs jobs itself when none is fresh).
 WORKER_HEARTBEAT_TTL = timedelta(seconds=10)
 
