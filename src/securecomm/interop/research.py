@@ -78,13 +78,15 @@ class StatusResearch:
     def from_json(cls, document: dict[str, Any]) -> StatusResearch:
         """The value ``to_json`` wrote; ``ValueError`` naming the part that does not fit."""
         try:
+            lines: dict[str, Any] = {
+                name: tuple(line(**item) for item in document.get(name, ()))
+                for name, line in _LINES.items()
+            }
+            plain: dict[str, Any] = {
+                k: v for k, v in document.items() if k not in lines and k != _INDICATORS
+            }
             return cls(
-                **{k: v for k, v in document.items() if k not in _LINES and k != _INDICATORS},
-                citizenship_indicators=tuple(document.get(_INDICATORS, ())),
-                **{
-                    name: tuple(line(**item) for item in document.get(name, ()))
-                    for name, line in _LINES.items()
-                },
+                **plain, citizenship_indicators=tuple(document.get(_INDICATORS, ())), **lines
             )
         except TypeError as exc:  # a missing or unknown key
             raise ValueError(f"status research does not have the published shape: {exc}") from None
