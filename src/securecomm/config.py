@@ -33,6 +33,12 @@ class Settings:
     #: Secret for console sessions and CSRF tokens; must be set outside development.
     secret_key: str = "development-only-secret"
     environment: str = "development"
+    #: The Ed25519 key that signs the audit log's tree heads (never stored in the database);
+    #: empty: ``<home>/audit/tree-head-key.pem``, created on first use with mode 0600.
+    audit_key_file: Path | None = None
+    #: The append-only file of signed tree heads (one JSON line per head); empty:
+    #: ``<home>/audit/checkpoints.jsonl``.
+    audit_checkpoint_file: Path | None = None
 
     @property
     def effective_database_url(self) -> str:
@@ -41,6 +47,14 @@ class Settings:
     @property
     def gallery_dir(self) -> Path:
         return self.home / "galleries"
+
+    @property
+    def effective_audit_key_file(self) -> Path:
+        return self.audit_key_file or self.home / "audit" / "tree-head-key.pem"
+
+    @property
+    def effective_audit_checkpoint_file(self) -> Path:
+        return self.audit_checkpoint_file or self.home / "audit" / "checkpoints.jsonl"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -68,6 +82,10 @@ class Settings:
             kwargs["environment"] = v
         if (v := get("SECRET_KEY")) is not None:
             kwargs["secret_key"] = v
+        if v := get("AUDIT_KEY_FILE"):
+            kwargs["audit_key_file"] = Path(v)
+        if v := get("AUDIT_CHECKPOINT_FILE"):
+            kwargs["audit_checkpoint_file"] = Path(v)
         settings = cls(**kwargs)  # type: ignore[arg-type]
         if settings.environment != "development" and settings.secret_key == cls.secret_key:
             raise ConfigError(
