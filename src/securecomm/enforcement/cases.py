@@ -15,11 +15,14 @@ Reading a case's personal data (``read_case``) is audited.
 
 from __future__ import annotations
 
+import inspect
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, select
@@ -28,7 +31,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from securecomm.clock import Clock, SystemClock
 from securecomm.config import Settings
-from securecomm.enforcement import audit, detainers, intake, queue, status, verification
+from securecomm.enforcement import (
+    audit,
+    detainers,
+    intake,
+    queue,
+    refusals,
+    status,
+    verification,
+)
 from securecomm.enforcement.guards import active_detainer, holds_person
 from securecomm.enforcement.inputs import (
     CriminalHistoryEvent,
@@ -217,6 +228,31 @@ def _is_append_conflict(exc: Exception) -> bool:
     return "locked" in text or "busy" in text
 
 
+@cache
+def _parameter_names(fn: Callable[..., Any]) -> tuple[str, ...]:
+    """The names of ``fn``'s positional parameters after (session, clock)."""
+    try:
+        parameters = list(inspect.signature(fn).parameters.values())[2:]
+    except (TypeError, ValueError):  # pragma: no cover - builtins have no signature
+        return ()
+    return tuple(
+        p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    )
+
+
+def _who_and_on_what(
+    fn: Callable[..., Any], args: tuple[Any, ...], kwargs: Mapping[str, Any]
+) -> tuple[Principal, str]:
+    """The acting principal and the case (or else what is acted on) of a domain call, by the
+    conventional parameter names; the pipeline's own principal when none is given."""
+    named = dict(zip(_parameter_names(fn), args, strict=False)) | dict(kwargs)
+    principal = named.get("principal")
+    if not isinstance(principal, Principal):
+        principal = SYSTEM_PRINCIPAL
+    subject = named.get("case_number") or named.get("facility_ori") or ""
+    return principal, str(subject)
+
+
 class CaseWork:
     """Case-work services over one database, each call in its own transaction."""
 
@@ -251,7 +287,21 @@ class CaseWork:
         Two transactions appending to the audit chain at once conflict on its head (the second
         sees a stale head, or SQLite refuses its write lock); the loser is rolled back whole and
         run again, so the chain stays linear without losing the call.
+
+        A refusal (``refusals.REFUSALS``) rolls the call back and is then put on the audit
+        log in a transaction of its own: who (the ``principal`` argument), what (the
+        function's name), on which case (the ``case_number`` argument) and the rule.
         """
+        principal, subject = _who_and_on_what(fn, args, kwargs)
+        with self.refusals_recorded(principal, getattr(fn, "__name__", "call"), subject):
+            return self._in_transaction(fn, *args, **kwargs)
+
+    def _in_transaction(
+        self,
+        fn: Callable[Concatenate[Session, Clock, P], R],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> R:
         for attempt in range(AUDIT_CONFLICT_RETRIES + 1):
             try:
                 with unit_of_work(self.factory) as session:
@@ -261,6 +311,35 @@ class CaseWork:
                     raise
                 time.sleep(random.uniform(0.002, 0.02) * (attempt + 1))
         raise AssertionError("unreachable")  # pragma: no cover
+
+    @contextmanager
+    def unit(self, principal: Principal, action: str, subject: str = "") -> Iterator[Session]:
+        """One transaction for an entry point that composes several reads (a console page):
+        committed on success, rolled back on any error — and a refusal inside it is recorded
+        as ``call`` records it."""
+        with (
+            self.refusals_recorded(principal, action, subject),
+            unit_of_work(self.factory) as session,
+        ):
+            yield session
+
+    @contextmanager
+    def refusals_recorded(
+        self, principal: Principal, action: str, subject: str = ""
+    ) -> Iterator[None]:
+        """Record any refusal raised inside (once: a refusal recorded already passes on)."""
+        try:
+            yield
+        except refusals.REFUSALS as exc:
+            if not refusals.recorded(exc):
+                self.record_refusal(principal, action, subject, exc)
+            raise
+
+    def record_refusal(
+        self, principal: Principal, action: str, subject: str, exc: BaseException
+    ) -> None:
+        """Put one refusal on the audit log, in its own transaction."""
+        self._in_transaction(refusals.record_refusal, principal, action, subject, exc)
 
     # The main path, named -------------------------------------------------------------
 

@@ -17,6 +17,11 @@ SecurecommError
       ├── CapacityError               no free detention bed at the facility
       ├── DocumentError               a document cannot be produced (e.g. no notice translation)
       └── AuditIntegrityError         the audit log is broken (names the first broken entry)
+
+A refusal (``PermissionDeniedError``, ``IllegalTransitionError``, ``SafeguardError``) names the
+rule that refused it in ``rule``: given where it is raised (``require``: permission, jail_scope,
+office_scope …; a guard: the guard's name), else its class's own (``citizenship_gate`` …).
+``enforcement.refusals`` puts every refusal on the audit log under that rule.
 """
 
 from __future__ import annotations
@@ -26,6 +31,14 @@ from securecomm.errors import SecurecommError
 
 class EnforcementError(SecurecommError):
     """Something is wrong with a case-work request."""
+
+    #: The rule that refused the request (refusals only; see ``enforcement.refusals``).
+    rule: str = ""
+
+    def __init__(self, message: str = "", *, rule: str = "") -> None:
+        super().__init__(message)
+        if rule:
+            self.rule = rule
 
 
 class InputError(EnforcementError):
@@ -46,42 +59,57 @@ class PermissionDeniedError(EnforcementError):
     """The principal's role may not do this, or not on a case of another jail."""
 
     status_code = 403
+    rule = "permission"
 
 
 class IllegalTransitionError(EnforcementError):
     """The requested action is not a transition out of the case's current state."""
 
     status_code = 409
+    rule = "transition_table"
 
 
 class SafeguardError(EnforcementError):
     """A safeguard of DESIGN.md §5 refuses the action."""
 
     status_code = 409
+    rule = "safeguard"
 
 
 class VerificationRequiredError(SafeguardError):
     """No officer has confirmed the biometric match on the examiner's view."""
 
+    rule = "identity_verified"
+
 
 class CitizenshipGateError(SafeguardError):
     """A citizenship indicator is open: nothing proceeds until supervisor and counsel review."""
+
+    rule = "citizenship_gate"
 
 
 class ProhibitedBasisError(SafeguardError):
     """Foreign birth or a missing record was offered as the basis for action; it never is."""
 
+    rule = "prohibited_basis"
+
 
 class DetainerExpiredError(SafeguardError):
     """The detainer's 48 hours after the release-eligible time have passed."""
+
+    rule = "detainer_expiry"
 
 
 class DetainersDeclinedError(SafeguardError):
     """The jurisdiction's registered policy takes no detainers: request notification instead."""
 
+    rule = "jurisdiction_policy"
+
 
 class EvidenceRequiredError(SafeguardError):
     """A guard needs evidence (a reason, a reference, a review) that was not given."""
+
+    rule = "evidence_required"
 
 
 class CapacityError(EnforcementError):

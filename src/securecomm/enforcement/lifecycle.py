@@ -23,6 +23,7 @@ from securecomm.clock import Clock
 from securecomm.enforcement import audit, guards
 from securecomm.enforcement.errors import (
     CitizenshipGateError,
+    EnforcementError,
     EvidenceRequiredError,
     IllegalTransitionError,
     PermissionDeniedError,
@@ -348,9 +349,16 @@ def check_transition(
             f"case {case.case_number}: {action.value} needs evidence {', '.join(missing)}"
         )
     if spec.reason_required and not reason.strip():
-        raise EvidenceRequiredError(f"case {case.case_number}: {action.value} needs a reason")
+        raise EvidenceRequiredError(
+            f"case {case.case_number}: {action.value} needs a reason", rule="reason_required"
+        )
     for guard in spec.guards:
-        guard(ctx)
+        try:
+            guard(ctx)
+        except EnforcementError as exc:
+            if "rule" not in vars(exc):  # the guard is the rule that refused
+                exc.rule = guard.__name__
+            raise
     return _target(spec, case, evidence)
 
 

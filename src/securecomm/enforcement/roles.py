@@ -180,22 +180,27 @@ def require(
     """
     on = f" on case {case_number}" if case_number else ""
     if not has_permission(principal, permission):
-        raise PermissionDeniedError(f"{principal} may not {permission.value}{on}")
+        raise PermissionDeniedError(
+            f"{principal} may not {permission.value}{on}", rule="permission"
+        )
     if principal.role in JAIL_BOUND_ROLES and case_facility_ori is not None:
         if principal.facility_ori != case_facility_ori:
             raise PermissionDeniedError(
                 f"{principal} acts only on cases of jail {principal.facility_ori}; "
-                f"case {case_number} was booked at {case_facility_ori}"
+                f"case {case_number} was booked at {case_facility_ori}",
+                rule="jail_scope",
             )
         if principal.role is Role.PARTNER_287G_OFFICER and partner_active is False:
             raise PermissionDeniedError(
-                f"{principal}: jail {principal.facility_ori} has no active 287(g) agreement"
+                f"{principal}: jail {principal.facility_ori} has no active 287(g) agreement",
+                rule="partner_agreement",
             )
     office = principal.office_scope
     if office is not None and case_field_office is not None and case_field_office != office:
         raise PermissionDeniedError(
             f"{principal} acts only on cases of field office {office}; "
-            f"case {case_number} belongs to field office {case_field_office}"
+            f"case {case_number} belongs to field office {case_field_office}",
+            rule="office_scope",
         )
 
 
