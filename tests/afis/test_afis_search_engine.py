@@ -259,14 +259,7 @@ def test_two_stage_prefilter_keeps_the_lead_scan_survivors(
         monkeypatch.setattr(shard_search, "PREFILTER_LEAD_KEEP", 0.0)
         assert shard_search.lead_survivors(shard.slots) == 12
         slots, scores = shard_search.prefilter(shard, probe, 8)
-        first = lead_scores(
-            shard.lead.reshape(shard.slots, -1),
-            shard.live,
-            probe.lead,
-            probe.lead_pops,
-            shard_search.SEGMENT_WEIGHTS,
-            0.0,
-        )
+        first = shard_search.lead_stage_scores(shard, probe)
         survivors = set(shortlist(first, 12).tolist())
         assert set(slots.tolist()) <= survivors
         assert shard.identity_id(int(slots[0])) == "id17"

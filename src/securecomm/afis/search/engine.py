@@ -48,14 +48,24 @@ class Candidate:
     """One enrolled identity on the candidate list."""
 
     identity_id: str
-    #: Fused score (sum of calibrated finger scores, see fusion.py).
+    #: Calibrated fused score: −log10 of the probability that a non-mated identity compared
+    #: on as many fingers reaches this fused score (thresholds.FusionCalibration), so scores
+    #: of a two-print and a ten-print comparison mean the same.
     score: float
-    #: Calibrated 1:1 score per finger compared.
+    #: Calibrated 1:1 score per finger compared (only positions both sides have).
     finger_scores: Mapping[FingerPosition, float]
-    #: Threshold for this candidate's number of compared fingers.
+    #: Decision threshold on ``score`` (−log10 of the per-identity false match rate allowed by
+    #: the target FPIR at this gallery size; the same for any number of fingers).
     threshold: float
     prefilter_score: float
     rank: int
+    #: Fused evidence before calibration (sum of the finger scores, fusion.py).
+    fused: float = 0.0
+
+    @property
+    def fingers(self) -> int:
+        """Fingers compared (shared by probe and candidate, fewer after early rejection)."""
+        return len(self.finger_scores)
 
     @property
     def above_threshold(self) -> bool:
@@ -99,6 +109,9 @@ class Probe:
     prepared: Mapping[int, Any]
     #: Finger positions in re-ranking order (best probe quality first, then position).
     order: tuple[int, ...] = ()
+    #: Row indices (position − 1) of the probe's fingers with a non-empty code: the only rows
+    #: the pre-filter reads (an absent position costs nothing).
+    code_rows: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
 
     @property
     def fingers(self) -> tuple[FingerPosition, ...]:
@@ -121,6 +134,7 @@ def prepare_probe(fingers: TenPrint, comparator: Comparator) -> Probe:
     lead_pops = popcounts(lead.reshape(-1, CODE_LEAD_WORDS)).reshape(pops.shape)
     prepared = {int(p): comparator.prepare(t) for p, t in sorted(usable.items())}
     order = tuple(int(p) for p, _ in sorted(usable.items(), key=lambda i: (-i[1].quality, i[0])))
+    rows = np.flatnonzero(pops.sum(axis=1) > 0).astype(np.int64)
     return Probe(
         lead=lead.reshape(-1),
         tail=tail.reshape(-1),
@@ -128,6 +142,7 @@ def prepare_probe(fingers: TenPrint, comparator: Comparator) -> Probe:
         lead_pops=lead_pops,
         prepared=prepared,
         order=order,
+        code_rows=rows,
     )
 
 
@@ -150,22 +165,27 @@ def rank_and_decide(
     length: int = CANDIDATE_LIST_LENGTH,
     timings: Mapping[str, float] | None = None,
 ) -> SearchResult:
-    """Fuse, rank deterministically, cut to ``length`` and decide."""
+    """Fuse, calibrate per number of compared fingers, rank deterministically (calibrated
+    score, then more fingers, pre-filter score, id), cut to ``length`` and decide."""
     scored = []
     for c in found:
         fused = fuse(c.finger_scores)
-        scored.append((fused, len(c.finger_scores), c.prefilter_score, c.identity_id, c))
+        k = len(c.finger_scores)
+        calibrated = policy.calibrated(fused, k)
+        scored.append((calibrated, k, c.prefilter_score, c.identity_id, fused, c))
     scored.sort(key=lambda t: (-t[0], -t[1], -t[2], t[3]))
+    threshold = policy.decision_threshold(gallery_size)
     candidates = []
-    for rank, (fused, k, _pf, _id, c) in enumerate(scored[:length], start=1):
+    for rank, (calibrated, _k, _pf, _id, fused, c) in enumerate(scored[:length], start=1):
         candidates.append(
             Candidate(
                 identity_id=c.identity_id,
-                score=fused,
+                score=calibrated,
                 finger_scores={FingerPosition(p): s for p, s in sorted(c.finger_scores.items())},
-                threshold=policy.threshold(gallery_size, k),
+                threshold=threshold,
                 prefilter_score=c.prefilter_score,
                 rank=rank,
+                fused=fused,
             )
         )
     decision = Decision.HIT if candidates and candidates[0].above_threshold else Decision.NO_HIT

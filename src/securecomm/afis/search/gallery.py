@@ -91,6 +91,13 @@ _FILES: dict[str, np.dtype] = {
 }
 
 
+def presence_bits(pops: npt.NDArray[np.uint16]) -> npt.NDArray[np.uint16]:
+    """Per slot, bit f set when finger f + 1 has a non-empty code (``pops`` is (n, 10, 2))."""
+    present = (pops.reshape(len(pops), FINGERS, CODE_SEGMENTS) > 0).any(axis=2)
+    weights = (1 << np.arange(FINGERS)).astype(np.uint16)
+    return (present.astype(np.uint16) * weights).sum(axis=1, dtype=np.uint16)
+
+
 def shard_of(identity_id: str, shards: int) -> int:
     """The shard an identity lives in (CRC-32 of its UTF-8 id, stable across processes)."""
     return zlib.crc32(identity_id.encode("utf-8")) % shards
@@ -269,6 +276,19 @@ class GalleryShard:
             live[tomb.astype(np.int64)] = False
         self.live = live
         self._ids = None
+        self._extend_presence()
+
+    def _extend_presence(self) -> None:
+        """Bit f of ``presence[slot]`` is set when finger position f + 1 of the slot has a
+        non-empty code (either segment's popcount > 0). Derived from ``pops.bin``, not stored
+        (so the file format is unchanged); computed once per slot, for new slots on commit."""
+        n = self.commit.slots
+        old = getattr(self, "presence", None)
+        have = 0 if old is None or len(old) > n else len(old)
+        fresh = presence_bits(self.pops[have:n])
+        self.presence: npt.NDArray[np.uint16] = (
+            fresh if have == 0 else np.concatenate([old[:have], fresh])
+        )
 
     def close(self) -> None:
         for fd in self._fds.values():

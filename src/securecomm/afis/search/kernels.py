@@ -89,28 +89,10 @@ _CHUNK = 4096
 _TOUCH_BLOCK = 256
 
 
-@nb.njit(cache=True)
-def _both_present(
-    lead: npt.NDArray[np.uint64],
-    i: int,
-    words: int,
-    half: int,
-    probe_lead_pop: npt.NDArray[np.uint16],
-    segment: int,
-) -> int:
-    """Fingers whose lead code of ``segment`` has bits on both sides (for the z offset)."""
-    count = 0
-    for f in range(10):
-        if probe_lead_pop[f, segment] == 0:
-            continue
-        for w in range(f * words + segment * half, f * words + (segment + 1) * half):
-            if lead[i, w] != 0:
-                count += 1
-                break
-    return count
+ALL_FINGERS = np.arange(10, dtype=np.int64)
+_ALL_PRESENT = np.uint16(0x3FF)
 
 
-@nb.njit(parallel=True, cache=True, fastmath=True)
 def lead_scores(
     lead: npt.NDArray[np.uint64],
     live: npt.NDArray[np.bool_],
@@ -119,12 +101,40 @@ def lead_scores(
     weights: npt.NDArray[np.float64],
     offset: float,
 ) -> npt.NDArray[np.float32]:
+    """Dense, unnormalised lead scan: the z-sum over all ten finger rows of every slot (the
+    scan of code layouts 4–5 before finger sets; :func:`sparse_lead_scores` is the search's)."""
+    presence = np.full(lead.shape[0], _ALL_PRESENT, dtype=np.uint16)
+    return sparse_lead_scores(
+        lead, live, presence, probe_lead, probe_lead_pop, ALL_FINGERS, weights, offset, False
+    )
+
+
+@nb.njit(parallel=True, cache=True, fastmath=True)
+def sparse_lead_scores(
+    lead: npt.NDArray[np.uint64],
+    live: npt.NDArray[np.bool_],
+    presence: npt.NDArray[np.uint16],
+    probe_lead: npt.NDArray[np.uint64],
+    probe_lead_pop: npt.NDArray[np.uint16],
+    fingers: npt.NDArray[np.int64],
+    weights: npt.NDArray[np.float64],
+    offset: float,
+    normalise: bool,
+) -> npt.NDArray[np.float32]:
     """Pre-filter score of every slot from its lead code alone (``-inf`` for deleted slots).
 
     ``lead`` is (slots, 10 × 2L): per finger the L lead words of segment 0, then of segment 1;
-    ``probe_lead`` (10 × 2L) likewise and ``probe_lead_pop`` (10, 2) its popcounts. Each
-    segment's z-score is weighted by ``weights[segment]``, less ``offset`` per finger and
-    segment present on both sides. Lead popcounts of the gallery are counted here, not stored.
+    ``probe_lead`` (10 × 2L) likewise and ``probe_lead_pop`` (10, 2) its popcounts. Only the
+    probe's ``fingers`` (row indices 0–9) are read, and of those only the ones the slot has
+    (bit f of ``presence[i]``): an absent finger on either side costs neither a load nor an
+    instruction. Each segment's z-score is weighted by ``weights[segment]``, less ``offset``
+    per finger and segment with lead bits on both sides. Lead popcounts of the gallery are
+    counted here, not stored.
+
+    With ``normalise`` the sum is divided by √k, k the number of fingers both sides have: the
+    z-sum of k unrelated fingers has variance ≈ k, so a two-print record and a ten-print record
+    compete on one scale (``docs/afis-search.md``, finger sets); a slot sharing no finger with
+    the probe scores ``-inf`` (it cannot be a candidate).
 
     With α = |a|/B, z = (c − α·|b|) / √(α(1 − α)) · h(|b|), h(|b|) = 1/√(|b|(1 − |b|/B)): the
     probe's part is a constant per finger and segment, the gallery's a table of B + 1 values
@@ -139,14 +149,30 @@ def lead_scores(
     h = _h_table(bits)
     alpha0, scale0, _ = _probe_terms(probe_lead_pop[:, 0], bits, weights[0], 0.0)
     alpha1, scale1, _ = _probe_terms(probe_lead_pop[:, 1], bits, weights[1], 0.0)
+    mask = np.uint16(0)
+    for j in range(len(fingers)):
+        mask |= np.uint16(1) << np.uint16(fingers[j])
+    norm = np.zeros(11, dtype=np.float32)
+    for k in range(1, 11):
+        norm[k] = 1.0 / math.sqrt(k) if normalise else 1.0
+    nf = len(fingers)
     scores = np.empty(n, dtype=np.float32)
     chunks = (n + _CHUNK - 1) // _CHUNK
     for c in nb.prange(chunks):
         for i in range(c * _CHUNK, min(n, (c + 1) * _CHUNK)):
+            shared = presence[i] & mask
+            if not live[i] or (normalise and shared == 0):
+                scores[i] = -np.inf
+                continue
             # Two sums, one per segment, halve the chain of dependent float additions.
             s0 = np.float32(0.0)
             s1 = np.float32(0.0)
-            for f in range(10):
+            k = 0
+            for j in range(nf):
+                f = fingers[j]
+                if (shared >> np.uint16(f)) & np.uint16(1) == 0:
+                    continue
+                k += 1
                 base = f * words
                 t = np.uint64(0)
                 for w in range(words):
@@ -161,14 +187,15 @@ def lead_scores(
                 s1 += (np.float32((r >> 16) & 0xFFFF) - alpha1[f] * np.float32(p1)) * (
                     scale1[f] * h[p1]
                 )
-            if offset != 0.0:  # off by default (parameters.PREFILTER_Z_OFFSET)
-                s0 -= offset * weights[0] * _both_present(lead, i, words, half, probe_lead_pop, 0)
-                s1 -= offset * weights[1] * _both_present(lead, i, words, half, probe_lead_pop, 1)
-            scores[i] = (s0 + s1) if live[i] else -np.inf
+                if offset != 0.0:  # off by default (parameters.PREFILTER_Z_OFFSET)
+                    if p0 > 0 and probe_lead_pop[f, 0] > 0:
+                        s0 -= offset * weights[0]
+                    if p1 > 0 and probe_lead_pop[f, 1] > 0:
+                        s1 -= offset * weights[1]
+            scores[i] = (s0 + s1) * norm[k]
     return scores
 
 
-@nb.njit(parallel=True, cache=True, fastmath=True)
 def code_scores(
     lead: npt.NDArray[np.uint64],
     tail: npt.NDArray[np.uint64],
@@ -183,6 +210,33 @@ def code_scores(
     weights: npt.NDArray[np.float64],
     offset: float,
 ) -> npt.NDArray[np.float32]:
+    """Dense, unnormalised full-code scores of ``slots`` (all ten finger rows; see
+    :func:`sparse_code_scores`, which the search uses)."""
+    presence = np.full(lead.shape[0], _ALL_PRESENT, dtype=np.uint16)
+    return sparse_code_scores(
+        lead, tail, pops, live, presence, slots, probe_lead, probe_tail, probe_pop, ALL_FINGERS,
+        lead_split, tail_split, weights, offset, False,
+    )  # fmt: skip
+
+
+@nb.njit(parallel=True, cache=True, fastmath=True)
+def sparse_code_scores(
+    lead: npt.NDArray[np.uint64],
+    tail: npt.NDArray[np.uint64],
+    pops: npt.NDArray[np.uint16],
+    live: npt.NDArray[np.bool_],
+    presence: npt.NDArray[np.uint16],
+    slots: npt.NDArray[np.int64],
+    probe_lead: npt.NDArray[np.uint64],
+    probe_tail: npt.NDArray[np.uint64],
+    probe_pop: npt.NDArray[np.uint16],
+    fingers: npt.NDArray[np.int64],
+    lead_split: int,
+    tail_split: int,
+    weights: npt.NDArray[np.float64],
+    offset: float,
+    normalise: bool,
+) -> npt.NDArray[np.float32]:
     """Pre-filter score of each of ``slots`` from its full code (``-inf`` for deleted slots).
 
     Per finger, ``lead`` rows hold ``lead_split`` words of segment 0 then segment 1's lead
@@ -190,6 +244,8 @@ def code_scores(
     stored layout: ``codes.split_codes``; a study of other code sizes passes whole codes as
     ``lead`` and an empty ``tail``). ``pops`` (slots, 10, 2) are the full segments' popcounts
     and ``probe_pop`` (10, 2) the probe's; the probe's words are laid out as a gallery row.
+    Only the probe's ``fingers`` that the slot has (``presence``) are read; ``normalise``
+    divides by √k as in :func:`sparse_lead_scores`.
     """
     lw = probe_lead.shape[0] // 10
     tw = probe_tail.shape[0] // 10
@@ -200,6 +256,12 @@ def code_scores(
     h1 = _h_table(bits1)
     alpha0, scale0, less0 = _probe_terms(probe_pop[:, 0], bits0, weights[0], offset)
     alpha1, scale1, less1 = _probe_terms(probe_pop[:, 1], bits1, weights[1], offset)
+    mask = np.uint16(0)
+    for j in range(len(fingers)):
+        mask |= np.uint16(1) << np.uint16(fingers[j])
+    norm = np.zeros(11, dtype=np.float32)
+    for k in range(1, 11):
+        norm[k] = 1.0 / math.sqrt(k) if normalise else 1.0
     # Word loops with run-time lengths and both segments' counts in one sum (16-bit fields), as
     # in lead_scores, so the compiler vectorises them.
     lead_shift = _field_shifts(lw, lead_split)
@@ -213,9 +275,14 @@ def code_scores(
         if sparse:
             scores[lo] = _touch(lead, tail, pops, slots, lo, hi)  # overwritten below
         for k in range(lo, hi):
+            i = slots[k]
+            shared = presence[i] & mask
+            if not live[i] or (normalise and shared == 0):
+                scores[k] = -np.inf
+                continue
             scores[k] = _full_score(
-                lead, tail, pops, live, slots[k], probe_lead, probe_tail, lead_shift, tail_shift,
-                h0, h1, alpha0, alpha1, scale0, scale1, less0, less1,
+                lead, tail, pops, i, shared, fingers, probe_lead, probe_tail, lead_shift,
+                tail_shift, h0, h1, alpha0, alpha1, scale0, scale1, less0, less1, norm,
             )  # fmt: skip
     return scores
 
@@ -242,17 +309,21 @@ def _touch(lead, tail, pops, slots, lo, hi) -> np.float32:
 
 @nb.njit(inline="always", fastmath=True)
 def _full_score(
-    lead, tail, pops, live, i, probe_lead, probe_tail, lead_shift, tail_shift, h0, h1, alpha0,
-    alpha1, scale0, scale1, less0, less1,
+    lead, tail, pops, i, shared, fingers, probe_lead, probe_tail, lead_shift, tail_shift, h0, h1,
+    alpha0, alpha1, scale0, scale1, less0, less1, norm,
 ):  # fmt: skip
-    """One slot's full-code score (see :func:`code_scores`)."""
-    if not live[i]:
-        return -np.inf
+    """One live slot's full-code score over the fingers in ``shared`` (see
+    :func:`sparse_code_scores`)."""
     lw = probe_lead.shape[0] // 10
     tw = probe_tail.shape[0] // 10
     s0 = np.float32(0.0)
     s1 = np.float32(0.0)
-    for f in range(10):
+    k = 0
+    for j in range(len(fingers)):
+        f = fingers[j]
+        if (shared >> np.uint16(f)) & np.uint16(1) == 0:
+            continue
+        k += 1
         lb = f * lw
         tb = f * tw
         t = np.uint64(0)
@@ -269,7 +340,7 @@ def _full_score(
             s0 -= less0[f]
         if g1 > 0:
             s1 -= less1[f]
-    return s0 + s1
+    return (s0 + s1) * norm[k]
 
 
 @nb.njit(cache=True)

@@ -61,6 +61,11 @@ CODE_LAYOUT_VERSION = 5
 #: Subtracted from each finger's overlap z-score (kernels.py). The z-score of unrelated
 #: fingers is already centred near 0, so a missing finger (which adds nothing) is neutral.
 PREFILTER_Z_OFFSET = 0.0
+#: Divide a slot's pre-filter z-sum by √(fingers both sides have): the z-sum of k unrelated
+#: fingers has variance ≈ k, so without it ten-print impostors crowd two-print mates off the
+#: shortlist (docs/afis-search.md, finger sets). For ten fingers on both sides it changes
+#: nothing but the scale.
+PREFILTER_NORMALISE = True
 #: Weight of each code segment's z-score (pair words, cylinder keys) in the fused score.
 PREFILTER_SEGMENT_WEIGHTS = (1.0, 1.0)
 #: Two-stage scan (shard_search.py): the lead scan keeps this share of a shard's slots (at least
@@ -90,8 +95,14 @@ FUSION_SCORE_CLIP = (0.0, 1.0e6)
 # --- thresholds (thresholds.py) ---------------------------------------------------------------
 #: Default target false-positive identification rate.
 DEFAULT_TARGET_FPIR = 1.0e-3
-#: Fraction of the highest non-mated scores used to fit the exponential tail.
+#: Fraction of the highest non-mated fused sums whose survival function the per-finger-count
+#: calibration fits (thresholds.fit_gamma_scale).
 TAIL_FRACTION = 0.2
+#: Per number of compared fingers k = 1–10, the scale θ_k of Gamma(k, θ_k) that the fused score
+#: of a non-mated identity follows (thresholds.FusionCalibration); 1/ln 10 is the uncalibrated
+#: model. Values: see FUSION_CALIBRATION_SOURCE and docs/afis-search.md (finger sets).
+FUSION_GAMMA_SCALES: tuple[float, ...] = (1.0 / math.log(10.0),) * 10
+FUSION_CALIBRATION_SOURCE = "model: Gamma(k, 1/ln 10)"
 
 # --- gallery storage (gallery.py) -------------------------------------------------------------
 #: Default number of shards of a new gallery (identities are assigned by CRC-32 of their id).

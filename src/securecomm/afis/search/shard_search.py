@@ -18,12 +18,18 @@ import numpy as np
 
 from securecomm.afis.search.engine import Comparator, Probe, ShardCandidate
 from securecomm.afis.search.gallery import GalleryShard
-from securecomm.afis.search.kernels import code_scores, lead_scores, shortlist, top_slots
+from securecomm.afis.search.kernels import (
+    shortlist,
+    sparse_code_scores,
+    sparse_lead_scores,
+    top_slots,
+)
 from securecomm.afis.search.parameters import (
     CODE_LEAD_WORDS,
     CODE_PAIR_WORDS,
     PREFILTER_LEAD_KEEP,
     PREFILTER_LEAD_MIN,
+    PREFILTER_NORMALISE,
     PREFILTER_SEGMENT_WEIGHTS,
     PREFILTER_Z_OFFSET,
     RERANK_CONTINUE_EVIDENCE,
@@ -41,46 +47,72 @@ def lead_survivors(slots: int) -> int:
     return max(PREFILTER_LEAD_MIN, math.ceil(slots * PREFILTER_LEAD_KEEP))
 
 
-def prefilter(shard: GalleryShard, probe: Probe, k: int) -> tuple[np.ndarray, np.ndarray]:
+def prefilter(
+    shard: GalleryShard, probe: Probe, k: int, normalise: bool = PREFILTER_NORMALISE
+) -> tuple[np.ndarray, np.ndarray]:
     """Slots of the ``k`` best identities by pre-filter score, and those scores.
 
     Two stages: every slot's lead code is scored, the best :func:`lead_survivors` are scored
     on their full codes, and the ``k`` best of those are returned. A shard no larger than the
     survivor count skips the first stage, so its scores are exactly the full-code scores.
+    Both stages read only the fingers the probe and the slot both have, and (with
+    ``normalise``, the default) divide each slot's z-sum by √(shared fingers), so a two-print
+    record and a ten-print record compete on one scale; slots sharing no finger are skipped.
     """
     n = shard.slots
     if n == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.float32)
-    lead = shard.lead.reshape(n, -1)
     keep = lead_survivors(n)
     if keep < n:
-        first = lead_scores(
-            lead, shard.live, probe.lead, probe.lead_pops, SEGMENT_WEIGHTS, PREFILTER_Z_OFFSET
-        )
+        first = lead_stage_scores(shard, probe, normalise)
         slots = top_slots(first, keep)  # ascending: the full codes are read in order
     else:
         slots = np.flatnonzero(shard.live).astype(np.int64)
-    scores = full_code_scores(shard, probe, slots)
+    scores = full_code_scores(shard, probe, slots, normalise)
     best = shortlist(scores, k)
     return slots[best], scores[best]
 
 
-def full_code_scores(shard: GalleryShard, probe: Probe, slots: np.ndarray) -> np.ndarray:
+def lead_stage_scores(
+    shard: GalleryShard, probe: Probe, normalise: bool = PREFILTER_NORMALISE
+) -> np.ndarray:
+    """Every slot's lead-code score (stage 1 of :func:`prefilter`; ``-inf`` for deleted slots
+    and, normalised, for slots sharing no finger with the probe)."""
+    n = shard.slots
+    return sparse_lead_scores(
+        shard.lead.reshape(n, -1),
+        shard.live,
+        shard.presence,
+        probe.lead,
+        probe.lead_pops,
+        probe.code_rows,
+        SEGMENT_WEIGHTS,
+        PREFILTER_Z_OFFSET,
+        normalise,
+    )
+
+
+def full_code_scores(
+    shard: GalleryShard, probe: Probe, slots: np.ndarray, normalise: bool = PREFILTER_NORMALISE
+) -> np.ndarray:
     """Pre-filter scores of ``slots`` (ascending) from their full codes (lead and tail)."""
     n = shard.slots
-    return code_scores(
+    return sparse_code_scores(
         shard.lead.reshape(n, -1),
         shard.tail.reshape(n, -1),
         shard.pops,
         shard.live,
+        shard.presence,
         slots,
         probe.lead,
         probe.tail,
         probe.pops,
+        probe.code_rows,
         CODE_LEAD_WORDS,
         TAIL_SPLIT,
         SEGMENT_WEIGHTS,
         PREFILTER_Z_OFFSET,
+        normalise,
     )
 
 
