@@ -87,12 +87,13 @@ class AuditFiles:
     def latest_checkpoint(self) -> TreeHead | None:
         return self.checkpoints.latest() if self.checkpoints.exists() else None
 
-    def signing_key(self, session: Session) -> AuditKey:
+    def signing_key(self, session: Session | None) -> AuditKey:
         """The key that signs heads; created (with an empty checkpoint file) on first use — but
         never while heads signed by a key exist: a new key would not match them."""
         if self.key_file.exists():
             return AuditKey.load(self.key_file)
-        if latest_row(session) is not None or self.latest_checkpoint() is not None:
+        stored = session is not None and _stored_head(session) is not None
+        if stored or self.latest_checkpoint() is not None:
             raise ConfigError(
                 f"the audit key file {self.key_file} is missing, but heads signed with it exist "
                 "(in the database or the checkpoint file): restore the key file; a new key "
