@@ -2,7 +2,9 @@
 
 ``ConsoleRoute`` turns errors into pages, in one place: no session → the sign-in page (with the
 reason: expired, signed out); any other ``SecurecommError`` (a refusal of the enforcement
-layer, a bad form, a missing token) → an error page with its status and its message.  Routes
+layer, a bad form, a missing token) → an error page with its status and its message.  A
+refusal that did not pass through case work's door (``CaseWork.call`` / ``CaseWork.unit``,
+which record their own) — a page the role may not open — is put on the audit log here.  Routes
 declare who may use them with ``Depends(requires(Permission.X))``, checked by the enforcement
 layer's ``require`` against its permission matrix.
 """
@@ -17,7 +19,9 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 
+from securecomm.enforcement import refusals
 from securecomm.enforcement.roles import Permission, require
 from securecomm.errors import SecurecommError
 from securecomm.web import auth
@@ -49,6 +53,8 @@ class ConsoleRoute(APIRoute):
                 return response
             except SecurecommError as exc:
                 user = getattr(request.state, "console_user", None)
+                if user is not None and refusals.is_refusal(exc) and not refusals.recorded(exc):
+                    await run_in_threadpool(self._record_refusal, request, user, exc)
                 return page(
                     request,
                     "error.html",
@@ -59,6 +65,19 @@ class ConsoleRoute(APIRoute):
                 )
 
         return console_handler
+
+    def _record_refusal(
+        self, request: Request, user: auth.SignedInUser, exc: SecurecommError
+    ) -> None:
+        """A refusal that did not pass through case work's door (a page the role may not
+        open): recorded here, with the route as the action tried."""
+        console: Console = request.app.state.console
+        console.work.record_refusal(
+            user.principal,
+            f"{request.method} {self.path_format}",
+            str(request.path_params.get("case_number", "")),
+            exc,
+        )
 
 
 def get_console(request: Request) -> Console:

@@ -11,21 +11,25 @@ every transition), so a figure can be reproduced by anyone holding the log:
   convictions only (Level 1–3), with "charged, not convicted" and "no criminal record" apart;
 * **detainers**: by current status and by the jail's recorded answer;
 * **safeguards**: human rejections of matches, citizenship reviews and their outcomes, record
-  corrections requested, closures without action or by discretion.
+  corrections requested, closures without action or by discretion;
+* **refusals**: requests refused by a rule (``refused.<rule>`` entries), by month and rule.
 
 The aggregates carry no personal data (``READ_STATISTICS``).
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from securecomm.enforcement import refusals
 from securecomm.enforcement.lifecycle import TERMINAL_STATES
 from securecomm.enforcement.models import (
     AuditEntry,
@@ -225,6 +229,69 @@ def safeguard_figure(session: Session) -> Figure:
             ("closed: discretion", actions["case.exercise_discretion"]),
         ],
         matches,
+    )
+
+
+@dataclass
+class RefusalBreakdown:
+    """Refusals per month (of the refusal) and rule, with each rule's kind."""
+
+    months: list[str] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+    total: int = 0
+
+    definition: ClassVar[str] = (
+        "Requests refused by a rule, as the audit log recorded each when it happened (entries "
+        "refused.<rule>): an authorization (the role's permission, its jail, its field office, "
+        "its 287(g) agreement), a guard of the transition table (the case's state, the "
+        "evidence or the step that must come first) or a safeguard (citizenship gate, human "
+        "verification of the match, prohibited basis, detainer expiry). Counted by the month "
+        "of the refusal and the rule."
+    )
+
+    @property
+    def denominator(self) -> str:
+        return f"all refusals recorded ({self.total})"
+
+    def by_kind(self) -> dict[str, dict[str, int]]:
+        """Per month, the refusals of each kind (authorization, guard, safeguard)."""
+        out: dict[str, dict[str, int]] = {}
+        for month in self.months:
+            kinds: Counter[str] = Counter()
+            for rule, n in self.counts[month].items():
+                kinds[self.kinds.get(rule, "")] += n
+            out[month] = dict(kinds)
+        return out
+
+    def rule_totals(self) -> list[tuple[str, int]]:
+        return [(r, sum(self.counts[m].get(r, 0) for m in self.months)) for r in self.rules]
+
+
+def refusal_figures(session: Session) -> RefusalBreakdown:
+    """Refusals by month and rule, from the audit log's refusal entries."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    kinds: dict[str, str] = {}
+    for at, action, details in session.execute(
+        select(AuditEntry.at, AuditEntry.action, AuditEntry.details).where(
+            AuditEntry.action.like(refusals.ACTION_PREFIX + "%")
+        )
+    ):
+        rule = action.removeprefix(refusals.ACTION_PREFIX)
+        counts[_month(at)][rule] += 1
+        if rule not in kinds:
+            kinds[rule] = str(json.loads(details).get("kind", ""))
+    by_rule: Counter[str] = Counter()
+    for month in counts.values():
+        by_rule.update(month)
+    months = sorted(counts)
+    return RefusalBreakdown(
+        months,
+        [r for r, _ in sorted(by_rule.items(), key=lambda item: (-item[1], item[0]))],
+        {m: dict(counts[m]) for m in months},
+        kinds,
+        sum(by_rule.values()),
     )
 
 

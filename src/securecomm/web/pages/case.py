@@ -3,7 +3,8 @@ charges apart, history from the audit log, documents, and the actions the state 
 
 Reading the page goes through ``enforcement.cases.read_case``, which authorises the reader and
 writes the audit entry; every action is the enforcement service's, run in its own transaction,
-and a refusal is shown with the service's own message.
+and a refusal is shown with the service's own message.  Both go through case work's door
+(``CaseWork.unit`` / ``CaseWork.call``), which puts a refusal on the audit log.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from securecomm.enforcement import audit
+from securecomm.enforcement import audit, refusals
 from securecomm.enforcement.cases import CaseView, read_case
 from securecomm.enforcement.errors import UnknownCaseError
 from securecomm.enforcement.levels import load_level_table
@@ -142,7 +143,7 @@ def _describe(table: Any, code: str) -> str:
 def case_page(
     request: Request, console: ConsoleDep, user: Reader, case_number: str, done: str = ""
 ) -> Response:
-    with console.unit() as session:
+    with console.work.unit(user.principal, "read_case", case_number) as session:
         context = case_context(session, console, user, case_number)
         return page(request, "case.html", user=user, done=done, **context)
 
@@ -159,8 +160,13 @@ def case_action(
         values = parse(spec.fields, form.values, form.lists)
         spec.run(console.work, form.user.principal, case_number, values)
     except SecurecommError as exc:
-        with console.unit() as session:
-            context = case_context(session, console, form.user, case_number)
+        try:  # showing the answer is no second attempt: not through case work's door
+            with console.unit() as session:
+                context = case_context(session, console, form.user, case_number)
+        except SecurecommError:
+            if refusals.recorded(exc):  # nor theirs to see: the refused action is the answer
+                raise exc from None
+            raise
         status = exc.status_code if not isinstance(exc, FormError) else 422
         return page(
             request,

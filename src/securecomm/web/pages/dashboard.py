@@ -1,6 +1,7 @@
 """The program dashboard: the funnel by month, state and county; outcomes by level; detainer
-answers and expiries; safeguard outcomes; facility coverage by tier — each chart with its
-definition and denominator (``web.statistics``), computed from the database on every view."""
+answers and expiries; safeguard outcomes; refusals by month and rule; facility coverage by tier
+— each chart with its definition and denominator (``web.statistics``), computed from the
+database on every view."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from securecomm.enforcement.refusals import RefusalKind
 from securecomm.enforcement.roles import Permission
 from securecomm.web import charts, statistics
 from securecomm.web.auth import SignedInUser
@@ -36,6 +38,8 @@ def dashboard(
         outcomes = statistics.outcomes_by_level(session)
         detainers_by_status, detainer_answers = statistics.detainer_figures(session)
         safeguards = statistics.safeguard_figure(session)
+        refused = statistics.refusal_figures(session)
+    refused.months = refused.months[-DASHBOARD_MONTHS:]
     if by == "month":
         breakdown.groups = breakdown.groups[-DASHBOARD_MONTHS:]
     totals = statistics.funnel_totals(breakdown)
@@ -90,6 +94,16 @@ def dashboard(
         "safeguards": charts.bar_chart(
             safeguards.title, safeguards.values, total=safeguards.total, colour=charts.PALETTE[3]
         ),
+        "refusals": (
+            charts.stacked_bar_chart(
+                "Refusals by month and kind",
+                refused.months,
+                [k.value for k in RefusalKind],
+                refused.by_kind(),
+            )
+            if refused.months
+            else ""
+        ),
     }
     return page(
         request,
@@ -107,6 +121,7 @@ def dashboard(
         detainers_by_status=detainers_by_status,
         detainer_answers=detainer_answers,
         safeguards=safeguards,
+        refused=refused,
         coverage=coverage,
         coverage_values=coverage_values,
         coverage_chart=_coverage_chart(coverage_values),

@@ -14,8 +14,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
-from securecomm.enforcement import audit
+from securecomm.enforcement import audit, refusals
 from securecomm.enforcement.cases import read_case
 from securecomm.enforcement.lookup import authorize, load_case
 from securecomm.enforcement.roles import Permission
@@ -33,34 +34,61 @@ Reader = Annotated[SignedInUser, Depends(requires(Permission.READ_CASE))]
 
 
 def _page(
-    request: Request, console: Console, user: SignedInUser, case_number: str, **extra: object
+    request: Request,
+    console: Console,
+    user: SignedInUser,
+    case_number: str,
+    *,
+    after: SecurecommError | None = None,
+    **extra: object,
 ) -> Response:
-    with console.unit() as session:
-        view = read_case(session, console.clock, user.principal, case_number)
-        ref = view.paired_minutiae_ref
-        prints_error = ""
-        try:
-            fingers = console.prints.summary(ref)
-        except SecurecommError as exc:
-            fingers, prints_error = [], str(exc)
-        audit.record(
-            session, console.clock, user.principal, "case.examiner_view", case_number,
-            {"paired_minutiae_ref": ref, "fingers": [int(f.position) for f in fingers]},
-        )  # fmt: skip
-        status = int(extra.pop("status_code", 200))  # type: ignore[call-overload]
-        return page(
-            request,
-            "verify.html",
-            user=user,
-            status_code=status,
-            view=view,
-            fingers=fingers,
-            best=max((f.paired for f in fingers), default=0),
-            prints_error=prints_error,
-            can_decide=user.can(Permission.VERIFY_IDENTITY)
-            and view.state is CaseState.MATCH_RECEIVED,
-            **extra,
-        )
+    """The examiner's view; ``after`` a refused decision, the page shown with the refusal (if
+    the case cannot be shown either, the refusal — on the audit log already — is the answer)."""
+    if after is None:
+        door = console.work.unit(user.principal, "examiner_view", case_number)
+    else:
+        door = console.unit()  # showing the answer is no second attempt
+    try:
+        with door as session:
+            return _render(request, console, session, user, case_number, extra)
+    except SecurecommError:
+        if after is not None and refusals.recorded(after):
+            raise after from None
+        raise
+
+
+def _render(
+    request: Request,
+    console: Console,
+    session: Session,
+    user: SignedInUser,
+    case_number: str,
+    extra: dict[str, object],
+) -> Response:
+    view = read_case(session, console.clock, user.principal, case_number)
+    ref = view.paired_minutiae_ref
+    prints_error = ""
+    try:
+        fingers = console.prints.summary(ref)
+    except SecurecommError as exc:
+        fingers, prints_error = [], str(exc)
+    audit.record(
+        session, console.clock, user.principal, "case.examiner_view", case_number,
+        {"paired_minutiae_ref": ref, "fingers": [int(f.position) for f in fingers]},
+    )  # fmt: skip
+    status = int(extra.pop("status_code", 200))  # type: ignore[call-overload]
+    return page(
+        request,
+        "verify.html",
+        user=user,
+        status_code=status,
+        view=view,
+        fingers=fingers,
+        best=max((f.paired for f in fingers), default=0),
+        prints_error=prints_error,
+        can_decide=user.can(Permission.VERIFY_IDENTITY) and view.state is CaseState.MATCH_RECEIVED,
+        **extra,
+    )
 
 
 @router.get("/cases/{case_number}/verify")
@@ -74,7 +102,7 @@ def verification_page(
 def examiner_picture(
     console: ConsoleDep, user: Reader, case_number: str, position: int
 ) -> Response:
-    with console.unit() as session:
+    with console.work.unit(user.principal, "examiner_picture", case_number) as session:
         case = load_case(session, case_number)
         authorize(session, console.clock, user.principal, Permission.READ_CASE, case)
         ref = case.paired_minutiae_ref
@@ -112,7 +140,7 @@ def decide(request: Request, console: ConsoleDep, form: Posted, case_number: str
             )
     except SecurecommError as exc:
         return _page(
-            request, console, form.user, case_number, refusal=str(exc),
+            request, console, form.user, case_number, after=exc, refusal=str(exc),
             status_code=exc.status_code, submitted=form.values,
         )  # fmt: skip
     done = "verify_identity" if decision == "confirm" else "reject_match"
