@@ -5,7 +5,8 @@ It owns
   schema), and
 - the worker's registry: the pipeline's steps (``interop``) and the enforcement steps that carry
   a notice into a case and sweep expired detainers, the order a worker prefers among runnable
-  jobs, and the time-driven kinds it enqueues when due.
+  jobs, and the time-driven kinds it enqueues when due (among them the audit log's signed tree
+  head, once a minute).
 
 Entry points (``cli``, ``api``, ``web``) take the steps from here; no layer below imports it.
 """
@@ -19,7 +20,7 @@ import securecomm.interop
 import securecomm.records
 import securecomm.synthetic.population.models
 import securecomm.web.models
-from securecomm.enforcement import pipeline_steps
+from securecomm.enforcement import audit_heads, pipeline_steps
 from securecomm.interop import steps as interop_steps
 from securecomm.interop.context import Step
 from securecomm.interop.deliveries import NOTICE_STEP
@@ -36,12 +37,14 @@ METADATA = Base.metadata
 #: drops their finished runs after a week (``interop.steps.housekeeping``).
 SCHEDULE: tuple[Scheduled, ...] = (
     *pipeline_steps.SCHEDULE,
+    *audit_heads.SCHEDULE,
     Scheduled(housekeeping.PRUNE_STEP, housekeeping.PRUNE_EVERY),
 )
 
 STEPS: dict[str, Step] = {
     **interop_steps.STEPS,
     **pipeline_steps.STEPS,
+    **audit_heads.STEPS,
     housekeeping.PRUNE_STEP: housekeeping.pruner(tuple(s.kind for s in SCHEDULE)),
 }
 

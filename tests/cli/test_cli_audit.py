@@ -475,3 +475,14 @@ def test_the_scheduled_step_waits_for_the_key(log: Log) -> None:
     assert (
         not log.files.key_file.exists() and not CheckpointFile(log.files.checkpoints.path).exists()
     )
+
+
+def test_the_systems_worker_signs_a_head_on_schedule(signed: Log) -> None:
+    from securecomm import system
+    from securecomm.interop.worker import run_worker
+
+    context = PipelineContext(components=None)  # type: ignore[arg-type]
+    run_worker(signed.factory, context, system.STEPS, worker="w", until_idle=True,
+               priority=system.STAGE_PRIORITY, schedule=system.SCHEDULE)  # fmt: skip
+    assert [h.size for h in signed.files.checkpoints.heads()] == [12, 17]
+    assert verify()[0] == 0

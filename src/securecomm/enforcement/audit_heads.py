@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -50,10 +50,14 @@ from securecomm.enforcement.models import AuditEntry, AuditHead
 from securecomm.errors import ConfigError
 from securecomm.interop.context import PipelineContext
 from securecomm.interop.jobs import ClaimedJob
+from securecomm.interop.worker import Scheduled
 
 PROOF_FORMAT = "securecomm audit inclusion proof v1"
 #: The worker's scheduled kind that signs a head every minute (``securecomm.system.SCHEDULE``).
 CHECKPOINT_STEP = "audit.checkpoint"
+#: How often a worker signs a head: the longest an appended entry stays unsigned while a
+#: worker runs (the window of exposure, docs/audit.md).
+CHECKPOINT_EVERY = timedelta(minutes=1)
 
 
 def latest_row(session: Session) -> SignedTreeHead | None:
@@ -519,3 +523,7 @@ def checkpoint_step(context: PipelineContext, session: Session, _job: ClaimedJob
     files = AuditFiles.of(settings)
     if files.key_file.exists():
         make_head(session, AuditKey.load(files.key_file), files, context.clock.now())
+
+
+STEPS = {CHECKPOINT_STEP: checkpoint_step}
+SCHEDULE: tuple[Scheduled, ...] = (Scheduled(CHECKPOINT_STEP, CHECKPOINT_EVERY),)
