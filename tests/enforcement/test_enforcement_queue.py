@@ -7,10 +7,13 @@ from datetime import timedelta
 import pytest
 from enforcement_support import (
     BOOKING,
+    COUNSEL,
     LESC,
     MANAGER,
     OFFICER,
+    OFFICER_2,
     OTHER_JAIL,
+    PARTNER,
     SUPERVISOR,
     Flow,
     conviction,
@@ -18,8 +21,11 @@ from enforcement_support import (
 
 from securecomm.clock import FixedClock
 from securecomm.enforcement import audit, detainers, queue
-from securecomm.enforcement.errors import PermissionDeniedError
+from securecomm.enforcement.cases import CaseWork
+from securecomm.enforcement.errors import InputError, PermissionDeniedError
 from securecomm.enforcement.queue import QueueFilter
+from securecomm.enforcement.roles import Principal, Role
+from securecomm.enforcement.staff import StaffList
 from securecomm.enforcement.vocabulary import CaseState
 
 
@@ -77,15 +83,52 @@ def test_filters(flow: Flow, mixed: dict[str, str]) -> None:
     assert w.work_queue(SUPERVISOR, QueueFilter(office="NYC")) == []
 
 
+NYC_OFFICER = Principal("ice.officer.nyc", Role.ICE_OFFICER, office="NYC")
+NYC_SUPERVISOR = Principal("supervisor.nyc", Role.SUPERVISOR, office="NYC")
+STAFF = StaffList.of(
+    [OFFICER, OFFICER_2, SUPERVISOR, COUNSEL, LESC, MANAGER, BOOKING, PARTNER, NYC_OFFICER]
+)
+
+
 def test_assignment_to_officers_and_cap_teams(flow: Flow, mixed: dict[str, str]) -> None:
     w = flow.work
-    w.call(queue.assign, SUPERVISOR, mixed["l1_soon"], officer="ice.officer", team="CAP-DAL-1")
+    w.call(queue.assign, SUPERVISOR, mixed["l1_soon"], officer="ice.officer", team="CAP-DAL-1",
+           staff=STAFF)  # fmt: skip
     w.call(queue.assign, SUPERVISOR, mixed["l2_soon"], team="CAP-DAL-2")
     assert numbers(w.work_queue(SUPERVISOR, QueueFilter(team="CAP-DAL-1"))) == [mixed["l1_soon"]]
     mine = w.work_queue(OFFICER, QueueFilter(assigned_officer="ice.officer"))
     assert numbers(mine) == [mixed["l1_soon"]]
     with pytest.raises(PermissionDeniedError):
-        w.call(queue.assign, OFFICER, mixed["l1_late"], officer="ice.officer")
+        w.call(queue.assign, OFFICER, mixed["l1_late"], officer="ice.officer", staff=STAFF)
+
+
+def test_a_supervisor_assigns_only_to_ice_officers_of_its_own_field_office(
+    flow: Flow, mixed: dict[str, str]
+) -> None:
+    w = CaseWork(flow.work.factory, flow.clock, staff=STAFF)
+    cn = mixed["l1_late"]
+    w.assign(SUPERVISOR, cn, officer="ice.officer.2")
+    assert w.read_case(SUPERVISOR, cn).assigned_officer == "ice.officer.2"
+    with pytest.raises(PermissionDeniedError, match="only to officers of field office DAL"):
+        w.assign(SUPERVISOR, cn, officer="ice.officer.nyc")
+    for other in ("counsel", "lesc.specialist", "program.manager", "deputy.287g", "supervisor"):
+        with pytest.raises(PermissionDeniedError, match="only to an ICE officer") as refused:
+            w.assign(SUPERVISOR, cn, officer=other)
+        assert refused.value.rule == "assignee_role"
+    with pytest.raises(InputError, match="no active account 'nobody'"):
+        w.assign(SUPERVISOR, cn, officer="nobody")
+    with pytest.raises(PermissionDeniedError, match="acts only on cases of field office NYC"):
+        w.assign(NYC_SUPERVISOR, cn, officer="ice.officer.nyc")  # not its office's case
+    with pytest.raises(InputError, match="no staff directory"):  # nothing to check against
+        flow.work.assign(SUPERVISOR, cn, officer="ice.officer")
+    assert w.read_case(SUPERVISOR, cn).assigned_officer == "ice.officer.2"
+    refused = [e for e in w.call(lambda s, c: audit.entries_for(s, cn)) if e.action.startswith(
+        "refused.")]  # fmt: skip
+    assert [e.action for e in refused] == [
+        "refused.assignee_office", *["refused.assignee_role"] * 5, "refused.office_scope",
+    ]  # fmt: skip
+    w.assign(SUPERVISOR, cn, team="CAP-DAL-1")  # a team alone, the officer cleared
+    assert w.read_case(SUPERVISOR, cn).assigned_officer == ""
 
 
 def test_a_program_manager_plans_but_cannot_assign_a_case(flow: Flow, mixed: dict) -> None:

@@ -55,6 +55,7 @@ from securecomm.enforcement.notices import NoticeCatalog
 from securecomm.enforcement.parameters import AUDIT_CONFLICT_RETRIES
 from securecomm.enforcement.repatriation import RepatEligibility, repat_eligibility
 from securecomm.enforcement.roles import SYSTEM_PRINCIPAL, Permission, Principal
+from securecomm.enforcement.staff import Staff
 from securecomm.enforcement.vocabulary import (
     CaseState,
     DetainerStatus,
@@ -261,14 +262,19 @@ class CaseWork:
         factory: sessionmaker[Session],
         clock: Clock | None = None,
         notices: NoticeCatalog | None = None,
+        staff: Staff | None = None,
     ) -> None:
         self.factory = factory
         self.clock: Clock = clock or SystemClock()
         self.notices = notices or NoticeCatalog.load()
+        #: Who works where (``assign`` checks the officer named against it).
+        self.staff = staff
 
     @classmethod
-    def from_engine(cls, engine: Engine, clock: Clock | None = None) -> CaseWork:
-        return cls(make_session_factory(engine), clock)
+    def from_engine(
+        cls, engine: Engine, clock: Clock | None = None, staff: Staff | None = None
+    ) -> CaseWork:
+        return cls(make_session_factory(engine), clock, staff=staff)
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock | None = None) -> CaseWork:
@@ -414,6 +420,14 @@ class CaseWork:
             basis_evidence=basis_evidence, notices=self.notices,
             release_eligible_at=release_eligible_at,
         )  # fmt: skip
+
+    def assign(
+        self, principal: Principal, case_number: str, *, officer: str = "", team: str = ""
+    ) -> Case:
+        """Assign with this service's staff directory (the officer must be in it)."""
+        return self.call(
+            queue.assign, principal, case_number, officer=officer, team=team, staff=self.staff
+        )
 
     def expire_due_detainers(self) -> list[str]:
         return self.call(detainers.expire_due_detainers)

@@ -5,7 +5,8 @@ case's state (``case_deadline``), then the oldest case.  Filters by office, faci
 state, officer and team; jail-bound roles see only their jail, office-bound roles only their
 field office.  Listing the queue shows
 personal data, so it is audited with the case numbers shown.  Assignment to an
-officer or a CAP (Criminal Alien Program) team is audited too.
+officer or a CAP (Criminal Alien Program) team is audited too; only a supervisor assigns, and
+only to an ICE officer of its own field office (``staff``: the directory that knows them).
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from sqlalchemy.orm import Session
 
 from securecomm.clock import Clock
 from securecomm.enforcement import audit
+from securecomm.enforcement.errors import InputError, PermissionDeniedError
 from securecomm.enforcement.guards import HOLDING_DETAINER, active_detainer, holds_person
 from securecomm.enforcement.lifecycle import IN_JAIL_STATES, OPEN_STATES
 from securecomm.enforcement.lookup import authorize, load_case, visible_cases
 from securecomm.enforcement.models import Case
-from securecomm.enforcement.roles import Permission, Principal, require
+from securecomm.enforcement.roles import Permission, Principal, Role, require
+from securecomm.enforcement.staff import Staff
 from securecomm.enforcement.vocabulary import CaseState, DetainerStatus
 
 _NO_LEVEL = 4
@@ -173,13 +176,47 @@ def assign(
     *,
     officer: str = "",
     team: str = "",
+    staff: Staff | None = None,
 ) -> Case:
-    """Assign a case to an officer and/or a CAP team."""
+    """Assign a case to an officer and/or a CAP team (an empty officer clears it).
+
+    Only a supervisor assigns (``ASSIGN_WORK``), on a case of the office it supervises, and
+    only to an ICE officer of that same field office, as ``staff`` (the directory) knows them.
+    """
     case = load_case(session, case_number)
     authorize(session, clock, principal, Permission.ASSIGN_WORK, case)
-    case.assigned_officer, case.assigned_team = officer, team
+    officer = officer.strip().lower()
+    if officer:
+        _check_assignee(session, principal, case, officer, staff)
+    case.assigned_officer, case.assigned_team = officer, team.strip()
     audit.record(
         session, clock, principal, "case.assigned", case_number,
-        {"officer": officer, "team": team},
+        {"officer": officer, "team": case.assigned_team},
     )  # fmt: skip
     return case
+
+
+def _check_assignee(
+    session: Session, principal: Principal, case: Case, officer: str, staff: Staff | None
+) -> None:
+    if staff is None:
+        raise InputError(
+            f"case {case.case_number}: no staff directory to check officer {officer} against; "
+            "a case is assigned only to an officer the directory knows"
+        )
+    assignee = staff.find(session, officer)
+    if assignee is None:
+        raise InputError(f"case {case.case_number}: there is no active account {officer!r}")
+    if assignee.role is not Role.ICE_OFFICER:
+        raise PermissionDeniedError(
+            f"{principal} may assign case {case.case_number} only to an ICE officer; "
+            f"{officer} is a {assignee.role.value.replace('_', ' ')}",
+            rule="assignee_role",
+        )
+    if assignee.office != case.field_office or assignee.office != principal.office_scope:
+        raise PermissionDeniedError(
+            f"{principal} assigns work only to officers of field office "
+            f"{principal.office_scope or case.field_office}; {officer} works for field office "
+            f"{assignee.office}",
+            rule="assignee_office",
+        )

@@ -23,7 +23,6 @@ from securecomm.enforcement import (
     decisions,
     detainers,
     interviews,
-    queue,
     removal,
     status,
 )
@@ -281,7 +280,7 @@ FORMS: tuple[ActionForm, ...] = (
         permission=Permission.INTERVIEW),
     ActionForm("assign", "Assign to an officer or CAP team", (
         Field("officer", "Officer (user name)"), Field("team", "Team"),
-    ), lambda w, p, cn, v: w.call(queue.assign, p, cn, officer=v["officer"], team=v["team"]),
+    ), lambda w, p, cn, v: w.assign(p, cn, officer=v["officer"], team=v["team"]),
         permission=Permission.ASSIGN_WORK),
 )  # fmt: skip
 

@@ -35,6 +35,7 @@ from securecomm.web.pipeline_prints import PipelinePrints
 from securecomm.web.prints import PrintStore
 from securecomm.web.rendering import STATIC_DIR
 from securecomm.web.signing import Signer
+from securecomm.web.staff import ConsoleStaff
 
 del securecomm  # imported for their tables
 
@@ -64,7 +65,7 @@ def mount(
         settings=settings,
         factory=factory,
         clock=clock,
-        work=CaseWork(factory, clock, NoticeCatalog.load()),
+        work=CaseWork(factory, clock, NoticeCatalog.load(), staff=ConsoleStaff()),
         prints=ExaminerViews(
             prints or PrintStore(settings.home / "examiner"),
             {"idr:": PipelinePrints(factory, settings)},
