@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from securecomm import ansinist
 from securecomm.api import create_app
 from securecomm.clock import FixedClock
 from securecomm.config import Settings
@@ -76,6 +77,22 @@ def test_bad_input_gets_4xx_with_exact_message_and_nothing_stored(
     response = client.post("/submissions", content=raw, headers=_auth(keys["VA0010000"]))
     assert response.status_code == 400
     assert response.json()["detail"].startswith("record 2 (Type-4), field 4.001, byte offset")
+    assert _rows(client) == 0
+
+
+@pytest.mark.parametrize("value", ["NaN", "inf", "1" * 400])
+def test_non_finite_resolution_gets_4xx_naming_the_field_not_500(
+    client: TestClient, keys: dict[str, str], car_template: bytes, value: str
+) -> None:
+    raw = booking_variant(car_template, tcn="VA-T-NAN-00000", ori="VA0010000")
+    tx = ansinist.read(raw)
+    for field_no in (11, 12):
+        type1 = tx.type1.with_field(ansinist.Field.text(field_no, value))
+        bad = ansinist.write(ansinist.Transaction.of([type1, *tx.records[1:]]))
+        response = client.post("/submissions", content=bad, headers=_auth(keys["VA0010000"]))
+        assert response.status_code == 400, response.text
+        detail = response.json()["detail"]
+        assert f"record 0 (Type-1), field 1.0{field_no}, byte offset" in detail
     assert _rows(client) == 0
 
 

@@ -30,7 +30,7 @@ from PIL import Image
 
 from securecomm.afis.image import resample_to_working_ppi
 from securecomm.afis.types import WORKING_PPI, FingerImage
-from securecomm.ansinist import codestream, images
+from securecomm.ansinist import codestream, images, numeric
 from securecomm.ansinist.ebts_values import Addressing, Arrest, Booking, Offense, Subject
 from securecomm.ansinist.errors import ProfileError
 from securecomm.ansinist.transaction import Field, Record, Transaction
@@ -279,17 +279,17 @@ def read_booking(tx: Transaction) -> Booking:
     if tx.tot not in SUBMISSION_TOTS:
         raise ProfileError(f"a {tx.tot} is not a criminal ten-print submission (CAR or CNA)")
     t1 = tx.type1
-    twos = tx.of_type(2)
+    twos = [(i, r) for i, r in enumerate(tx.records) if r.type == 2]
     if not twos:
         raise ProfileError("the submission has no Type-2 record")
-    t2 = twos[0]
+    t2_index, t2 = twos[0]
     addressing = Addressing(
         ori=t1.value(8),
         dai=t1.value(7),
         tcn=t1.value(9),
         when=_when(t1),
         tcr=t1.value(10) or None,
-        priority=int(t1.value(6)) if t1.value(6).isdigit() else None,
+        priority=numeric.integer(t1, 6, 0),
     )
     dob_text = t2.value(22)
     subject = Subject(
@@ -299,7 +299,7 @@ def read_booking(tx: Transaction) -> Booking:
         date_of_birth=_date(dob_text) if dob_text.strip("0") else None,
         place_of_birth=t2.value(20),
         height=t2.value(27, "000"),
-        weight=int(t2.value(29)) if t2.value(29).isdigit() else 0,
+        weight=numeric.integer(t2, 29, t2_index) or 0,
         eye_color=t2.value(31, "XXX"),
         hair_color=t2.value(32, "XXX"),
         citizenship=t2.value(21) or None,

@@ -27,7 +27,8 @@ import numpy as np
 from securecomm.afis.errors import ImageError
 from securecomm.afis.image import decode_image_bytes
 from securecomm.afis.types import ByteArray
-from securecomm.ansinist import codestream
+from securecomm.ansinist import codestream, numeric
+from securecomm.ansinist.binary_layouts import FGP_UNUSED
 from securecomm.ansinist.errors import ImageSizeError
 from securecomm.ansinist.transaction import Record, Transaction
 
@@ -95,15 +96,15 @@ def image_info(record: Record, index: int, type1: Record) -> ImageInfo | None:
     if record.type in BINARY_IMAGE_TYPES:
         return _binary_image(record, index, type1)
     if record.type == 8:
-        srt = _int(record.value(4))
+        srt = numeric.integer(record, 4, index)
         return ImageInfo(
             index,
             8,
             record.idc,
             {0: "NONE", 1: "COMPRESSED", 2: "VECTOR"}.get(srt or 0, f"SRT-{srt}"),
-            _int(record.value(6)),
-            _int(record.value(7)),
-            _binary_ppi(record.value(5), type1),
+            numeric.integer(record, 6, index),
+            numeric.integer(record, 7, index),
+            _binary_ppi(record, index, type1),
             None,
             None,
             (),
@@ -199,26 +200,25 @@ def check_image_size(record: Record, index: int, type1: Record) -> None:
 
 
 def _binary_image(record: Record, index: int, type1: Record) -> ImageInfo:
-    code = _int(record.value(8))
+    code = numeric.integer(record, 8, index)
     if record.type in (5, 6):
         compression = "NONE" if code == 0 else f"BCA-{code}"
         bpp = 1
     else:
         compression = BINARY_COMPRESSION.get(code if code is not None else -1, f"GCA-{code}")
         bpp = 8
-    fgp = record.get(4)
-    positions = tuple(int(p) for p in fgp.items() if _int(p) not in (None, 255)) if fgp else ()
+    fgp = numeric.integers(record, 4, index)
     return ImageInfo(
         index,
         record.type,
         record.idc,
         compression,
-        _int(record.value(6)),
-        _int(record.value(7)),
-        _binary_ppi(record.value(5), type1),
+        numeric.integer(record, 6, index),
+        numeric.integer(record, 7, index),
+        _binary_ppi(record, index, type1),
         bpp,
-        _int(record.value(3)),
-        positions,
+        numeric.integer(record, 3, index),
+        tuple(p for p in fgp if p != FGP_UNUSED),
         _data(record, 9),
     )
 
@@ -229,24 +229,23 @@ def _tagged_image(record: Record, index: int) -> ImageInfo:
     if record.type == 10:
         bpp = COLOUR_SPACE_BITS.get(record.value(12).strip().upper())
     else:
-        bpp = _int(record.value(12))
+        bpp = numeric.integer(record, 12, index)
     ppi: float | None = None
-    slc, hps = _int(record.value(8)), _float(record.value(9))
+    slc, hps = numeric.integer(record, 8, index), numeric.decimal(record, 9, index)
     if hps:
         ppi = hps if slc == 1 else hps * 2.54 if slc == 2 else None
-    impression = _int(record.value(3)) if record.type in FRICTION_RIDGE_TYPES else None
+    impression = None
     positions: tuple[int, ...] = ()
-    if record.type in FRICTION_RIDGE_TYPES and record.get(13) is not None:
-        f = record.get(13)
-        assert f is not None
-        positions = tuple(int(sub[0]) for sub in f.subfields if sub and _int(sub[0]) is not None)
+    if record.type in FRICTION_RIDGE_TYPES:
+        impression = numeric.integer(record, 3, index)
+        positions = numeric.integers(record, 13, index)
     return ImageInfo(
         index,
         record.type,
         record.idc,
         compression,
-        _int(record.value(6)),
-        _int(record.value(7)),
+        numeric.integer(record, 6, index),
+        numeric.integer(record, 7, index),
         ppi,
         bpp,
         impression,
@@ -255,12 +254,16 @@ def _tagged_image(record: Record, index: int) -> ImageInfo:
     )
 
 
-def _binary_ppi(isr: str, type1: Record) -> float | None:
-    """ISR 0: the nominal transmitting resolution (1.012); 1: the native one (1.011)."""
-    field = {"0": 12, "1": 11}.get(isr.strip())
+def _binary_ppi(record: Record, index: int, type1: Record) -> float | None:
+    """ISR 0: the nominal transmitting resolution (1.012); 1: the native one (1.011).
+
+    Both are parsed by ``numeric`` (finite, 0–99.99 pixels per mm), so a ``NaN``, ``inf`` or
+    400-digit resolution is a ``FieldValueError`` naming the Type-1 field, not a crash."""
+    isr = numeric.integer(record, 5, index)
+    field = {0: 12, 1: 11}.get(isr) if isr is not None else None
     if field is None:
         return None
-    ppmm = _float(type1.value(field))
+    ppmm = numeric.decimal(type1, field, 0)
     return round(ppmm * MM_PER_INCH) if ppmm else None
 
 
@@ -279,15 +282,3 @@ def _data_offset(record: Record) -> int | None:
         return None
     data = _data(record, _data_tag(record.type))
     return record.offset + record.length - len(data) - (0 if record.type < 9 else 1)
-
-
-def _int(text: str) -> int | None:
-    text = text.strip()
-    return int(text) if text.isascii() and text.isdigit() else None
-
-
-def _float(text: str) -> float | None:
-    try:
-        return float(text.strip())
-    except ValueError:
-        return None

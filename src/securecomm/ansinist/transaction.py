@@ -179,7 +179,13 @@ class Transaction:
         return len(self.records)
 
 
+#: Longest digit string taken as a number (CNT counts, IDCs): ``int()`` of a longer one is slow,
+#: and past 4300 digits it raises ``ValueError``.
+MAX_NUMBER_DIGITS = 18
+
+
 def is_number(text: str) -> bool:
-    """True for a non-negative decimal integer in ASCII digits (surrounding blanks allowed)."""
+    """True for a non-negative decimal integer of at most ``MAX_NUMBER_DIGITS`` ASCII digits
+    (surrounding blanks allowed)."""
     text = text.strip()
-    return bool(text) and text.isascii() and text.isdigit()
+    return 0 < len(text) <= MAX_NUMBER_DIGITS and text.isascii() and text.isdigit()

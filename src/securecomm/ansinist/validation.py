@@ -5,6 +5,8 @@ Without a profile it checks what ANSI/NIST-ITL itself requires beyond what ``rea
 - the version (1.002) is one of 0200–0502;
 - every record after Type-1 has an IDC (field 2), and CNT (1.003) lists the same IDCs;
 - tagged fields are in ascending tag order with the data field (999) last;
+- every numeric field (``numeric.RULES``: IDC, resolutions, image header values) is a finite
+  number of its form and in its range;
 - every image's header (HLL, VLL, depth) agrees with its data (``images.check_image_size``).
 
 ``profile="ebts"`` adds the FBI EBTS rule table (``ebts_validation.py``).
@@ -15,9 +17,9 @@ read back first, so a builder's output is checked exactly as it would be transmi
 
 from __future__ import annotations
 
-from securecomm.ansinist import ebts_validation, images, traditional
+from securecomm.ansinist import ebts_validation, images, numeric, traditional
 from securecomm.ansinist.ebts_rules import RuleTable, ebts_rules
-from securecomm.ansinist.errors import ImageSizeError, ProfileError
+from securecomm.ansinist.errors import AnsiNistError, ProfileError
 from securecomm.ansinist.transaction import IDC_TAG, Transaction
 from securecomm.ansinist.violation import Violation, at_field
 
@@ -85,8 +87,16 @@ def structural_violations(transaction: Transaction) -> list[Violation]:
                         "fields are not in ascending tag order",
                     )
                 )
+        for bad in numeric.violations(record, index):
+            out.append(_violation(bad))
         try:
             images.check_image_size(record, index, type1)
-        except ImageSizeError as exc:
-            out.append(Violation(index, record.type, exc.tag, exc.offset, exc.detail))
-    return out
+        except AnsiNistError as exc:  # a size mismatch, or a bad header value it needs
+            out.append(_violation(exc))
+    return list(dict.fromkeys(out))  # a bad Type-1 resolution is found once per image record
+
+
+def _violation(exc: AnsiNistError) -> Violation:
+    index = exc.record_index if exc.record_index is not None else 0
+    record_type = exc.record_type if exc.record_type is not None else 1
+    return Violation(index, record_type, exc.tag, exc.offset, exc.detail)

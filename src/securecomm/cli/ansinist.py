@@ -102,7 +102,11 @@ def _dump_record(
     console.print(
         f"\nrecord {index}: Type-{record.type}{where}{length}", highlight=False, markup=False
     )
-    info = images.image_info(record, index, tx.type1)
+    try:
+        info = images.image_info(record, index, tx.type1)
+        problem = None
+    except AnsiNistError as exc:  # a header value the image needs is bad: show the rest
+        info, problem = None, str(exc)
     for f in record.fields:
         tag = f"{record.type}.{f.tag:03d}"
         if record.is_binary:
@@ -112,6 +116,8 @@ def _dump_record(
         console.print(
             f"  {tag:<8} {name:<5} {_show(f, info)}", highlight=False, markup=False, soft_wrap=True
         )
+    if problem is not None:
+        console.print(f"  image: {problem}", highlight=False, markup=False, soft_wrap=True)
 
 
 def _show(f: Field, info: images.ImageInfo | None) -> str:
