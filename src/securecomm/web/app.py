@@ -21,6 +21,7 @@ from securecomm.enforcement.notices import NoticeCatalog
 from securecomm.web.context import Console
 from securecomm.web.examiner_views import ExaminerViews
 from securecomm.web.pages import (
+    accounts,
     audit,
     case,
     dashboard,
@@ -48,6 +49,7 @@ ROUTERS = (
     reviews.router,
     dashboard.router,
     audit.router,
+    accounts.router,
 )
 
 

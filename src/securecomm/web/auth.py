@@ -1,4 +1,5 @@
-"""Console users and sessions: sign-in, session expiry (absolute and idle), sign-out.
+"""Console users and sessions: sign-in (throttled, with lockout: ``web.throttle``), session
+expiry (absolute and idle), sign-out.
 
 A user holds one role of the permission matrix (``enforcement.roles``); what they may see and
 do is decided there, never here.  The session cookie carries a random id signed with
@@ -25,7 +26,13 @@ from securecomm.enforcement.roles import (
     Role,
     has_permission,
 )
-from securecomm.web.errors import FormError, SignInFailedError, SignInRequiredError
+from securecomm.web import throttle
+from securecomm.web.errors import (
+    ConsoleError,
+    FormError,
+    SignInRequiredError,
+    SignInThrottledError,
+)
 from securecomm.web.models import ConsoleSession, ConsoleUser
 from securecomm.web.parameters import SESSION_IDLE_TIMEOUT, SESSION_LIFETIME
 from securecomm.web.passwords import hash_password, verify_password
@@ -107,15 +114,50 @@ def create_user(
     return user
 
 
-def sign_in(session: Session, clock: Clock, username: str, password: str) -> str:
-    """Check the password and open a session; returns the session token for the cookie."""
+@dataclass(frozen=True)
+class SignInOutcome:
+    """A sign-in attempt's answer: the session token, or the refusal to show.  Returned, not
+    raised, so that the attempt's transaction commits what it counted (``web.throttle``)."""
+
+    token: str = ""
+    refusal: ConsoleError | None = None
+
+    def token_or_raise(self) -> str:
+        if self.refusal is not None:
+            raise self.refusal
+        return self.token
+
+
+def sign_in(
+    session: Session, clock: Clock, username: str, password: str, *, address: str = ""
+) -> SignInOutcome:
+    """Check the password and open a session — unless the account or the client ``address``
+    is throttled or the account is locked (``web.throttle``); every failure is counted and
+    audited in this same transaction."""
+    now = clock.now()
+    early = throttle.before_check(session, now, username, address)
     user = session.execute(
         select(ConsoleUser).where(ConsoleUser.username == username.strip().lower())
     ).scalar_one_or_none()
+    if isinstance(early, SignInThrottledError):
+        return SignInOutcome(refusal=early)  # nothing checked, nothing counted
+    if early is not None:  # locked: refused whatever the password, and on the record
+        refusal = throttle.failed(session, clock, username, address, reason="account locked",
+                                  account_exists=user is not None)  # fmt: skip
+        return SignInOutcome(refusal=refusal)
     ok = verify_password(password, user.password_hash if user else _UNKNOWN_USER_HASH)
     if user is None or not ok or not user.active:
-        raise SignInFailedError("the user name or password is wrong, or the account is disabled")
-    now = clock.now()
+        reason = (
+            "no such account"
+            if user is None
+            else "wrong password"
+            if not ok
+            else "account disabled"
+        )
+        refusal = throttle.failed(session, clock, username, address, reason=reason,
+                                  account_exists=user is not None)  # fmt: skip
+        return SignInOutcome(refusal=refusal)
+    throttle.succeeded(session, username)
     token = secrets.token_urlsafe(32)
     session.add(
         ConsoleSession(
@@ -127,7 +169,7 @@ def sign_in(session: Session, clock: Clock, username: str, password: str) -> str
         )
     )
     session.flush()
-    return token
+    return SignInOutcome(token=token)
 
 
 def _expired(record: ConsoleSession, now: datetime) -> str:

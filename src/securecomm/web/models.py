@@ -1,4 +1,5 @@
-"""Tables of the console: its users (with a role of the permission matrix) and their sessions.
+"""Tables of the console: its users (with a role of the permission matrix), their sessions, and
+the failed sign-ins per account and per address (throttling and lockout, ``web.throttle``).
 
 Sessions are stored server-side: the cookie carries only a random id (signed), so signing out
 or expiring a session takes effect at once, and the id is kept as a SHA-256 digest so a copy of
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from securecomm.enforcement.models import enum_column
@@ -47,3 +48,23 @@ class ConsoleSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class SignInThrottle(Base):
+    """Consecutive failed sign-ins of one account name or one client address: the wait before
+    the next attempt (backoff) and, for an account, its lockout.  Kept in the database so every
+    server process sees the same state."""
+
+    __tablename__ = "console_sign_in_throttles"
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: ``account`` (the user name tried, whether or not it exists) or ``address``.
+    scope: Mapped[str] = mapped_column(String(10))
+    key: Mapped[str] = mapped_column(String(80))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    #: No attempt is checked before this time (the backoff).
+    blocked_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    #: An account locked after too many failures, until a supervisor unlocks it.
+    locked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

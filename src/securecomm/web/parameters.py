@@ -16,6 +16,20 @@ SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
 SESSION_COOKIE = "sc_session"
 SIGNIN_COOKIE = "sc_signin"
 
+#: Consecutive failed sign-ins after which an account is locked: its password, even the right
+#: one, is refused until a supervisor of its field office (or a program manager) unlocks it.
+LOCKOUT_AFTER = 10
+#: Failed sign-ins allowed without waiting, per account name and per client address; each
+#: failure after these doubles the wait before the next attempt is checked (from BACKOFF_BASE,
+#: at most BACKOFF_MAX).
+ACCOUNT_FREE_FAILURES = 3
+ADDRESS_FREE_FAILURES = 10
+BACKOFF_BASE = timedelta(seconds=1)
+BACKOFF_MAX = timedelta(minutes=15)
+#: An address's failures are forgotten after this long without one (an account's are not:
+#: they count until a sign-in succeeds or a supervisor unlocks it).
+ADDRESS_FAILURE_WINDOW = timedelta(hours=1)
+
 #: scrypt work factors (RFC 7914): n=2**14, r=8, p=1 costs about 16 MiB and ~50 ms per check.
 SCRYPT_N = 2**14
 SCRYPT_R = 8

@@ -27,6 +27,7 @@ NAVIGATION = (
     ),
     ("Dashboard", "/dashboard", (Permission.READ_STATISTICS,)),
     ("Audit log", "/audit", (Permission.VERIFY_AUDIT,)),
+    ("Accounts", "/accounts", (Permission.ADMINISTER,)),
 )
 
 

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from securecomm.web import auth
 from securecomm.web.csrf import check_signin_token, signin_token
-from securecomm.web.errors import SignInFailedError
+from securecomm.web.errors import SignInFailedError, SignInThrottledError
 from securecomm.web.parameters import PREFIX, SESSION_COOKIE, SESSION_LIFETIME, SIGNIN_COOKIE
 from securecomm.web.rendering import navigation, page
 from securecomm.web.routing import ConsoleDep, ConsoleRoute, Posted, session_token
@@ -54,13 +54,19 @@ async def sign_in(request: Request, console: ConsoleDep) -> Response:
     values = {k: v for k, v in form.items() if isinstance(v, str)}
     check_signin_token(console.signer, request.cookies.get(SIGNIN_COOKIE), values)
     next_ = values.get("next", "")
-    try:
-        with console.unit() as session:
-            token = auth.sign_in(
-                session, console.clock, values.get("username", ""), values.get("password", "")
-            )
-    except SignInFailedError as exc:
-        return _signin_page(request, console, next_=next_, error=str(exc), status=401)
+    with console.unit() as session:  # what the attempt counted is committed, refused or not
+        outcome = auth.sign_in(
+            session, console.clock, values.get("username", ""), values.get("password", ""),
+            address=request.client.host if request.client else "",
+        )  # fmt: skip
+    if outcome.refusal is not None:
+        exc = outcome.refusal
+        status = 401 if isinstance(exc, SignInFailedError) else exc.status_code
+        response = _signin_page(request, console, next_=next_, error=str(exc), status=status)
+        if isinstance(exc, SignInThrottledError):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    token = outcome.token
     response = RedirectResponse(_safe_next(next_), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
