@@ -5,16 +5,20 @@ clock is the injected one: no test waits for a real backoff."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from web_support import NOW, PASSWORD, WebApp, csrf_of, open_web
 
 from securecomm.enforcement import audit
 from securecomm.enforcement.models import AuditEntry
 from securecomm.enforcement.roles import Role
+from securecomm.store.database import unit_of_work
 from securecomm.web import auth
+from securecomm.web.errors import AccountLockedError
+from securecomm.web.models import SignInThrottle
 from securecomm.web.parameters import (
     ACCOUNT_FREE_FAILURES,
     ADDRESS_FREE_FAILURES,
@@ -212,3 +216,40 @@ def test_no_password_material_in_the_audit_log(web: WebApp) -> None:
     for password in [*tried, PASSWORD]:
         assert not any(password in t or "secret-" in t for t in texts)
     assert not any("password_hash" in t or "scrypt$" in t for t in texts)
+
+
+# --- the state in the database, on SQLite and PostgreSQL -----------------------------------
+
+
+def test_concurrent_failures_are_all_counted(factory, clock) -> None:
+    """Eight wrong passwords at once, each in its own transaction (as from several server
+    processes): the row locks count every one, and the account locks at LOCKOUT_AFTER."""
+    with unit_of_work(factory) as session:
+        auth.create_user(session, clock, username="officer.pg", display_name="x",
+                         role=Role.ICE_OFFICER, password=PASSWORD, office="DAL")  # fmt: skip
+
+    def wrong(i: int) -> str:
+        with unit_of_work(factory) as session:
+            outcome = auth.sign_in(session, clock, "officer.pg", f"{WRONG}{i}",
+                                   address=f"10.0.0.{i}")  # fmt: skip
+        return type(outcome.refusal).__name__
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(wrong, range(8)))
+    assert answers.count("SignInFailedError") + answers.count("SignInThrottledError") == 8
+    with factory() as session:
+        row = session.execute(
+            select(SignInThrottle).where(SignInThrottle.key == "officer.pg")
+        ).scalar_one()
+        failed = session.scalar(
+            select(func.count()).where(AuditEntry.action == "console.sign_in_failed")
+        )
+    assert row.failures == failed == answers.count("SignInFailedError") >= ACCOUNT_FREE_FAILURES
+    for i in range(LOCKOUT_AFTER):
+        clock.advance(BACKOFF_MAX)
+        wrong(100 + i)
+    with unit_of_work(factory) as session:
+        outcome = auth.sign_in(session, clock, "officer.pg", PASSWORD, address="10.0.1.1")
+    assert isinstance(outcome.refusal, AccountLockedError)
+    with factory() as session:
+        assert audit.verify_chain(session).intact
