@@ -90,6 +90,9 @@ _TOUCH_BLOCK = 256
 
 
 ALL_FINGERS = np.arange(10, dtype=np.int64)
+#: Per-finger standardisation that changes nothing (the dense, unnormalised scans).
+NO_CENTRE = np.zeros(10, dtype=np.float32)
+UNIT_SCALE = np.ones(10, dtype=np.float32)
 _ALL_PRESENT = np.uint16(0x3FF)
 
 
@@ -105,8 +108,9 @@ def lead_scores(
     scan of code layouts 4–5 before finger sets; :func:`sparse_lead_scores` is the search's)."""
     presence = np.full(lead.shape[0], _ALL_PRESENT, dtype=np.uint16)
     return sparse_lead_scores(
-        lead, live, presence, probe_lead, probe_lead_pop, ALL_FINGERS, weights, offset, False
-    )
+        lead, live, presence, probe_lead, probe_lead_pop, ALL_FINGERS, weights, offset,
+        NO_CENTRE, UNIT_SCALE, False,
+    )  # fmt: skip
 
 
 @nb.njit(parallel=True, cache=True, fastmath=True)
@@ -119,6 +123,8 @@ def sparse_lead_scores(
     fingers: npt.NDArray[np.int64],
     weights: npt.NDArray[np.float64],
     offset: float,
+    centre: npt.NDArray[np.float32],
+    inv_sd: npt.NDArray[np.float32],
     normalise: bool,
 ) -> npt.NDArray[np.float32]:
     """Pre-filter score of every slot from its lead code alone (``-inf`` for deleted slots).
@@ -131,10 +137,12 @@ def sparse_lead_scores(
     per finger and segment with lead bits on both sides. Lead popcounts of the gallery are
     counted here, not stored.
 
-    With ``normalise`` the sum is divided by √k, k the number of fingers both sides have: the
-    z-sum of k unrelated fingers has variance ≈ k, so a two-print record and a ten-print record
-    compete on one scale (``docs/afis-search.md``, finger sets); a slot sharing no finger with
-    the probe scores ``-inf`` (it cannot be a candidate).
+    Each finger's z (both segments) is standardised as ``(z − centre[f]) · inv_sd[f]`` (the
+    impostor mean and spread of that probe finger, ``shard_search.finger_standardisation``;
+    0 and 1 leave it as it is). With ``normalise`` the sum is divided by √k, k the number of
+    fingers both sides have: k standardised unrelated fingers sum to mean 0 and variance k, so
+    a two-print record and a ten-print record compete on one scale (``docs/afis-search.md``,
+    finger sets); a slot sharing no finger with the probe scores ``-inf``.
 
     With α = |a|/B, z = (c − α·|b|) / √(α(1 − α)) · h(|b|), h(|b|) = 1/√(|b|(1 − |b|/B)): the
     probe's part is a constant per finger and segment, the gallery's a table of B + 1 values
@@ -149,6 +157,9 @@ def sparse_lead_scores(
     h = _h_table(bits)
     alpha0, scale0, _ = _probe_terms(probe_lead_pop[:, 0], bits, weights[0], 0.0)
     alpha1, scale1, _ = _probe_terms(probe_lead_pop[:, 1], bits, weights[1], 0.0)
+    scale0 = scale0 * inv_sd
+    scale1 = scale1 * inv_sd
+    less = centre * inv_sd
     mask = np.uint16(0)
     for j in range(len(fingers)):
         mask |= np.uint16(1) << np.uint16(fingers[j])
@@ -173,6 +184,7 @@ def sparse_lead_scores(
                 if (shared >> np.uint16(f)) & np.uint16(1) == 0:
                     continue
                 k += 1
+                s0 -= less[f]
                 base = f * words
                 t = np.uint64(0)
                 for w in range(words):
@@ -215,7 +227,7 @@ def code_scores(
     presence = np.full(lead.shape[0], _ALL_PRESENT, dtype=np.uint16)
     return sparse_code_scores(
         lead, tail, pops, live, presence, slots, probe_lead, probe_tail, probe_pop, ALL_FINGERS,
-        lead_split, tail_split, weights, offset, False,
+        lead_split, tail_split, weights, offset, NO_CENTRE, UNIT_SCALE, False,
     )  # fmt: skip
 
 
@@ -235,6 +247,8 @@ def sparse_code_scores(
     tail_split: int,
     weights: npt.NDArray[np.float64],
     offset: float,
+    centre: npt.NDArray[np.float32],
+    inv_sd: npt.NDArray[np.float32],
     normalise: bool,
 ) -> npt.NDArray[np.float32]:
     """Pre-filter score of each of ``slots`` from its full code (``-inf`` for deleted slots).
@@ -244,8 +258,8 @@ def sparse_code_scores(
     stored layout: ``codes.split_codes``; a study of other code sizes passes whole codes as
     ``lead`` and an empty ``tail``). ``pops`` (slots, 10, 2) are the full segments' popcounts
     and ``probe_pop`` (10, 2) the probe's; the probe's words are laid out as a gallery row.
-    Only the probe's ``fingers`` that the slot has (``presence``) are read; ``normalise``
-    divides by √k as in :func:`sparse_lead_scores`.
+    Only the probe's ``fingers`` that the slot has (``presence``) are read; ``centre``,
+    ``inv_sd`` and ``normalise`` standardise as in :func:`sparse_lead_scores`.
     """
     lw = probe_lead.shape[0] // 10
     tw = probe_tail.shape[0] // 10
@@ -256,6 +270,11 @@ def sparse_code_scores(
     h1 = _h_table(bits1)
     alpha0, scale0, less0 = _probe_terms(probe_pop[:, 0], bits0, weights[0], offset)
     alpha1, scale1, less1 = _probe_terms(probe_pop[:, 1], bits1, weights[1], offset)
+    scale0 = scale0 * inv_sd
+    scale1 = scale1 * inv_sd
+    less0 = less0 * inv_sd
+    less1 = less1 * inv_sd
+    less = centre * inv_sd
     mask = np.uint16(0)
     for j in range(len(fingers)):
         mask |= np.uint16(1) << np.uint16(fingers[j])
@@ -282,7 +301,7 @@ def sparse_code_scores(
                 continue
             scores[k] = _full_score(
                 lead, tail, pops, i, shared, fingers, probe_lead, probe_tail, lead_shift,
-                tail_shift, h0, h1, alpha0, alpha1, scale0, scale1, less0, less1, norm,
+                tail_shift, h0, h1, alpha0, alpha1, scale0, scale1, less0, less1, less, norm,
             )  # fmt: skip
     return scores
 
@@ -310,7 +329,7 @@ def _touch(lead, tail, pops, slots, lo, hi) -> np.float32:
 @nb.njit(inline="always", fastmath=True)
 def _full_score(
     lead, tail, pops, i, shared, fingers, probe_lead, probe_tail, lead_shift, tail_shift, h0, h1,
-    alpha0, alpha1, scale0, scale1, less0, less1, norm,
+    alpha0, alpha1, scale0, scale1, less0, less1, less, norm,
 ):  # fmt: skip
     """One live slot's full-code score over the fingers in ``shared`` (see
     :func:`sparse_code_scores`)."""
@@ -324,6 +343,7 @@ def _full_score(
         if (shared >> np.uint16(f)) & np.uint16(1) == 0:
             continue
         k += 1
+        s0 -= less[f]
         lb = f * lw
         tb = f * tw
         t = np.uint64(0)

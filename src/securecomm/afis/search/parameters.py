@@ -66,6 +66,11 @@ PREFILTER_Z_OFFSET = 0.0
 #: shortlist (docs/afis-search.md, finger sets). For ten fingers on both sides it changes
 #: nothing but the scale.
 PREFILTER_NORMALISE = True
+#: Normalising also standardises each probe finger's z by the median and spread (IQR/1.349)
+#: measured on this many evenly spaced slots of the shard (shard_search.finger_standardisation);
+#: with fewer than PREFILTER_STANDARDISE_MIN sampled slots holding a finger, it is left as is.
+PREFILTER_STANDARDISE_SAMPLE = 2048
+PREFILTER_STANDARDISE_MIN = 32
 #: Weight of each code segment's z-score (pair words, cylinder keys) in the fused score.
 PREFILTER_SEGMENT_WEIGHTS = (1.0, 1.0)
 #: Two-stage scan (shard_search.py): the lead scan keeps this share of a shard's slots (at least
