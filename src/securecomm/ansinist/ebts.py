@@ -8,7 +8,10 @@
 - one finger image record per finger (IDC 1…n), Type-4 (binary, rolled impression, WSQ) by
   default or Type-14 (tagged) with ``finger_record_type=14``; the images are WSQ-encoded with
   the ``wsq`` Pillow plugin (FBI WSQ 3.1) at 500 ppi, resampled first if needed;
-- optionally one Type-10 face photo (JPEG bytes).
+- optionally one Type-10 face photo (JPEG bytes);
+- 2.084 AMP for fingers that are amputated (``XX``) or cannot be printed (``UP``): those
+  positions carry no image, and ``amputated_fingers`` reads them back so the search treats
+  them as absent, not as errors.
 
 The result is validated against the EBTS profile and a ``ProfileError`` lists the violations,
 so a builder never hands out a transaction that the FBI rules would reject.
@@ -57,12 +60,14 @@ def build_car(
     tot: str = "CAR",
     finger_record_type: int = 4,
     photo_jpeg: bytes | None = None,
+    amputated: Mapping[int, str] | None = None,
     check: bool = True,
 ) -> Transaction:
     """A criminal ten-print submission (``tot`` CAR or CNA) from the booking's values.
 
     ``fingers`` maps finger positions (1 right thumb … 10 left little) to images: a
-    ``FingerImage`` (encoded here as WSQ) or bytes that already are WSQ.
+    ``FingerImage`` (encoded here as WSQ) or bytes that already are WSQ. ``amputated`` maps
+    positions without a print to their 2.084 AMPCD (``XX`` amputated, ``UP`` unable to print).
     """
     if tot not in SUBMISSION_TOTS:
         raise ProfileError(f"TOT {tot!r} is not a criminal ten-print submission (CAR or CNA)")
@@ -72,7 +77,8 @@ def build_car(
         raise ProfileError(
             f"a {tot} carries 1 to {MAX_FINGER_RECORDS} finger images, got {len(fingers)}"
         )
-    records = [type1_record(addressing, tot, has_images=True), _type2(subject, arrest)]
+    amp = _amputations(amputated or {}, fingers)
+    records = [type1_record(addressing, tot, has_images=True), _type2(subject, arrest, amp)]
     for idc, (position, image) in enumerate(sorted(fingers.items()), start=1):
         if not 1 <= int(position) <= 10:
             raise ProfileError(
@@ -144,7 +150,44 @@ def type1_record(addressing: Addressing, tot: str, *, has_images: bool) -> Recor
     return Record.of(1, fields)
 
 
-def _type2(subject: Subject, arrest: Arrest) -> Record:
+#: 2.084 AMPCD values (EBTS Table: amputation, unable to print).
+AMPUTATION_CODES = {"XX": "amputated", "UP": "unable to print"}
+
+
+def _amputations(
+    amputated: Mapping[int, str], fingers: Mapping[int, FingerInput]
+) -> tuple[tuple[str, str], ...]:
+    """The 2.084 subfields (FGP, AMPCD) of ``amputated``, checked against the images."""
+    out = []
+    for position, code in sorted(amputated.items()):
+        if not 1 <= int(position) <= 10:
+            raise ProfileError(f"2.084 AMP: finger position {position} is not 1 … 10")
+        if code not in AMPUTATION_CODES:
+            raise ProfileError(f"2.084 AMP: finger {position}: code {code!r} is not XX or UP")
+        if position in fingers:
+            raise ProfileError(f"2.084 AMP: finger {position} is listed as {code} but has an image")
+        out.append((f"{int(position):02d}", code))
+    return tuple(out)
+
+
+def amputated_fingers(tx: Transaction) -> dict[int, str]:
+    """Finger position → 2.084 AMPCD of the first Type-2 record (empty when absent)."""
+    twos = tx.of_type(2)
+    amp = twos[0].get(84) if twos else None
+    if amp is None:
+        return {}
+    out: dict[int, str] = {}
+    for k, sub in enumerate(amp.subfields, start=1):
+        fgp, code = (*sub, "", "")[:2]
+        if not fgp.strip().isdigit() or not 1 <= int(fgp) <= 10:
+            raise ProfileError(f"2.084 AMP subfield {k}: finger position {fgp!r} is not 01 … 10")
+        if code not in AMPUTATION_CODES:
+            raise ProfileError(f"2.084 AMP subfield {k}: code {code!r} is not XX or UP")
+        out[int(fgp)] = code
+    return out
+
+
+def _type2(subject: Subject, arrest: Arrest, amp: tuple[tuple[str, str], ...] = ()) -> Record:
     f: list[Field] = [Field.text(2, "00"), Field.text(5, "Y" if arrest.retain else "N")]
     if arrest.attention:
         f.append(Field.text(6, arrest.attention))
@@ -179,6 +222,8 @@ def _type2(subject: Subject, arrest: Arrest) -> Record:
         raise ProfileError("an arrest needs at least one offense (2.047 ASL)")
     f.append(Field(47, tuple(_asl(o) for o in arrest.offenses)))
     f.append(Field.text(73, arrest.controlling_agency))
+    if amp:
+        f.append(Field(84, amp))
     return Record.of(2, f)
 
 

@@ -1,7 +1,9 @@
 """Step ``features``: decode the booking's finger images and extract one template per finger.
 
 An image that cannot be decoded, or a booking with too few usable prints, is the jail's error:
-it is answered with an ERRT naming the record, and the submission goes no further.
+it is answered with an ERRT naming the record, and the submission goes no further. Fingers the
+booking lists in 2.084 AMP (amputated ``XX`` or unable to print ``UP``) are absent, not errors:
+any image sent for such a position is not used, and the search uses the fingers there are.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from sqlalchemy.orm import Session
 from securecomm import ansinist
 from securecomm.afis.errors import AfisError
 from securecomm.afis.types import FingerImage, FingerPosition, Template
+from securecomm.ansinist.ebts import amputated_fingers
 from securecomm.errors import SecurecommError
 from securecomm.interop import parameters
 from securecomm.interop.answers import answer_errt
@@ -26,14 +29,18 @@ NEXT_STEP = "criminal_search"
 
 
 def finger_images(raw: bytes) -> list[tuple[int, FingerImage]]:
-    """(record index, decoded image) for every Type-4/14 finger record of a booking."""
+    """(record index, decoded image) for every Type-4/14 finger record of a booking, except
+    those at positions its 2.084 AMP lists as amputated or unprintable."""
     transaction = ansinist.read(raw, check_images=True)
+    absent = amputated_fingers(transaction) if transaction.tot in ("CAR", "CNA") else {}
     fingers = []
     for info in ansinist.image_infos(transaction):
         if info.record_type not in FINGER_RECORD_TYPES:
             continue
-        pixels = ansinist.decode(info)
         position = info.positions[0] if info.positions else 0
+        if position in absent:
+            continue
+        pixels = ansinist.decode(info)
         finger = FingerPosition(position) if 1 <= position <= 10 else FingerPosition.UNKNOWN
         fingers.append((info.record_index, FingerImage(pixels, info.ppi or 500.0, finger)))
     if not fingers:
