@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from securecomm.ansinist import traditional
+from securecomm.ansinist.ebts import read_booking
 from securecomm.ansinist.errors import AnsiNistError
 from securecomm.clock import FixedClock
 from securecomm.interop import Job, Submission, receive
@@ -17,6 +19,7 @@ from securecomm.interop.errors import (
     SubmissionFormatError,
 )
 from securecomm.interop.service import receive_durably
+from securecomm.interop.submissions import booking_of
 from securecomm.interop.testing import booking_variant
 from securecomm.store.database import unit_of_work
 
@@ -132,3 +135,25 @@ def test_concurrent_twins_store_one_submission(
     assert sum(r.created for r in receipts) == 1
     assert _count(factory, Submission) == 1
     assert _count(factory, Job) == 1
+
+
+def test_the_booking_is_read_once_at_receipt_and_kept_typed(
+    factory: sessionmaker[Session], clock: FixedClock, car_template: bytes
+) -> None:
+    raw = booking_variant(car_template, tcn="TCN-READ-ONCE", ori="VA0010000")
+    with unit_of_work(factory) as session:
+        receipt = receive(session, raw, now=clock.now())
+    expected = read_booking(traditional.read(raw))
+    with factory() as session:
+        stored = session.get(Submission, receipt.submission_id)
+        assert stored is not None and stored.booking is not None
+        kept = booking_of(stored)
+        assert (kept.addressing, kept.subject, kept.arrest) == (
+            expected.addressing,
+            expected.subject,
+            expected.arrest,
+        )
+        assert kept.fingers == ()  # the images stay in the raw bytes, read by features only
+        # A submission stored before the record was kept is read from its bytes.
+        stored.booking = None
+        assert booking_of(stored).subject == expected.subject

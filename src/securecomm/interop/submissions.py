@@ -1,12 +1,15 @@
 """Booking submissions: stored durably with their raw bytes before they are acknowledged.
 
 ``receive`` parses the transaction (ANSI/NIST-ITL traditional encoding, image sizes checked),
-takes its (ORI 1.008, TCN 1.009), and in one transaction stores the bytes and enqueues the
-first pipeline step. Only after that transaction commits does the caller answer with the TCN,
-so an acknowledged submission is never lost. It is idempotent on (ORI, TCN): the same bytes
-again return the stored submission and create nothing; other bytes under a used TCN are
-refused (a TCN names one transaction). Bad input raises the codec's error (record, field, byte
-offset) before anything is written.
+takes its (ORI 1.008, TCN 1.009), and in one transaction stores the bytes, the booking's
+descriptive part as read (``ansinist.booking_record``: the searches take the subject and the
+arrest from it instead of parsing the transaction again; only the features step, which decodes
+the images, and the SRE, which answers the transaction itself, read the raw bytes) and enqueues
+the first pipeline step. Only after that transaction commits does the caller answer with the
+TCN, so an acknowledged submission is never lost. It is idempotent on (ORI, TCN): the same bytes
+again return the stored submission and create nothing; other bytes under a used TCN are refused
+(a TCN names one transaction). Bad input raises the codec's error (record, field, byte offset)
+before anything is written.
 """
 
 from __future__ import annotations
@@ -15,11 +18,15 @@ import enum
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Integer, LargeBinary, String, UniqueConstraint, select
+from sqlalchemy import JSON, Integer, LargeBinary, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from securecomm.ansinist import traditional
+from securecomm.ansinist.booking_record import booking_from_record, booking_record
+from securecomm.ansinist.ebts import read_booking as read_ebts_booking
+from securecomm.ansinist.ebts_values import Booking
 from securecomm.ansinist.errors import ProfileError
 from securecomm.ansinist.transaction import Transaction
 from securecomm.ansinist.validation import validate
@@ -54,6 +61,9 @@ class Submission(Base):
     tcn: Mapped[str] = mapped_column(String(40))
     tot: Mapped[str] = mapped_column(String(8))
     raw: Mapped[bytes] = mapped_column(LargeBinary)
+    #: Who sent it, the subject and the arrest, as read at receipt (``ansinist.booking_record``;
+    #: None only for bookings received before this was kept: see :func:`booking_of`).
+    booking: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
     state: Mapped[SubmissionState] = mapped_column(enum_column(SubmissionState, "submission_state"))
@@ -116,7 +126,7 @@ def receive(
     session: Session, raw: bytes, *, now: datetime, submitter_ori: str | None = None
 ) -> Receipt:
     """Store a booking and enqueue its first step (the caller commits, then acknowledges)."""
-    _transaction, header = read_booking(raw)
+    transaction, header = read_booking(raw)
     if submitter_ori is not None and header.ori != submitter_ori:
         raise ForbiddenSubmissionError(
             f"record 1 (Type-1), field 1.008 ORI is {header.ori}, but the submitting agency is "
@@ -137,6 +147,7 @@ def receive(
         tcn=header.tcn,
         tot=header.tot,
         raw=bytes(raw),
+        booking=booking_record(read_ebts_booking(transaction)),
         sha256=digest,
         size=len(raw),
         state=SubmissionState.RECEIVED,
@@ -153,6 +164,14 @@ def receive(
         now=now,
     )
     return Receipt(submission.id, submission.ori, submission.tcn, submission.tot, created=True)
+
+
+def booking_of(submission: Submission) -> Booking:
+    """The booking as read at receipt (parsed from the raw bytes for a submission stored
+    before receipt kept it)."""
+    if submission.booking is not None:
+        return booking_from_record(submission.booking)
+    return read_ebts_booking(traditional.read(submission.raw))
 
 
 def find(session: Session, ori: str, tcn: str) -> Submission | None:

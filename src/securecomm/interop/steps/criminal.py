@@ -14,7 +14,6 @@ from datetime import UTC, datetime, time
 
 from sqlalchemy.orm import Session
 
-from securecomm import ansinist
 from securecomm.afis.search import IdentityExistsError
 from securecomm.interop.answers import answer_sre
 from securecomm.interop.components import CRIMINAL_GALLERY
@@ -27,7 +26,7 @@ from securecomm.interop.steps.gallery_search import (
     search_gallery,
     to_apply,
 )
-from securecomm.interop.submissions import SubmissionState
+from securecomm.interop.submissions import SubmissionState, booking_of
 from securecomm.records.criminal import ChargeLevel, Sex
 from securecomm.records.criminal_repository import ChargeInput, CriminalHistoryRepository
 from securecomm.records.provenance import SourceSystem
@@ -60,7 +59,7 @@ def apply_criminal_search(
     submission, result = found
     templates = searched.templates
     engine = context.components.galleries.get(CRIMINAL_GALLERY)
-    booking = ansinist.read_booking(ansinist.read(submission.raw))
+    booking = booking_of(submission)
     repository = CriminalHistoryRepository(session)
     own_subject = new_subject_id(submission.id)
     now = context.clock.now()

@@ -26,7 +26,7 @@ from securecomm.interop.steps.gallery_search import (
     search_gallery,
     to_apply,
 )
-from securecomm.interop.submissions import Submission, SubmissionState
+from securecomm.interop.submissions import Submission, SubmissionState, booking_of
 from securecomm.records.immigration import EncounterKind, ImmigrationIdentity
 from securecomm.records.immigration_repository import ImmigrationRepository
 from securecomm.records.provenance import SourceSystem
@@ -143,7 +143,7 @@ def _encounters(
 def _iaq(
     submission: Submission, identity: ImmigrationIdentity, fbi_number: str | None
 ) -> ansinist.Iaq:
-    booking = ansinist.read_booking(ansinist.read(submission.raw))
+    booking = booking_of(submission)
     subject = booking.subject
     date_of_birth = subject.date_of_birth or identity.date_of_birth
     if date_of_birth is None:
