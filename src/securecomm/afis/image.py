@@ -2,11 +2,17 @@
 
 Formats: PNG, TIFF, BMP, JPEG, JPEG 2000 (Pillow, with imagecodecs as a fallback for bare
 JPEG 2000 codestreams) and WSQ (the FBI wavelet scalar quantisation codec, through the ``wsq``
-package's C decoder). Every image comes out as 8-bit grayscale:
+package's C decoder, run in a helper process: ``wsq_decoder.py``). Every image comes out as
+8-bit grayscale:
 
 - RGB/RGBA/palette images are converted with the ITU-R BT.601 luma weights (for the usual RGB
   files with three equal channels this is exactly the gray value); alpha is dropped.
 - 16-bit images keep their 8 most significant bits; bilevel images become 0/255.
+
+Size: an image is refused (``ImageError``) when the dimensions its header declares exceed
+``MAX_PIXELS`` or ``MAX_SIDE``, before it is decoded; so is a compressed payload whose header
+(WSQ SOF, JPEG SOFn, JPEG 2000 SIZ, PNG IHDR; ``image_header.py``) cannot be found, since its
+size is then unknown.
 
 Resolution: the caller's ``ppi`` wins; otherwise the file's (the WSQ frame header's PPI, the
 PNG ``pHYs`` / TIFF / BMP / JPEG density) when it is a plausible fingerprint resolution
@@ -30,6 +36,7 @@ import numpy as np
 import wsq  # noqa: F401  (registers the WSQ format with Pillow)
 from PIL import Image, UnidentifiedImageError
 
+from securecomm.afis import image_header, wsq_decoder
 from securecomm.afis.errors import ImageError
 from securecomm.afis.types import WORKING_PPI, ByteArray, FingerImage, FingerPosition
 
@@ -38,8 +45,16 @@ MIN_PPI = 150.0
 MAX_PPI = 4000.0
 #: Resolutions within this relative distance of 500 ppi are used as they are (no resampling).
 RESAMPLE_TOLERANCE = 0.02
-#: Refuse images larger than this many pixels (a ten-print card at 1000 ppi is ~ 64 Mpx).
+#: Refuse images larger than this many pixels (a ten-print card at 1000 ppi is ~ 64 Mpx), like
+#: Pillow's ``Image.MAX_IMAGE_PIXELS``: checked against the size that the image's own header
+#: declares (``image_header``), before its decoder allocates anything, and against the size a
+#: resampling would produce. So decoding one image needs at most a few bytes per allowed pixel
+#: (WSQ's decoder, the hungriest, about 7: some 700 MB at the limit), whatever the file says.
 MAX_PIXELS = 100_000_000
+#: Nor may either side exceed this (a palm at 1000 ppi is about 8,000 pixels high). NBIS's WSQ
+#: decoder, which ``wsq`` wraps, crashes the process (segmentation fault) on a frame header
+#: declaring a side of more than 43,690 pixels, whatever the data.
+MAX_SIDE = 32_768
 #: Images smaller than this (either side, after resampling) cannot hold a usable print.
 MIN_SIDE = 32
 
@@ -93,12 +108,18 @@ def load_image(
 
 
 def resample_to_working_ppi(pixels: ByteArray, ppi: float) -> ByteArray:
-    """Resample an 8-bit image from ``ppi`` to 500 ppi (bicubic; see the module docstring)."""
+    """Resample an 8-bit image from ``ppi`` to 500 ppi (bicubic; see the module docstring).
+
+    ``ppi`` must be a fingerprint resolution (``MIN_PPI``..``MAX_PPI``; NaN is not), and the
+    result at most ``MAX_PIXELS``: a record claiming 1 ppi would otherwise ask for an image
+    500 times wider and higher."""
+    _check_ppi(ppi, "image")
     scale = WORKING_PPI / float(ppi)
     if abs(scale - 1.0) <= RESAMPLE_TOLERANCE:
         return pixels
     h, w = pixels.shape
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    _check_pixels(size[0], size[1], f"image resampled from {ppi:g} ppi")
     resized = Image.fromarray(pixels, mode="L").resize(size, Image.Resampling.BICUBIC)
     return np.ascontiguousarray(np.asarray(resized, dtype=np.uint8))
 
@@ -122,6 +143,8 @@ def decode_image_bytes(
     if not data:
         raise ImageError("image data is empty")
     name = _normalise_compression(compression)
+    if width is not None and height is not None:
+        _check_pixels(width, height, f"{name or 'image'} data (declared by the record)")
     if name == "NONE":
         pixels = _decode_raw(data, width, height, bits_per_pixel)
     elif name is None:
@@ -182,12 +205,9 @@ def _decode_raw(
 
 
 def _decode_wsq(data: bytes, where: str) -> tuple[ByteArray, float | None]:
-    import _wsq
-
-    try:
-        buf, w, h, ppi = _wsq.decompress(data)
-    except Exception as exc:  # the C extension raises a bare Exception("WSQ Error: <code>")
-        raise ImageError(f"{where}: not a valid WSQ image ({exc})") from exc
+    """NBIS's decoder, in a helper process (``wsq_decoder``: it crashes on some corrupt data)."""
+    _check_declared_size(data, "WSQ", where)
+    buf, w, h, ppi = wsq_decoder.decompress(data, where)
     if w <= 0 or h <= 0 or len(buf) != w * h:
         raise ImageError(f"{where}: WSQ decoder returned {len(buf)} bytes for {w}x{h} pixels")
     pixels = np.frombuffer(buf, dtype=np.uint8).reshape(h, w).copy()
@@ -204,6 +224,7 @@ def _decode_with_imagecodecs(data: bytes, name: str) -> ByteArray:
         "JP2L": imagecodecs.jpeg2k_decode,
         "PNG": imagecodecs.png_decode,
     }
+    _check_declared_size(data, name, f"{name} image data")
     try:
         array = np.asarray(decoders[name](data))
     except Exception as exc:  # imagecodecs raises codec-specific error classes
@@ -246,8 +267,7 @@ def _decode_any(data: bytes, where: str) -> tuple[ByteArray, float | None]:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as im:
-                if im.width * im.height > MAX_PIXELS:
-                    raise ImageError(f"{where}: {im.width}x{im.height} pixels is too large")
+                _check_pixels(im.width, im.height, where)
                 im.load()
                 pixels = _pil_to_gray8(im, where)
                 file_ppi = _pil_resolution(im)
@@ -293,6 +313,30 @@ def _pil_resolution(im: Image.Image) -> float | None:
     except (TypeError, ValueError, IndexError):
         return None
     return value if MIN_PPI <= value <= MAX_PPI else None
+
+
+def _check_declared_size(data: bytes, name: str, where: str) -> None:
+    """Refuse before decoding: no header giving the size, or more than ``MAX_PIXELS``."""
+    size = image_header.declared_size(data)
+    if size is None:
+        raise ImageError(
+            f"{where}: no {name} header giving the image size was found (first bytes "
+            f"{data[:8].hex(' ')}); the data is not {name}, or is corrupt or truncated"
+        )
+    _check_pixels(size[0], size[1], where)
+
+
+def _check_pixels(width: int, height: int, where: str) -> None:
+    if max(width, height) > MAX_SIDE:
+        raise ImageError(
+            f"{where}: {width}x{height} pixels: a side of more than {MAX_SIDE:,} pixels "
+            "is not an image this system decodes"
+        )
+    if width * height > MAX_PIXELS:
+        raise ImageError(
+            f"{where}: {width}x{height} pixels is more than the {MAX_PIXELS:,} pixels "
+            "an image may have"
+        )
 
 
 def _check_ppi(ppi: float, where: str) -> None:
