@@ -73,7 +73,7 @@ def test_postgres_trigger_refuses_edits_and_chain_detects_them(pg_flow: Flow) ->
 
 
 def test_audit_verify_cli_on_postgres(
-    pg_flow: Flow, schema: str, monkeypatch: pytest.MonkeyPatch
+    pg_flow: Flow, schema: str, monkeypatch: pytest.MonkeyPatch, home: object
 ) -> None:
     from typer.testing import CliRunner
 
@@ -81,6 +81,7 @@ def test_audit_verify_cli_on_postgres(
 
     pg_flow.reviewed()
     n = pg_flow.work.verify_audit().checked
+    # A home of its own (``home``): verify signs a tree head into the home's checkpoint file.
     monkeypatch.setenv("SECURECOMM_DATABASE_URL", f"{URL}?options=-csearch_path%3D{schema}")
     result = CliRunner().invoke(app, ["verify"])
     assert result.exit_code == 0, result.output

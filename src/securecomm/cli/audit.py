@@ -29,6 +29,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -44,6 +45,7 @@ from securecomm.enforcement.audit_signing import (
     TreeHead,
     read_head_file,
 )
+from securecomm.enforcement.audit_tables import SignedTreeHead
 from securecomm.enforcement.errors import AuditIntegrityError
 from securecomm.store.database import make_engine, make_session_factory, unit_of_work
 from securecomm.store.migrate import upgrade
@@ -92,7 +94,7 @@ def _require_database(settings: Settings) -> str:
 def _database(url: str, *, migrate: bool = False) -> Iterator[tuple[Session, object]]:
     engine = make_engine(url)
     try:
-        if migrate:
+        if migrate and not inspect(engine).has_table(SignedTreeHead.__tablename__):
             upgrade(engine)  # a home from before the signed heads gets their table
         factory = make_session_factory(engine)
         with factory() as session:

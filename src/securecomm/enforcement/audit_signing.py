@@ -300,13 +300,12 @@ def read_head_file(path: Path) -> TreeHead:
     text = path.read_text(encoding="utf-8").strip()
     try:
         value = json.loads(text)
-    except ValueError:
-        return CheckpointFile(path).latest() or _empty(path)
+    except ValueError:  # several lines: a checkpoint file
+        head = CheckpointFile(path).latest()
+        if head is None:
+            raise CheckpointFileError(f"{path} holds no tree head") from None
+        return head
     try:
-        return TreeHead.from_json(value.get("head", value) if isinstance(value, dict) else value)
+        return TreeHead.from_json(value)
     except HeadFormatError as exc:
         raise CheckpointFileError(f"{path}: not a tree head ({exc})") from exc
-
-
-def _empty(path: Path) -> TreeHead:
-    raise CheckpointFileError(f"{path} holds no tree head")
