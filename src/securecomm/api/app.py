@@ -11,8 +11,12 @@ from securecomm.config import Settings
 from securecomm.store.migrate import open_database
 
 
-def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
-    """The API on the configured database (migrated on start)."""
+def create_app(
+    settings: Settings, *, clock: Clock | None = None, max_submission_bytes: int | None = None
+) -> FastAPI:
+    """The API on the configured database (migrated on start); request bodies of
+    ``POST /submissions`` over ``max_submission_bytes`` (default
+    ``submissions.MAX_SUBMISSION_BYTES``) are refused with 413."""
     engine, factory = open_database(settings)
     app = FastAPI(
         title="securecomm",
@@ -22,6 +26,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = factory
     app.state.clock = clock
+    app.state.max_submission_bytes = max_submission_bytes
     install_error_handler(app)
     app.include_router(submissions_router)
     return app

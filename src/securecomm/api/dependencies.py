@@ -1,8 +1,10 @@
 """Named dependencies: the database session, and the agency behind the request's API key.
 
-Agencies authenticate with ``Authorization: Bearer <key>`` (or ``X-API-Key``); access control is
-the agency's ORI, used in every query (``SubmittingAgency``), so a jail reads only its own
-submissions and answers.
+Agencies authenticate with ``Authorization: Bearer <key>`` (or ``X-API-Key: <key>``), the key
+that ``securecomm agency key`` issues; both are declared as security schemes in the OpenAPI
+schema (``AgencyBearer``, ``AgencyApiKey``: either one). Access control is the agency's ORI,
+used in every query (``SubmittingAgency``), so a jail reads only its own submissions and
+answers.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
 from securecomm.api.errors import NotAuthenticatedError
@@ -36,17 +39,27 @@ def db_session(
         yield session
 
 
-def _presented_key(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip() or None
-    return request.headers.get("x-api-key") or None
+bearer_scheme = HTTPBearer(
+    scheme_name="AgencyBearer",
+    description="`Authorization: Bearer <key>` with the agency's API key "
+    "(`securecomm agency key ORI`).",
+    auto_error=False,
+)
+api_key_scheme = APIKeyHeader(
+    name="X-API-Key",
+    scheme_name="AgencyApiKey",
+    description="The same agency API key in an `X-API-Key` header.",
+    auto_error=False,
+)
 
 
 def authenticated_agency(
-    request: Request, session: Annotated[Session, Depends(db_session)]
+    session: Annotated[Session, Depends(db_session)],
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
+    api_key: Annotated[str | None, Security(api_key_scheme)],
 ) -> Principal:
-    key = _presented_key(request)
+    key = (bearer.credentials.strip() if bearer is not None else "") or (api_key or "").strip()
+    key = key or None
     if key is None:
         raise NotAuthenticatedError("an API key is required (Authorization: Bearer <key>)")
     agency = agency_for_key(session, key)

@@ -7,6 +7,12 @@ from datetime import datetime
 from pydantic import BaseModel
 
 
+class ErrorBody(BaseModel):
+    """Every error answer (4xx): what is wrong and where (record, field, byte offset)."""
+
+    detail: str
+
+
 class SubmissionReceipt(BaseModel):
     tcn: str
     ori: str
