@@ -504,6 +504,59 @@ def print_table(out: dict) -> None:
             )
 
 
+def markdown(out: dict) -> str:
+    """The docs' tables (docs/afis-search.md, finger sets) from a result file."""
+    cal = out["calibration"]
+    lines = ["| k | model θ | fitted on FVC impostors θ | fitted on synthetic impostors θ |"]
+    lines.append("|---|---|---|---|")
+    for k in range(10):
+        lines.append(
+            f"| {k + 1} | {cal['model']['gamma_scales'][k]:.3f} | "
+            f"{cal['real']['gamma_scales'][k]:.3f} | {cal['synthetic']['gamma_scales'][k]:.3f} |"
+        )
+    lines.append("")
+    lines.append(
+        "| identities | probe fingers | non-mated searches (real) | FPIR at the model threshold "
+        "| FPIR, fitted on FVC | FPIR, fitted on synthetic | highest non-mated score (real) |"
+    )
+    lines.append("|---|---|---|---|---|---|---|")
+    for g in out["galleries"]:
+        for r in g["nonmated"]:
+            b = r["fpir_by_calibration"]
+            lines.append(
+                f"| {g['identities']:,} | {r['probe_fingers']} | {r['searches']:,} "
+                f"({r['real_searches']}) | {r['model_false_positives']} "
+                f"(≤ {100 * r['model_fpir_upper_95']:.2f} %) | "
+                f"{b['fitted_real']['false_positives']} | "
+                f"{b['fitted_synthetic']['false_positives']} | {r['top_score_max']:.2f} "
+                f"({r['top_score_max_real']:.2f}); threshold "
+                f"{r['model_threshold']:.2f} |"
+            )
+    lines.append("")
+    lines.append(
+        "| identities | probe fingers | mates | mated searches | FNIR @ FPIR 0.1 % | FNIR @ model "
+        "threshold | rank-1 | mate's lead-scan rank, median / worst share of shard (before) "
+        "| beyond the keep (before) | full-code rank > 64 (before) | p50 s | p95 s |"
+    )
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for g in out["galleries"]:
+        for r in g["rows"]:
+            lr, lb = r["lead_rank_share"], r["lead_rank_share_before"]
+            lines.append(
+                f"| {g['identities']:,} | {r['probe_fingers']} | {r['mates']} | "
+                f"{r['mated_searches']} | {100 * r['fnir_at_fpir_0_001']:.1f} % "
+                f"({r['misses_at_fpir_0_001']}) | {100 * r['fnir_at_model_threshold']:.1f} % "
+                f"({r['misses_at_model_threshold']}) | {r['rank1_rate']:.3f} | "
+                f"{100 * lr['median']:.3f} / {100 * lr['worst']:.1f} % "
+                f"({100 * lb['median']:.3f} / {100 * lb['worst']:.1f} %) | "
+                f"{lr['beyond_keep']} ({lb['beyond_keep']}) of keep "
+                f"{100 * r['keep_share']:.1f} % | {r['full_rank_beyond_shortlist']} "
+                f"({r['full_rank_beyond_shortlist_before']}) | {r['latency_p50_s']:.2f} | "
+                f"{r['latency_p95_s']:.2f} |"
+            )
+    return "\n".join(lines)
+
+
 def plot(out: dict, path: Path) -> None:
     import matplotlib
 
@@ -549,7 +602,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--work", type=Path, default=Path("/tmp/securecomm-search-real"))
     ap.add_argument("--json", type=Path, default=RESULTS / "search_real.json")
     ap.add_argument("--plot", type=Path, default=RESULTS / "search_real.png")
+    ap.add_argument("--tables-from", type=Path, help="print the docs' tables of a result file")
     args = ap.parse_args(argv)
+    if args.tables_from:
+        print(markdown(json.loads(args.tables_from.read_text())))
+        return
     args.work.mkdir(parents=True, exist_ok=True)
 
     t0 = time.perf_counter()
