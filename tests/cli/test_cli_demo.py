@@ -65,6 +65,7 @@ def test_demo_tells_the_story_on_the_deployed_path(demo_home: tuple[Path, str]) 
 
 def test_a_second_demo_recreates_its_own_home_but_refuses_real_data(tmp_path: Path) -> None:
     home = tmp_path / "home"
+    _run(home, "db", "upgrade")  # an operator's home: set up, one real agency registered
     _run(home, "agency", "add", "VA0020000", "--name", "A real jail", "--state", "VA")
     refused = _run(home, "demo", check=False)
     assert refused.returncode == 2

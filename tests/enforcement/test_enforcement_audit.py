@@ -18,6 +18,7 @@ from securecomm.config import Settings
 from securecomm.enforcement import audit, decisions
 from securecomm.enforcement.cases import CaseWork
 from securecomm.enforcement.models import AuditEntry
+from securecomm.store.migrate import upgrade
 
 runner = CliRunner()
 
@@ -30,7 +31,14 @@ def _embedded_database(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture()
-def settled(home: Path, clock: FixedClock) -> CaseWork:
+def migrated_home(home: Path) -> Path:
+    """The home, its database set up as `securecomm db upgrade` does (case work never migrates)."""
+    upgrade(Settings.from_env().effective_database_url)
+    return home
+
+
+@pytest.fixture()
+def settled(migrated_home: Path, clock: FixedClock) -> CaseWork:
     """A case worked on the configured database (SECURECOMM_HOME), with about ten entries."""
     work = CaseWork.from_settings(Settings.from_env(), clock)
     flow = Flow(work, clock)
@@ -71,7 +79,9 @@ def test_no_database_is_nothing_to_verify_and_fails(home: Path) -> None:
     assert code == 2 and "no database at" in output and "intact" not in output
 
 
-def test_an_empty_log_is_nothing_to_verify_and_fails(home: Path, clock: FixedClock) -> None:
+def test_an_empty_log_is_nothing_to_verify_and_fails(
+    migrated_home: Path, clock: FixedClock
+) -> None:
     assert count(CaseWork.from_settings(Settings.from_env(), clock)) == 0  # migrated, no entries
     code, output = verify_cli()
     assert code == 2 and "the audit log is empty" in output and "intact" not in output

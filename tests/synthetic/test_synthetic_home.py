@@ -13,7 +13,7 @@ from securecomm.clock import FixedClock
 from securecomm.config import Settings
 from securecomm.records import AgencyKind, AgencyRepository
 from securecomm.store.database import unit_of_work
-from securecomm.store.migrate import open_database
+from securecomm.store.migrate import upgrade_database
 from securecomm.synthetic import home as world_home
 from securecomm.synthetic import world
 
@@ -35,7 +35,7 @@ def _state(home: Path, seed: int = 7) -> Settings:
 
 def test_seed_refuses_a_home_with_real_data_and_writes_nothing(home: Path, clock: FixedClock):
     settings = Settings(home=home)
-    engine, factory = open_database(settings)
+    engine, factory = upgrade_database(settings)
     with unit_of_work(factory) as session:
         AgencyRepository(session).add(ori="VA0020000", name="A real jail", state="VA",
                                       kind=AgencyKind.JAIL, created_at=clock.now())  # fmt: skip
@@ -48,7 +48,7 @@ def test_seed_refuses_a_home_with_real_data_and_writes_nothing(home: Path, clock
 
 def test_a_home_of_another_seed_is_refused(home: Path, clock: FixedClock) -> None:
     settings = _state(home, seed=7)
-    engine, factory = open_database(settings)
+    engine, factory = upgrade_database(settings)
     with pytest.raises(world_home.WorldError, match="already holds the world of seed 7"):
         world_home.seed(settings, factory, clock, seed=8)
     state, created = world_home.seed(settings, factory, clock, seed=7)

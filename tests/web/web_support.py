@@ -25,6 +25,7 @@ from securecomm.enforcement.inputs import (
     SubjectIdentifiers,
 )
 from securecomm.enforcement.models import Case
+from securecomm.store.migrate import upgrade
 from securecomm.synthetic.accounts import DEMO_PASSWORD
 from securecomm.web import mount
 from securecomm.web.context import Console
@@ -78,6 +79,7 @@ class WebApp:
 def open_web(home: Path, now: datetime) -> WebApp:
     settings = Settings(home=home, secret_key=SECRET)
     clock = FixedClock(now)
+    upgrade(settings.effective_database_url)  # as `securecomm db upgrade` (the app never migrates)
     app = create_app(settings, clock=clock)
     console = mount(app, settings)
     return WebApp(app, console, clock, settings)

@@ -43,7 +43,7 @@ from securecomm.enforcement.vocabulary import DetainerStatus
 from securecomm.errors import SecurecommError
 from securecomm.records.credentials import issue_api_key
 from securecomm.store.database import unit_of_work
-from securecomm.store.migrate import open_database
+from securecomm.store.migrate import upgrade_database
 from securecomm.synthetic import casework, world
 from securecomm.synthetic import home as world_home
 from securecomm.synthetic.accounts import DEMO_PASSWORD
@@ -120,7 +120,7 @@ def _prepare_home(settings: Settings) -> None:
     home = settings.home.resolve()
     if not settings.database_url and not (home / "securecomm.db").exists():
         return
-    engine, factory = open_database(settings)
+    engine, factory = upgrade_database(settings)
     try:
         world_home.refuse_foreign_data(settings, factory)
         with factory() as session:
@@ -145,7 +145,7 @@ def _prepare_home(settings: Settings) -> None:
 
 def _deployed_path(settings: Settings, background: int) -> None:
     clock = SystemClock()
-    engine, factory = open_database(settings)
+    engine, factory = upgrade_database(settings)
     try:
         console.rule(f"2 · the synthetic world, seeded into {settings.home.resolve()}")
         with console.status(f"seeding: {background:,} background identities per gallery, "

@@ -12,6 +12,7 @@ from securecomm.cli import afis, audit, demo, synth
 from securecomm.cli import agency as agency_cli
 from securecomm.cli import ansinist as ansinist_cli
 from securecomm.cli import cases as cases_cli
+from securecomm.cli import db as db_cli
 from securecomm.cli import population as population_cli
 from securecomm.cli import serve as serve_cli
 from securecomm.cli import simulate as simulate_cli
@@ -45,6 +46,7 @@ app.command("worker")(worker_cli.worker)
 app.command("serve")(serve_cli.serve)
 app.command("up")(up_cli.up)
 app.add_typer(agency_cli.app, name="agency")
+app.add_typer(db_cli.app, name="db")
 app.add_typer(population_cli.app, name="population")
 app.add_typer(world_cli.app, name="world")
 app.add_typer(cases_cli.app, name="cases")

@@ -14,7 +14,7 @@ from securecomm.clock import SystemClock
 from securecomm.config import Settings
 from securecomm.records.ncic import NcicCodes
 from securecomm.store.database import unit_of_work
-from securecomm.store.migrate import open_database
+from securecomm.store.migrate import upgrade_database
 from securecomm.synthetic.population import (
     PopulationParameters,
     generate_population,
@@ -40,7 +40,7 @@ def seed(
     ncic = NcicCodes.load(shared_data or settings.shared_data)
     parameters = PopulationParameters(persons=persons)
     population = generate_population(parameters, ncic, seed=seed_value)
-    engine, factory = open_database(settings)
+    engine, factory = upgrade_database(settings)
     try:
         with unit_of_work(factory) as session:
             seed_population(session, population, now=SystemClock().now())

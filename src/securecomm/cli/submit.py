@@ -17,6 +17,7 @@ from typing import Annotated
 import httpx
 import typer
 
+from securecomm.cli.output import user_errors
 from securecomm.config import Settings
 from securecomm.errors import SecurecommError
 from securecomm.interop.service import (
@@ -27,7 +28,7 @@ from securecomm.interop.service import (
     submit,
     wait_for_answer,
 )
-from securecomm.store.migrate import open_database
+from securecomm.store.migrate import upgrade_database
 from securecomm.system import STAGE_PRIORITY, STEPS
 
 EXIT_SRE = 0
@@ -50,6 +51,7 @@ def _finish(answer: Answer | SystemFault) -> None:
     raise typer.Exit(_print(answer))
 
 
+@user_errors
 def submit_command(
     file: Annotated[Path, typer.Argument(help="An ANSI/NIST-ITL transaction (EBTS CAR/CNA).")],
     wait: Annotated[bool, typer.Option("--wait", help="Wait for the SRE or ERRT.")] = False,
@@ -71,7 +73,8 @@ def submit_command(
         _submit_remote(raw, url, api_key or os.environ.get("SECURECOMM_API_KEY", ""), wait, timeout)
         return
     settings = Settings.from_env()
-    engine, factory = open_database(settings)
+    # The embedded all-in-one path: a new home is set up here (a deployment runs db upgrade).
+    engine, factory = upgrade_database(settings)
     context = pipeline_context(settings)
     try:
         try:

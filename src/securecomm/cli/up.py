@@ -1,9 +1,10 @@
 """``securecomm up``: the system on one machine — the API server and its workers, each its own
 process on the same home — until Ctrl-C (or SIGTERM), which stops them all cleanly.
 
-The first worker runs every job kind (it holds the galleries); each further worker runs the
-kinds that need no gallery (``system.WITHOUT_GALLERIES``). If any process exits by itself, the
-others are stopped and ``up`` exits with its code.
+It migrates the home's database first (the server and workers never do). The first worker runs
+every job kind (it holds the galleries); each further worker runs the kinds that need no gallery
+(``system.WITHOUT_GALLERIES``). If any process exits by itself, the others are stopped and
+``up`` exits with its code.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Annotated
 import typer
 
 from securecomm.cli.output import console, user_errors
+from securecomm.config import Settings
+from securecomm.store.migrate import upgrade
 from securecomm.system import WITHOUT_GALLERIES
 
 STOP_GRACE_SECONDS = 30.0
@@ -35,7 +38,10 @@ def up(
         bool, typer.Option(help="Let serve seed the console's demo data into an empty home.")
     ] = True,
 ) -> None:
-    """Start the API server and the workers on this home; Ctrl-C stops them all."""
+    """Start the API server and the workers on this home (its database brought to this build's
+    schema first, once); Ctrl-C stops them all."""
+    settings = Settings.from_env()
+    upgrade(settings.effective_database_url)  # before the children, which never migrate
     commands = {"serve": _command("serve", "--host", host, "--port", str(port),
                                   *([] if demo_data else ["--no-demo-data"]))}  # fmt: skip
     commands["worker 1"] = _command("worker")

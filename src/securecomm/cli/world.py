@@ -19,7 +19,7 @@ import typer
 from securecomm.cli.output import console, user_errors
 from securecomm.clock import SystemClock
 from securecomm.config import Settings
-from securecomm.store.migrate import open_database
+from securecomm.store.migrate import upgrade_database
 from securecomm.synthetic import home as world_home
 from securecomm.synthetic import world
 from securecomm.synthetic.accounts import DEMO_PASSWORD
@@ -38,9 +38,10 @@ def seed(
         int, typer.Option(min=0, help="Background identities in each gallery.")
     ] = world_home.DEFAULT_BACKGROUND,
 ) -> None:
-    """Seed the synthetic world into SECURECOMM_HOME (refused on a home with real data)."""
+    """Seed the synthetic world into SECURECOMM_HOME (refused on a home with real data); a new
+    home's database is created at this build's schema."""
     settings = Settings.from_env()
-    engine, factory = open_database(settings)
+    engine, factory = upgrade_database(settings)
     try:
         with console.status(
             f"seeding the synthetic world (seed {seed}, {background:,} background identities)…"
