@@ -52,12 +52,6 @@ def _car(images: dict, amputated: dict):
     return ebts.build_car(JAIL, SUBJECT, ARREST, images, amputated=amputated, check=False)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ebts_validation._check_field sizes a grouped field with its US separators "
-    "('04\\x1fXX' is 5 characters, 2.084 allows 4; 2.047 ASL's 1-308 = 8 + 300 shows the "
-    "sizes exclude them), so a valid AMP is refused; fix there, then drop this mark",
-)
 def test_amp_booking_passes_ebts_validation(shared_data: Path) -> None:
     images = {p: _image(shared_data, f, 1, p) for p, f in PRESENT.items()}
     ebts.build_car(JAIL, SUBJECT, ARREST, images, amputated=AMPUTATED)

@@ -152,8 +152,9 @@ def _check_field(
     for number, items in enumerate(f.subfields, start=1):
         which = f" (occurrence {number})" if n > 1 else ""
         if item_rules:
-            joined = "\x1f".join(items)
-            _check_size(joined, rule, lambda m, w=which: bad(m + w))
+            # A grouped field's size counts its items' characters, not the US separators
+            # between them (2.047 ASL is 1–308: an 8-digit date and a 300-character literal).
+            _check_size("".join(items), rule, lambda m, w=which: bad(m + w))
             for item_rule in item_rules:
                 pos = item_rule.item or 0
                 value = items[pos - 1] if pos <= len(items) else ""
