@@ -486,3 +486,19 @@ def test_the_systems_worker_signs_a_head_on_schedule(signed: Log) -> None:
                priority=system.STAGE_PRIORITY, schedule=system.SCHEDULE)  # fmt: skip
     assert [h.size for h in signed.files.checkpoints.heads()] == [12, 17]
     assert verify()[0] == 0
+
+
+def test_a_home_from_before_the_heads_is_told_to_upgrade(home: Path) -> None:
+    from securecomm.store.database import make_engine
+    from securecomm.store.migrate import upgrade
+
+    url = Settings.from_env().effective_database_url
+    upgrade(url, "0003")
+    engine = make_engine(url)
+    Log(engine, home).append(2)
+    engine.dispose()
+    code, output = cli("checkpoint")
+    assert code != 0 and "securecomm db upgrade" in " ".join(output.split()), output
+    upgrade(url)
+    code, output = verify()
+    assert code == 0 and "signed a new tree head: size 2" in output, output

@@ -48,7 +48,7 @@ from securecomm.enforcement.audit_signing import (
 from securecomm.enforcement.audit_tables import SignedTreeHead
 from securecomm.enforcement.errors import AuditIntegrityError
 from securecomm.store.database import make_engine, make_session_factory, unit_of_work
-from securecomm.store.migrate import upgrade
+from securecomm.store.migrate import require_current
 
 app = typer.Typer(help="The append-only, hash-chained, signed audit log.", no_args_is_help=True)
 
@@ -91,11 +91,11 @@ def _require_database(settings: Settings) -> str:
 
 
 @contextmanager
-def _database(url: str, *, migrate: bool = False) -> Iterator[tuple[Session, object]]:
+def _database(url: str, *, signing: bool = False) -> Iterator[tuple[Session, object]]:
     engine = make_engine(url)
     try:
-        if migrate and not inspect(engine).has_table(SignedTreeHead.__tablename__):
-            upgrade(engine)  # a home from before the signed heads gets their table
+        if signing and not inspect(engine).has_table(SignedTreeHead.__tablename__):
+            require_current(engine)  # a home from before the heads: `securecomm db upgrade`
         factory = make_session_factory(engine)
         with factory() as session:
             yield session, factory
@@ -230,11 +230,11 @@ def verify(
         )
     covered = verification.latest.size if verification.latest else 0
     if n > covered:
-        _report_made(_sign_with_migration(url, files), files)
+        _report_made(_sign(url, files), files)
 
 
-def _sign_with_migration(url: str, files: AuditFiles) -> audit_heads.MadeHead | None:
-    with _database(url, migrate=True) as (_session, factory):
+def _sign(url: str, files: AuditFiles) -> audit_heads.MadeHead | None:
+    with _database(url, signing=True) as (_session, factory):
         try:
             return _sign_now(factory, files)
         except AuditIntegrityError as exc:
@@ -274,7 +274,7 @@ def checkpoint(
     url = _require_database(settings)
     files = AuditFiles.of(settings)
     try:
-        made = _sign_with_migration(url, files)
+        made = _sign(url, files)
     except CheckpointFileError as exc:
         raise _fail(BROKEN_EXIT, "no head signed", str(exc)) from exc
     if made is None:
@@ -326,7 +326,7 @@ def prove(
     url = _require_database(settings)
     files = AuditFiles.of(settings)
     try:
-        with _database(url, migrate=True) as (session, factory):
+        with _database(url, signing=True) as (session, factory):
             head = audit_heads.latest_head(session)
             session.rollback()
             if head is None or head.size < entry:
