@@ -67,13 +67,13 @@ def test_unknown_profile_is_a_user_error(shared_data: Path) -> None:
 def test_public_api_is_stable() -> None:
     assert sorted(securecomm.ansinist.__all__) == [
         "Addressing", "AnsiNistError", "Arrest", "Booking", "ContentError", "Field", "Iaq",
-        "Iar", "Idr", "IdrCandidate", "IdrEncounter", "ImageDataError", "ImageInfo", "ImageSizeError", "LengthError",
-        "MessageFormatError", "Offense", "ProfileError", "Record", "RecordTypeError",
-        "ResponseSummary", "RuleTable", "SeparatorError", "Subject", "TagError", "Transaction",
-        "TruncatedError", "Violation", "build_car", "build_cna", "build_errt", "build_sre",
-        "decode", "ebts_rules", "encode_idr", "format_iaq", "format_iar", "image_info", "image_infos",
-        "parse_iaq", "parse_iar", "parse_idr", "read", "read_booking", "summarize_response", "validate",
-        "write",
+        "Iar", "Idr", "IdrCandidate", "IdrEncounter", "ImageDataError", "ImageInfo",
+        "ImageSizeError", "LengthError", "MessageFormatError", "Offense", "ProfileError",
+        "Record", "RecordTypeError", "ResponseSummary", "RuleTable", "SeparatorError",
+        "Subject", "TagError", "Transaction", "TruncatedError", "Violation", "build_car",
+        "build_cna", "build_errt", "build_sre", "decode", "ebts_rules", "encode_idr",
+        "format_iaq", "format_iar", "image_info", "image_infos", "parse_iaq", "parse_iar",
+        "parse_idr", "read", "read_booking", "summarize_response", "validate", "write",
     ]  # fmt: skip
     for name in securecomm.ansinist.__all__:
         assert getattr(securecomm.ansinist, name) is not None
