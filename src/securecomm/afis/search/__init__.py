@@ -31,6 +31,7 @@ from securecomm.afis.search.errors import (
     GalleryLockedError,
     IdentityExistsError,
     ProbeError,
+    ShardPlacementError,
     UnknownIdentityError,
 )
 from securecomm.afis.search.factory import open_search_engine
@@ -54,6 +55,7 @@ __all__ = [
     "RecodeReport",
     "SearchEngine",
     "SearchResult",
+    "ShardPlacementError",
     "ThresholdPolicy",
     "UnknownIdentityError",
     "fused_threshold",

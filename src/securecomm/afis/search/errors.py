@@ -5,7 +5,8 @@ AfisError
  │    ├── GalleryLockedError       another process has the gallery open for writing
  │    ├── IdentityExistsError      enrol of an identity that is already enrolled
  │    └── UnknownIdentityError     delete/replace of an identity that is not enrolled
- └── ProbeError                   a search probe has no usable finger or a bad position
+ ├── ProbeError                   a search probe has no usable finger or a bad position
+ └── ShardPlacementError          no node of a Ray cluster has the memory a shard reserves
 """
 
 from __future__ import annotations
@@ -36,10 +37,18 @@ class ProbeError(AfisError):
     """A probe cannot be searched (no usable finger, unknown finger position)."""
 
 
+class ShardPlacementError(AfisError):
+    """No node of the Ray cluster has the memory a shard actor reserves (so it would wait
+    forever): start nodes with more memory or split the gallery into more shards."""
+
+    transient = True
+
+
 __all__ = [
     "GalleryError",
     "GalleryLockedError",
     "IdentityExistsError",
     "ProbeError",
+    "ShardPlacementError",
     "UnknownIdentityError",
 ]

@@ -8,10 +8,16 @@ sends it to every actor, gathers their shortlists and fuses/ranks/decides with t
 :func:`~securecomm.afis.search.engine.rank_and_decide`.
 
 Actors reserve ``num_cpus=0`` (their numba scans use the cores anyway) so they never starve
-later Ray tasks on a small machine. ``address=None`` starts a private local cluster (loopback
-only, capped object store, short temp dir; see ``ENVIRONMENT.md``); ``address="ray://…"`` or
-``"host:port"`` joins an existing cluster, whose nodes must see the gallery directory at the
-same path (a shared filesystem), since actors open the files where they run.
+later Ray tasks on a small machine. Each reserves Ray's ``memory`` resource instead — its
+shard's files (memory-mapped and read on every search, so resident) with room to grow, plus
+the actor process itself (:func:`shard_memory_bytes`) — so Ray places shards by memory: a node
+started with ``ray start --memory M`` receives only the shards that fit in ``M``, and a shard
+that fits on no node is reported (:class:`ShardPlacementError`) instead of waiting forever.
+
+``address=None`` starts a private local cluster (loopback only, capped object store, short
+temp dir; see ``ENVIRONMENT.md``); ``address="ray://…"`` or ``"host:port"`` joins an existing
+cluster, whose nodes must see the gallery directory at the same path (a shared filesystem),
+since actors open the files where they run.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ from securecomm.afis.search.engine import (
     prepare_probe,
     rank_and_decide,
 )
-from securecomm.afis.search.errors import UnknownIdentityError
+from securecomm.afis.search.errors import ShardPlacementError, UnknownIdentityError
 from securecomm.afis.search.gallery import (
     EnrolmentRecord,
     Gallery,
@@ -46,6 +52,19 @@ from securecomm.afis.search.thresholds import ThresholdPolicy
 
 #: Object store cap for a local cluster started here (the default would reserve 30 % of RAM).
 LOCAL_OBJECT_STORE_BYTES = 512 * 2**20
+#: Memory of a shard actor's process beyond its shard (Python, numpy, numba and the compiled
+#: kernels: about 200 MB resident, measured with ``ps`` on an idle actor).
+ACTOR_BASE_MEMORY_BYTES = 256 * 2**20
+#: Room for a shard to grow between two openings (enrolments append to its files).
+SHARD_GROWTH_FACTOR = 1.25
+#: How long :meth:`RaySearchEngine.open` waits for every shard actor to be placed and open.
+PLACEMENT_TIMEOUT_S = 120.0
+
+
+def shard_memory_bytes(shard_dir: Path) -> int:
+    """The memory a shard's actor reserves: its files with room to grow, plus the process."""
+    files = sum(f.stat().st_size for f in Path(shard_dir).rglob("*") if f.is_file())
+    return ACTOR_BASE_MEMORY_BYTES + int(files * SHARD_GROWTH_FACTOR)
 
 
 def start_local_ray(num_cpus: int | None = None) -> None:
@@ -87,6 +106,10 @@ class ShardActor:
     def identities(self) -> int:
         return self.shard.identities
 
+    def node(self) -> str:
+        """The id of the Ray node this shard was placed on."""
+        return ray.get_runtime_context().get_node_id()
+
     def close(self) -> None:
         self.shard.close()
 
@@ -126,6 +149,7 @@ class RaySearchEngine:
         policy: ThresholdPolicy | None = None,
         shortlist: int = PREFILTER_SHORTLIST,
         candidates: int = CANDIDATE_LIST_LENGTH,
+        placement_timeout_s: float = PLACEMENT_TIMEOUT_S,
     ) -> RaySearchEngine:
         path = Path(path).resolve()
         if not (path / "MANIFEST.json").exists():
@@ -138,15 +162,31 @@ class RaySearchEngine:
             else:
                 start_local_ray()
                 owns = True
+        shard_dirs = [path / f"shard-{s:03d}" for s in range(count)]
+        reserved = [shard_memory_bytes(d) for d in shard_dirs]
         actors = [
-            ShardActor.remote(str(path / f"shard-{s:03d}"), comparator_module) for s in range(count)
+            ShardActor.options(memory=m).remote(str(d), comparator_module)
+            for d, m in zip(shard_dirs, reserved, strict=True)
         ]
-        # Surface open errors (corrupt files, lock held) here, as the embedded engine does.
+        # Surface open errors (corrupt files, lock held) and shards no node has room for here,
+        # as the embedded engine surfaces its open errors.
+        opened = [a.identities.remote() for a in actors]
         try:
-            ray.get([a.identities.remote() for a in actors])
-        except ray.exceptions.RayActorError as exc:
+            ready, _ = ray.wait(opened, num_returns=len(opened), timeout=placement_timeout_s)
+            if len(ready) < len(opened):
+                waiting = [i for i, ref in enumerate(opened) if ref not in ready]
+                raise ShardPlacementError(
+                    f"{len(waiting)} of {count} shards not placed after {placement_timeout_s:.0f} s"
+                    f" (shard-{waiting[0]:03d} reserves {reserved[waiting[0]] / 2**20:.0f} MiB):"
+                    " no node of the cluster has that much memory free; start nodes with more"
+                    " (`ray start --memory BYTES`) or split the gallery into more shards"
+                )
+            ray.get(opened)
+        except (ray.exceptions.RayActorError, ShardPlacementError) as exc:
             for a in actors:
                 ray.kill(a)
+            if isinstance(exc, ShardPlacementError):
+                raise
             cause = exc.cause if getattr(exc, "cause", None) is not None else exc
             raise cause from exc
         return cls(
@@ -158,6 +198,11 @@ class RaySearchEngine:
             candidates=candidates,
             owns_cluster=owns,
         )
+
+    def placement(self) -> dict[str, str]:
+        """Which Ray node holds each shard (``shard-000`` → node id)."""
+        nodes = ray.get([a.node.remote() for a in self.actors])
+        return {f"shard-{s:03d}": node for s, node in enumerate(nodes)}
 
     def _actor_for(self, identity_id: str) -> Any:
         return self.actors[shard_of(identity_id, len(self.actors))]
