@@ -50,6 +50,7 @@ def test_html_escapes_record_values(flow: Flow) -> None:
     flow.work.call(
         detainers.issue_detainer, OFFICER, cn, bases=["statements_and_evidence"],
         basis_evidence="<script>alert(1)</script> admitted entry without inspection",
+        release_eligible_at=flow.clock.now() + timedelta(days=2),
     )  # fmt: skip
     html = documents.render_detainer_html(flow.work.call(documents.detainer_document, OFFICER, cn))
     assert "<script>" not in html and "&lt;script&gt;" in html
@@ -78,7 +79,8 @@ def test_extra_notice_languages_come_from_a_directory(tmp_path: Path, flow: Flow
     assert catalog.languages == ("en", "es", "fr")
     cn = flow.reviewed(language="fr")
     flow.work.call(detainers.issue_detainer, OFFICER, cn, bases=["statements_and_evidence"],
-                   basis_evidence="admission", notices=catalog)  # fmt: skip
+                   basis_evidence="admission", notices=catalog,
+                   release_eligible_at=flow.clock.now() + timedelta(days=2))  # fmt: skip
     doc = flow.work.call(documents.detainer_document, OFFICER, cn, catalog)
     assert doc.notices[0].text.startswith("AVIS À LA PERSONNE")
     assert b"%PDF" in documents.render_detainer_pdf(doc)[:8]

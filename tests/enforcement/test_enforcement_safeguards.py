@@ -70,6 +70,7 @@ EVIDENCE = "IDENT match verified by officer; EID shows entry without inspection"
 
 
 def issue(flow: Flow, cn: str, principal=OFFICER, bases=BASIS, **kwargs):
+    kwargs.setdefault("release_eligible_at", flow.clock.now() + timedelta(days=3))
     return flow.work.call(
         detainers.issue_detainer, principal, cn, bases=bases, basis_evidence=EVIDENCE, **kwargs
     )
@@ -357,11 +358,31 @@ def test_transfer_possible_up_to_the_48th_hour(flow: Flow, clock: FixedClock) ->
     assert case_row(flow, cn).state is CaseState.TRANSFERRED
 
 
-def test_detainer_without_release_time_cannot_be_acted_on(flow: Flow) -> None:
+def test_detainer_without_release_time_is_refused_at_issue(flow: Flow) -> None:
+    """Its 48 hours are counted from the release-eligible time: without one nothing would ever
+    end the hold (the queue showed "no deadline"), so issuing is refused and nothing changes."""
     cn = flow.reviewed()
-    issue(flow, cn)  # no release-eligible time yet
+    with pytest.raises(EvidenceRequiredError, match="release-eligible time is required"):
+        issue(flow, cn, release_eligible_at=None)
+    assert case_row(flow, cn).state is CaseState.OFFICER_REVIEWED
+    assert flow.work.call(lambda s, c: s.query(Detainer).count()) == 0
+    refused = [e for e in flow.work.call(lambda s, c: s.query(AuditEntry).all())
+               if e.action == "refused.hold_window_open"]  # fmt: skip
+    assert len(refused) == 1 and audit.details_of(refused[0])["action"] == "issue_detainer"
+
+
+def test_detainer_of_an_older_release_unknown_row_cannot_be_acted_on(flow: Flow) -> None:
+    """A detainer stored before the release time was required (no expiry) is never acted on
+    as if its 48 hours were not running: the guard asks for the release time first."""
+    cn = flow.reviewed()
+    issue(flow, cn)
     flow.work.call(detainers.record_jail_response, BOOKING, cn, answer=JailAnswer.HONOURED,
                    answered_by="jail shift supervisor")  # fmt: skip
+
+    def forget_release(session, clock):
+        session.query(Detainer).one().expires_at = None
+
+    flow.work.call(forget_release)
     with pytest.raises(EvidenceRequiredError, match="no release-eligible time"):
         flow.work.call(detainers.transfer_custody, OFFICER, cn)
 

@@ -4,7 +4,9 @@ DESIGN.md §5.5.  ``issue_detainer`` is refused (by the guards of the transition
 verified identity, without a documented probable-cause basis, on foreign birth or a missing
 record alone, while the citizenship gate is open, and where the jurisdiction's registered
 policy takes no detainers (then ``decisions.request_notification``).  The detainer expires 48
-hours after the release-eligible time; ``expire_due_detainers`` is the sweep that records it.
+hours after the release-eligible time, which is therefore required at issue (given, or already
+on the case; ``guards.hold_window_open``): every detainer has its expiry, and
+``expire_due_detainers`` is the sweep that records it.
 The jail's answer is recorded by whoever receives it — nothing moves on until it is.  A
 declined or notify-only detainer stays open (the record and the answer are kept) until the
 sweep closes it at its expiry, but it holds no one past release (``guards.HOLDING_DETAINER``),

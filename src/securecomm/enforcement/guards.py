@@ -376,9 +376,16 @@ def detainer_not_lapsed(ctx: GuardContext) -> None:
 
 
 def hold_window_open(ctx: GuardContext) -> None:
-    """No detainer for a person whose 48 hours after release eligibility are already over."""
+    """A detainer needs the release-eligible time (its 48 hours are counted from it: without
+    it nothing would ever end the hold), and none for a person whose 48 hours are over."""
     release = ctx.evidence.get("release_eligible_at") or ctx.case.release_eligible_at
-    if release is not None and ctx.now > release + DETAINER_HOLD:
+    if release is None:
+        raise EvidenceRequiredError(
+            f"case {ctx.case.case_number}: the release-eligible time is required to issue a "
+            "detainer (it holds the person at most 48 hours past it); ask the jail for the "
+            "date the person would otherwise be released"
+        )
+    if ctx.now > release + DETAINER_HOLD:
         raise DetainerExpiredError(
             f"case {ctx.case.case_number}: the release-eligible time {release.isoformat()} is "
             "more than 48 hours past; a detainer can no longer be issued"
