@@ -42,6 +42,7 @@ from securecomm.enforcement.errors import (
     DocumentError,
     EvidenceRequiredError,
     IllegalTransitionError,
+    InputError,
     PermissionDeniedError,
     ProhibitedBasisError,
     SafeguardError,
@@ -49,7 +50,13 @@ from securecomm.enforcement.errors import (
 )
 from securecomm.enforcement.inputs import ImmigrationEventKind, ImmigrationHistoryEvent
 from securecomm.enforcement.lifecycle import apply_transition
-from securecomm.enforcement.models import AuditEntry, Case, Detainer, ProsecutionReferral
+from securecomm.enforcement.models import (
+    AuditEntry,
+    Case,
+    Detainer,
+    Interview,
+    ProsecutionReferral,
+)
 from securecomm.enforcement.parameters import MIN_PAIRED_MINUTIAE_SHOWN
 from securecomm.enforcement.vocabulary import (
     Action,
@@ -531,6 +538,31 @@ def test_interview_language_becomes_the_notice_language(flow: Flow) -> None:
     issue(flow, cn)
     d = flow.work.call(lambda s, c: s.query(Detainer).one())
     assert d.notice_language == "en"
+
+
+def test_an_interview_is_not_recorded_as_conducted_hours_before_its_time(flow: Flow) -> None:
+    """Time order: three hours before its scheduled time the record would contradict the
+    schedule; it is refused saying what to do, nothing is recorded, and at the time it is
+    accepted (once: a second record of the same interview is refused)."""
+    cn = flow.researched()
+    flow.work.assess_priority(LESC, cn)
+    interview = flow.work.call(
+        interviews.schedule_interview, OFFICER, cn, mode=InterviewMode.VIDEO,
+        scheduled_at=flow.clock.now() + timedelta(hours=3), language="en",
+    )  # fmt: skip
+    with pytest.raises(InputError, match=r"scheduled for .*, 3 h 00 min from now; record it"):
+        flow.work.call(interviews.conduct_interview, OFFICER, cn, interview.id,
+                       citizenship_claimed=False)  # fmt: skip
+    stored = flow.work.call(lambda s, c: s.get(Interview, interview.id))
+    assert stored.conducted_at is None
+    flow.clock.set(flow.clock.now() + timedelta(hours=2, minutes=30))  # 30 min early: the jail
+    flow.work.call(interviews.conduct_interview, OFFICER, cn, interview.id,
+                   citizenship_claimed=False)  # fmt: skip
+    with pytest.raises(InputError, match="already recorded as conducted"):
+        flow.work.call(interviews.conduct_interview, OFFICER, cn, interview.id,
+                       citizenship_claimed=True)  # fmt: skip
+    stored = flow.work.call(lambda s, c: s.get(Interview, interview.id))
+    assert stored.citizenship_claimed is False and not case_row(flow, cn).citizenship_gate_open
 
 
 def test_rapid_repat_needs_a_stated_state_conviction(flow: Flow) -> None:

@@ -9,7 +9,7 @@ becomes the case's notice language (booking records do not carry it).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,7 @@ from securecomm.enforcement.errors import (
 from securecomm.enforcement.lifecycle import OPEN_STATES, apply_transition
 from securecomm.enforcement.lookup import authorize, load_case
 from securecomm.enforcement.models import Case, Interview
+from securecomm.enforcement.parameters import INTERVIEW_EARLY_TOLERANCE
 from securecomm.enforcement.roles import Permission, Principal
 from securecomm.enforcement.vocabulary import Action, CitizenshipIndicatorKind, InterviewMode
 
@@ -91,6 +92,11 @@ def schedule_interview(
     return interview
 
 
+def _hours(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+
+
 def conduct_interview(
     session: Session,
     clock: Clock,
@@ -108,6 +114,19 @@ def conduct_interview(
     if interview is None or interview.case_id != case.id:
         raise UnknownCaseError(f"case {case_number} has no interview {interview_id}")
     _may_interview(case)
+    if interview.conducted_at is not None:
+        raise InputError(
+            f"case {case_number}: interview {interview_id} was already recorded as conducted "
+            f"at {interview.conducted_at:%Y-%m-%d %H:%M} UTC"
+        )
+    early = interview.scheduled_at - clock.now()
+    if early > INTERVIEW_EARLY_TOLERANCE:
+        raise InputError(
+            f"case {case_number}: interview {interview_id} is scheduled for "
+            f"{interview.scheduled_at:%Y-%m-%d %H:%M} UTC, {_hours(early)} from now; record it "
+            "as conducted once it has taken place, or schedule a new interview for the time it "
+            "really takes place"
+        )
     interview.conducted_at = clock.now()
     interview.citizenship_claimed = citizenship_claimed
     interview.notes = notes

@@ -10,6 +10,11 @@ LIFECYCLE_VERSION = "case-lifecycle-v1"
 #: A detainer asks the jail to hold the person no longer than this after release eligibility.
 DETAINER_HOLD = timedelta(hours=48)
 
+#: An interview may be recorded as conducted at most this long before its scheduled time (the
+#: jail brings the person when it can); earlier than that the record would contradict the
+#: schedule, so it is refused with what to do instead.
+INTERVIEW_EARLY_TOLERANCE = timedelta(hours=1)
+
 #: Fewest paired minutiae the examiner's view must show for an officer to confirm a match.  This
 #: is not a point standard (DESIGN.md §5.2: the officer decides on the side-by-side prints with
 #: the paired minutiae); it only makes sure there is a paired-minutiae view to decide on.  The
