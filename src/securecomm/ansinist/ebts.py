@@ -102,10 +102,24 @@ def build_cna(
     subject: Subject,
     arrest: Arrest,
     fingers: Mapping[int, FingerInput],
-    **options: object,
+    *,
+    finger_record_type: int = 4,
+    photo_jpeg: bytes | None = None,
+    amputated: Mapping[int, str] | None = None,
+    check: bool = True,
 ) -> Transaction:
     """Like ``build_car`` with TOT CNA (no answer necessary)."""
-    return build_car(addressing, subject, arrest, fingers, tot="CNA", **options)  # type: ignore[arg-type]
+    return build_car(
+        addressing,
+        subject,
+        arrest,
+        fingers,
+        tot="CNA",
+        finger_record_type=finger_record_type,
+        photo_jpeg=photo_jpeg,
+        amputated=amputated,
+        check=check,
+    )
 
 
 def raise_on_violations(tx: Transaction) -> None:
@@ -337,6 +351,7 @@ def read_booking(tx: Transaction) -> Booking:
         priority=numeric.integer(t1, 6, 0),
     )
     dob_text = t2.value(22)
+    aka = t2.get(19)
     subject = Subject(
         name=t2.value(18),
         sex=t2.value(24),
@@ -348,7 +363,7 @@ def read_booking(tx: Transaction) -> Booking:
         eye_color=t2.value(31, "XXX"),
         hair_color=t2.value(32, "XXX"),
         citizenship=t2.value(21) or None,
-        aliases=tuple(sub[0] for sub in t2.get(19).subfields) if t2.get(19) else (),
+        aliases=tuple(sub[0] for sub in aka.subfields) if aka is not None else (),
         social_security=t2.value(16) or None,
         fbi_number=t2.value(14) or None,
         state_id=t2.value(15) or None,

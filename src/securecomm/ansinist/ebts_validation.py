@@ -111,9 +111,9 @@ def _check_record(index: int, record: Record, rules: RuleTable, tot: str) -> lis
                 )
             )
     for f in record.fields:
-        rule = rules.rule_for(record.type, f.tag, tot)
+        field_rule = rules.rule_for(record.type, f.tag, tot)
         tag = _tag(record.type, f.tag)
-        if rule is None:
+        if field_rule is None:
             known = rules.defined_anywhere(record.type, f.tag)
             msg = (
                 f"field {tag} is not allowed in a {tot} transaction"
@@ -122,7 +122,8 @@ def _check_record(index: int, record: Record, rules: RuleTable, tot: str) -> lis
             )
             out.append(at_field(index, record, f, tag, msg))
             continue
-        out += _check_field(index, record, f, rule, rules.item_rules(record.type, f.tag, tot), tot)
+        item_rules = rules.item_rules(record.type, f.tag, tot)
+        out += _check_field(index, record, f, field_rule, item_rules, tot)
     out += _check_relations(index, record, rules, tot)
     return out
 
@@ -141,6 +142,14 @@ def _check_field(
     def bad(message: str, item_tag: str | None = None) -> None:
         out.append(at_field(index, record, f, item_tag or tag, message, rule.name))
 
+    def reporter(suffix: str, item_tag: str | None = None) -> Report:
+        """A report that names the occurrence (``suffix``) and, for an item, its tag."""
+
+        def report(message: str) -> None:
+            bad(message + suffix, item_tag)
+
+        return report
+
     if f.data is not None:
         if not rule.char_class.startswith("B"):
             bad("binary data in a text field")
@@ -154,7 +163,7 @@ def _check_field(
         if item_rules:
             # A grouped field's size counts its items' characters, not the US separators
             # between them (2.047 ASL is 1–308: an 8-digit date and a 300-character literal).
-            _check_size("".join(items), rule, lambda m, w=which: bad(m + w))
+            _check_size("".join(items), rule, reporter(which))
             for item_rule in item_rules:
                 pos = item_rule.item or 0
                 value = items[pos - 1] if pos <= len(items) else ""
@@ -162,17 +171,17 @@ def _check_field(
                     if item_rule.presence.for_tot(tot) == "M":
                         bad(f"item {item_rule.name} is missing{which}", item_rule.tag)
                     continue
-                _check_value(value, item_rule, lambda m, t=item_rule.tag, w=which: bad(m + w, t))
+                _check_value(value, item_rule, reporter(which, item_rule.tag))
             if len(items) > len(item_rules):
                 bad(f"{len(items)} information items, the field has {len(item_rules)}{which}")
         elif len(items) > 1 and not rule.has_items:
             bad(f"{len(items)} information items in a single-valued field{which}")
         elif rule.has_items:  # items without their own definitions: each one by the field's
             for item in items:
-                _check_value(item, rule, lambda m, w=which: bad(m + w))
+                _check_value(item, rule, reporter(which))
         else:
             value = "\x1f".join(items)
-            _check_value(value, rule, lambda m, w=which: bad(m + w))
+            _check_value(value, rule, reporter(which))
     return out
 
 

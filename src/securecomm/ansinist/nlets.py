@@ -149,7 +149,11 @@ def parse_iaq(text: str) -> Iaq:
             f"the destination of an IAQ must be {LESC_DESTINATION} (the LESC)", line=1
         )
     values = _body(lines, _IAQ_FIELDS)
-    return Iaq(ori=parts[0], control=parts[2] if len(parts) > 2 else None, **values)  # type: ignore[arg-type]
+    return Iaq(
+        ori=parts[0],
+        control=parts[2] if len(parts) > 2 else None,
+        **values,  # type: ignore[arg-type]  # each value has its field's type (see _from_text)
+    )
 
 
 def parse_iar(text: str) -> Iar:
@@ -163,7 +167,7 @@ def parse_iar(text: str) -> Iar:
         ori=parts[0],
         destination=parts[1],
         control=parts[2] if len(parts) > 2 else None,
-        **values,  # type: ignore[arg-type]
+        **values,  # type: ignore[arg-type]  # each value has its field's type (see _from_text)
     )
 
 

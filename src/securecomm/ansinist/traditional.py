@@ -19,6 +19,8 @@ record (index and type), the field and the byte offset; it never lets another ex
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from securecomm.ansinist import binary_layouts, images
 from securecomm.ansinist.errors import (
     ContentError,
@@ -297,10 +299,18 @@ def _find_any(data: bytes, start: int, end: int, values: tuple[int, ...]) -> int
     return -1
 
 
+class _Where(TypedDict):
+    """The location keywords of an ``AnsiNistError`` raised about one field."""
+
+    record_index: int
+    record_type: int
+    tag: str
+
+
 def _content_list(type1: Record, data: bytes) -> list[tuple[int, int]]:
     """CNT (1.003) as (type, IDC) pairs, checked for form and known record types."""
     cnt = type1.get(CNT_TAG)
-    where = {"record_index": 0, "record_type": 1, "tag": "1.003"}
+    where: _Where = {"record_index": 0, "record_type": 1, "tag": "1.003"}
     if cnt is None:
         raise ContentError("the Type-1 record has no CNT field (1.003)", **where, offset=0)
     subs = cnt.subfields
