@@ -248,7 +248,7 @@ def whatif(
             f"{r['removed_per_year']:,.0f}",
             f"{r['missed_before_interview']:,.0f}",
             f"{r['average_daily_detained']:,.0f}",
-            f"{float(r['cost_per_year']) / 1e6:,.0f}",  # type: ignore[arg-type]
+            f"{r['cost_per_year'] / 1e6:,.0f}",
         )
     console.print(table)
     if plots is not None:
@@ -307,7 +307,7 @@ def allocate(
     )
     if json_path is not None:
         json_path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {
+        payload: dict[str, object] = {
             name: {
                 "teams": [facilities[i].id for i in np.flatnonzero(a.team)],
                 "video": [facilities[i].id for i in np.flatnonzero(a.video)],

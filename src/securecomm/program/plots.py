@@ -6,11 +6,11 @@ SVG is made reproducible (fixed hash salt, no date metadata).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import timedelta
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -47,7 +47,9 @@ def calibration_figure(rows: Sequence[CalibrationRow]) -> Figure:
 
 
 def coverage_figure(result: SimulationResult) -> Figure:
-    days = [result.scenario.start + timedelta(days=i) for i in range(result.days)]
+    # datetime64 days: matplotlib converts them like dates, and its stubs accept arrays.
+    start = np.datetime64(result.scenario.start, "D")
+    days = start + np.arange(result.days)
     fig, ax = plt.subplots(figsize=(8, 3.5))
     ax.plot(days, 100 * result.covered_share, label="bookings at interoperable facilities (%)")
     ax.set_ylabel("%")
@@ -59,10 +61,18 @@ def coverage_figure(result: SimulationResult) -> Figure:
     return fig
 
 
-def whatif_figure(rows: Sequence[dict[str, object]]) -> Figure:
+def _number(row: Mapping[str, object], key: str) -> float:
+    value = row[key]
+    if not isinstance(value, int | float):
+        raise TypeError(f"what-if row {row.get('variant')!r}: {key} is {value!r}, not a number")
+    return float(value)
+
+
+def whatif_figure(rows: Sequence[Mapping[str, object]]) -> Figure:
+    """Level 1 removals during the rollout and cost per year, per variant (``WhatIfRow``s)."""
     names = [str(r["variant"]) for r in rows]
-    worked = [float(r["level1_removed_during_rollout"]) / 1e3 for r in rows]  # type: ignore[arg-type]
-    cost = [float(r["cost_per_year"]) / 1e9 for r in rows]  # type: ignore[arg-type]
+    worked = [_number(r, "level1_removed_during_rollout") / 1e3 for r in rows]
+    cost = [_number(r, "cost_per_year") / 1e9 for r in rows]
     fig, (a, b) = plt.subplots(1, 2, figsize=(10, 0.4 * len(rows) + 1.8), sharey=True)
     a.barh(names, worked, color="tab:blue")
     a.set_xlabel("Level 1 removals during the rollout (thousands)")

@@ -31,6 +31,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import simpy
+from simpy.events import ConditionValue
 
 from securecomm.program.errors import ScenarioError
 from securecomm.program.facilities import Facility, FacilityKind, Tier
@@ -465,6 +466,8 @@ class NationalSimulation:
             req = pool.request(priority=level)
             wait = max(release_at - env.now, 0.0)
             got = yield req | env.timeout(wait)
+            if not isinstance(got, ConditionValue):
+                raise TypeError(f"an either-or wait gave {got!r}, not a ConditionValue")
             if req not in got:
                 req.cancel()
                 self._count(Event.MISSED, src, level)

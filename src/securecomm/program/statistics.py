@@ -161,7 +161,12 @@ def _events(conn: Connection) -> Iterable[Event]:
         yield "submissions", at, ori
     case_ori = dict(conn.execute(select(Case.id, Case.facility_ori)).all())
     level_of = dict(conn.execute(select(Case.id, Case.level)).all())
-    level_keys = {1: "matches_level_1", 2: "matches_level_2", 3: "matches_level_3"}
+    # A case without a conviction level (None) counts as "matches_no_conviction".
+    level_keys: dict[int | None, str] = {
+        1: "matches_level_1",
+        2: "matches_level_2",
+        3: "matches_level_3",
+    }
     for at, ori, level in conn.execute(select(Case.opened_at, Case.facility_ori, Case.level)):
         yield "matches", at, ori
         yield level_keys.get(level, "matches_no_conviction"), at, ori
@@ -206,11 +211,11 @@ def _events(conn: Connection) -> Iterable[Event]:
         CustodyKind.OWN_RECOGNIZANCE: "custody_own_recognizance",
         CustodyKind.ALTERNATIVES_TO_DETENTION: "custody_alternatives",
     }
-    for cid, kind, at in conn.execute(
+    for cid, custody_kind, at in conn.execute(
         select(CustodyDecision.case_id, CustodyDecision.kind, CustodyDecision.decided_at)
     ):
         yield "custody_decisions", at, case_ori[cid]
-        yield custody_keys[CustodyKind(kind)], at, case_ori[cid]
+        yield custody_keys[CustodyKind(custody_kind)], at, case_ori[cid]
     for cid, at in conn.execute(select(RemovalRecord.case_id, RemovalRecord.departed_at)):
         yield "removals", at, case_ori[cid]
         if level_of[cid] is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from typing import TypedDict
 
 import numpy as np
 import simpy
@@ -39,7 +40,9 @@ def variants(base: Scenario) -> dict[str, Scenario]:
                 enf,
                 detention_probability=(
                     enf.detention_probability[0],
-                    *(p / 2 for p in enf.detention_probability[1:]),
+                    enf.detention_probability[1] / 2,
+                    enf.detention_probability[2] / 2,
+                    enf.detention_probability[3] / 2,
                 ),
                 alternatives_share=0.70,
             ),
@@ -52,7 +55,20 @@ def last_year(result: SimulationResult) -> tuple[date, date]:
     return date(end.year - 1, end.month, end.day), end
 
 
-def summarise(name: str, result: SimulationResult) -> dict[str, object]:
+class WhatIfRow(TypedDict):
+    """One variant's summary (national, divided by the scale): counts per year and detention in
+    its last simulated year, and Level 1 removals from the start to the end of the rollout."""
+
+    variant: str
+    level1_removed_per_year: float
+    level1_removed_during_rollout: float
+    removed_per_year: float
+    missed_before_interview: float
+    average_daily_detained: float
+    cost_per_year: float
+
+
+def summarise(name: str, result: SimulationResult) -> WhatIfRow:
     start, end = last_year(result)
     w = result.window(start, end)
     # Level 1 removals during the rollout are where order matters most.
@@ -79,9 +95,9 @@ def run_whatif(
     *,
     scale: float,
     progress: Callable[[str, int, int], None] | None = None,
-) -> list[dict[str, object]]:
+) -> list[WhatIfRow]:
     """Run every variant with the same seed (common random numbers) and summarise them."""
-    rows = []
+    rows: list[WhatIfRow] = []
     for name, scenario in variants(base).items():
 
         def tick(done: int, total: int, _name: str = name) -> None:
