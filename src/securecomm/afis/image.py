@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -217,7 +218,7 @@ def _decode_wsq(data: bytes, where: str) -> tuple[ByteArray, float | None]:
 def _decode_with_imagecodecs(data: bytes, name: str) -> ByteArray:
     import imagecodecs
 
-    decoders = {
+    decoders: dict[str, Callable[[bytes], np.ndarray]] = {
         "JPEGB": imagecodecs.jpeg8_decode,
         "JPEGL": imagecodecs.ljpeg_decode,
         "JP2": imagecodecs.jpeg2k_decode,

@@ -112,12 +112,13 @@ def write_fvc_like(
         raise AfisError(f"cannot create output directory {out}: {exc.strerror or exc}") from exc
 
     report = FvcLikeReport(out, fingers, impressions, seed)
+    finger_entries: list[dict[str, object]] = []
     manifest: dict[str, object] = {
         "generator": "securecomm.afis.synthesis (SFinGe-style)",
         "synthetic": True,
         "seed": seed,
         "ppi": WORKING_PPI,
-        "fingers": [],
+        "fingers": finger_entries,
     }
     for index in range(fingers):
         number = FIRST_FINGER + index
@@ -130,7 +131,7 @@ def write_fvc_like(
         )
         report.master_seconds.append(master_time)
         report.impression_seconds.extend(times)
-        entries = []
+        entries: list[dict[str, object]] = []
         for k, imp in enumerate(prints, start=1):
             name = f"{number}_{k}"
             _write_png(out / f"{name}.png", imp.image.pixels)
@@ -149,7 +150,7 @@ def write_fvc_like(
                 }
             )
         points = master.singular_points
-        manifest["fingers"].append(  # type: ignore[union-attr]
+        finger_entries.append(
             {
                 "finger": number,
                 "class": master.finger_class.value,

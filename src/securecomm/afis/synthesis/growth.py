@@ -121,7 +121,9 @@ def _filter_pass(
         for i in range(2 * rad + 1):
             for j in range(2 * rad + 1):
                 acc += kernels[o, p, k0 + i, k0 + j] * padded[r + k0 + i, c + k0 + j]
-        v = gain * acc
+        # float(): numba types ``gain`` as float64, so ``gain * acc`` already is a float64
+        # (NumPy's stubs say float32, by the Python-scalar rule); the call changes nothing.
+        v = float(gain * acc)
         if v > 1.0:
             v = 1.0
         elif v < -1.0:
@@ -186,11 +188,13 @@ def grow_ridges(
     """
     f = params.growth_downsample
     low_mask = mask[::f, ::f]
+    # float32 / int stays float32 in NumPy 2; the stubs say float64, so say it (no copy).
+    low_period = (period[::f, ::f] / f).astype(np.float32, copy=False)
     low, passes = _grow(
         low_mask,
         orientation[::f, ::f],
-        period[::f, ::f] / f,
-        _seed_image(low_mask, orientation[::f, ::f], period[::f, ::f] / f, rng, params, f * f),
+        low_period,
+        _seed_image(low_mask, orientation[::f, ::f], low_period, rng, params, f * f),
         gabor_bank(params, f),
         params,
         params.max_iterations,

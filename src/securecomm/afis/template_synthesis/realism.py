@@ -53,7 +53,8 @@ def set_scores(
     """Genuine (all impression pairs of a finger) and impostor (all pairs of different
     fingers) scores within one set of templates."""
     prepared = [comparator.prepare(t) for t in templates]
-    genuine, impostor = [], []
+    genuine: list[float] = []
+    impostor: list[float] = []
     for i, j in itertools.combinations(range(len(templates)), 2):
         score = comparator.compare_prepared(prepared[i], prepared[j])
         (genuine if fingers[i] == fingers[j] else impostor).append(score)
