@@ -364,6 +364,27 @@ class ProsecutionReferral(Base):
     status: Mapped[str] = mapped_column(String(20), default="open")
 
 
+class Reminder(Base):
+    """A deadline brought to someone's attention by the worker (``enforcement.reminders``):
+    one row per (what is due, its due time), so the sweep never reminds twice of the same."""
+
+    __tablename__ = "enforcement_reminders"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: What is due and when, e.g. ``detainer:SC-2026-000001-D1:2026-03-04T12:00:00+00:00``.
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("enforcement_cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    #: The field office whose staff it is for, and the role (or the one user) it addresses.
+    office: Mapped[str] = mapped_column(String(40), index=True)
+    addressee: Mapped[str] = mapped_column(String(60))
+    message: Mapped[str] = mapped_column(Text)
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    acknowledged_by: Mapped[str] = mapped_column(String(60), default="")
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
 class AuditEntry(Base):
     """One entry of the append-only, hash-chained audit log."""
 

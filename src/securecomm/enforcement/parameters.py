@@ -15,6 +15,17 @@ DETAINER_HOLD = timedelta(hours=48)
 #: schedule, so it is refused with what to do instead.
 INTERVIEW_EARLY_TOLERANCE = timedelta(hours=1)
 
+#: A citizenship review open this long is overdue: listed so on the review queues, and the
+#: supervisor and counsel who have not recorded a finding are reminded.
+REVIEW_OVERDUE_AFTER = timedelta(hours=72)
+#: A detainer that holds the person and expires sooner than this is urgent: listed so, and its
+#: field office is reminded to take custody or lift it.
+DETAINER_URGENT_WITHIN = timedelta(hours=12)
+#: A scheduled interview not recorded this long after its time is reported to its officer.
+INTERVIEW_MISSED_AFTER = timedelta(hours=2)
+#: How often the worker looks for deadlines to remind of (a reminder is at most this late).
+REMINDER_SWEEP_EVERY = timedelta(minutes=5)
+
 #: Fewest paired minutiae the examiner's view must show for an officer to confirm a match.  This
 #: is not a point standard (DESIGN.md §5.2: the officer decides on the side-by-side prints with
 #: the paired minutiae); it only makes sure there is a paired-minutiae view to decide on.  The

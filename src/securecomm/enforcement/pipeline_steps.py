@@ -5,6 +5,9 @@
   (``intake.take_match``). Enqueued by the delivery of the notice, in the same transaction.
 - ``detainers.expire``: the 48-hour detainer-expiry sweep, a scheduled kind the worker
   enqueues once per period (:data:`SCHEDULE`).
+- ``reminders.send``: the deadlines of case work (overdue citizenship reviews, detainers near
+  their expiry, interviews not recorded) reminded once each to who must act
+  (``enforcement.reminders``), also scheduled.
 
 Each runs in the job's transaction with the worker's fenced completion, so a crash at any point
 leaves either all of its effects (case, audit entries, notice marked taken) or none, and the
@@ -20,6 +23,8 @@ from sqlalchemy.orm import Session
 from securecomm.enforcement.detainers import expire_due_detainers
 from securecomm.enforcement.from_interop import inputs_from_notice
 from securecomm.enforcement.intake import take_match
+from securecomm.enforcement.parameters import REMINDER_SWEEP_EVERY
+from securecomm.enforcement.reminders import send_due_reminders
 from securecomm.enforcement.roles import SYSTEM_PRINCIPAL
 from securecomm.interop import timing
 from securecomm.interop.context import PipelineContext, Step
@@ -29,6 +34,7 @@ from securecomm.interop.notices import mark_taken, read_notice
 from securecomm.interop.worker import Scheduled
 
 EXPIRE_STEP = "detainers.expire"
+REMIND_STEP = "reminders.send"
 CASE_MILESTONE = "case"
 
 #: How often the detainer-expiry sweep runs: a detainer lapses at most this late.
@@ -53,6 +59,17 @@ def expire_detainers(context: PipelineContext, session: Session, job: ClaimedJob
     expire_due_detainers(session, context.clock, SYSTEM_PRINCIPAL)
 
 
-STEPS: dict[str, Step] = {NOTICE_STEP: take_notice, EXPIRE_STEP: expire_detainers}
+def send_reminders(context: PipelineContext, session: Session, job: ClaimedJob) -> None:
+    send_due_reminders(session, context.clock, SYSTEM_PRINCIPAL)
 
-SCHEDULE: tuple[Scheduled, ...] = (Scheduled(EXPIRE_STEP, EXPIRY_SWEEP_EVERY),)
+
+STEPS: dict[str, Step] = {
+    NOTICE_STEP: take_notice,
+    EXPIRE_STEP: expire_detainers,
+    REMIND_STEP: send_reminders,
+}
+
+SCHEDULE: tuple[Scheduled, ...] = (
+    Scheduled(EXPIRE_STEP, EXPIRY_SWEEP_EVERY),
+    Scheduled(REMIND_STEP, REMINDER_SWEEP_EVERY),
+)

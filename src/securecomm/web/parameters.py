@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+# When a review is overdue and a detainer urgent is case-work policy, which the worker's
+# reminders share: the console re-exports it.
+from securecomm.enforcement.parameters import DETAINER_URGENT_WITHIN as DETAINER_URGENT_WITHIN
+from securecomm.enforcement.parameters import REVIEW_OVERDUE_AFTER as REVIEW_OVERDUE_AFTER
+
 #: Where the console is mounted on the FastAPI application.
 PREFIX = "/console"
 
@@ -38,10 +43,6 @@ SCRYPT_DKLEN = 32
 SALT_BYTES = 16
 MIN_PASSWORD_LENGTH = 12
 
-#: Citizenship reviews open longer than this are listed as overdue on the review queues.
-REVIEW_OVERDUE_AFTER = timedelta(hours=72)
-#: Detainers whose expiry is nearer than this are listed as urgent.
-DETAINER_URGENT_WITHIN = timedelta(hours=12)
 
 #: Rows shown on the work queue and on an audit search page.
 QUEUE_LIMIT = 200
