@@ -29,7 +29,8 @@ class Principal:
 
 
 def session_factory(request: Request) -> sessionmaker[Session]:
-    return request.app.state.session_factory  # type: ignore[no-any-return]
+    factory: sessionmaker[Session] = request.app.state.session_factory
+    return factory
 
 
 def db_session(
@@ -59,8 +60,7 @@ def authenticated_agency(
     api_key: Annotated[str | None, Security(api_key_scheme)],
 ) -> Principal:
     key = (bearer.credentials.strip() if bearer is not None else "") or (api_key or "").strip()
-    key = key or None
-    if key is None:
+    if not key:
         raise NotAuthenticatedError("an API key is required (Authorization: Bearer <key>)")
     agency = agency_for_key(session, key)
     if agency is None:

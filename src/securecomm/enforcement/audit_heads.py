@@ -518,7 +518,8 @@ def checkpoint_step(context: PipelineContext, session: Session, _job: ClaimedJob
     another database never signs for it, nor writes its heads into this home."""
     settings = Settings.from_env()
     ours = make_url(settings.effective_database_url).render_as_string(hide_password=False)
-    if session.get_bind().url.render_as_string(hide_password=False) != ours:
+    # get_bind() is an Engine or a Connection; ``.engine`` is the Engine in both cases.
+    if session.get_bind().engine.url.render_as_string(hide_password=False) != ours:
         return
     files = AuditFiles.of(settings)
     if files.key_file.exists():

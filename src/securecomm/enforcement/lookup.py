@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeVarTuple
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -27,7 +27,10 @@ def load_case(session: Session, case_number: str) -> Case:
     return case
 
 
-def visible_cases(query: Select[Any], principal: Principal) -> Select[Any]:
+_Row = TypeVarTuple("_Row")
+
+
+def visible_cases(query: Select[*_Row], principal: Principal) -> Select[*_Row]:
     """``query`` (over :class:`Case`) limited to the cases the principal may see: their jail's
     (jail-bound roles) and their field office's (office-bound roles); the listing form of the
     check :func:`authorize` makes for one case."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Protocol
 
 from sqlalchemy import select
@@ -50,7 +51,7 @@ from securecomm.web.forms import Choices, Field
 Runner = Callable[[CaseWork, Principal, str, Mapping[str, Any]], object]
 
 
-def _choices(kind: type, labels: Mapping[str, str] | None = None) -> Choices:
+def _choices(kind: type[StrEnum], labels: Mapping[str, str] | None = None) -> Choices:
     labels = labels or {}
     return tuple((m.value, labels.get(m.value, m.value.replace("_", " "))) for m in kind)
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from securecomm.afis.search.factory import gallery_path_for
 from securecomm.afis.search.gallery import Gallery
+from securecomm.afis.types import FingerImage
 from securecomm.config import Settings
 from securecomm.enforcement.errors import UnknownCaseError
 from securecomm.errors import SecurecommError
@@ -48,7 +49,7 @@ class PipelinePrints:
                 raise UnknownCaseError(f"{ref}: the IDR names no stored booking")
             templates = load_templates(session, submission.id)
             raw = submission.raw
-        images = {}
+        images: dict[int, FingerImage] = {}
         for position, image in finger_images(raw):
             images.setdefault(position, image)
         path = gallery_path_for(self.settings, IMMIGRATION_GALLERY)
