@@ -7,7 +7,8 @@
      └── ConfigError               a setting is invalid
 
 Entry points (CLI, API, console) catch ``SecurecommError`` and show its message; the API maps
-it to a 4xx response with the same message. Anything else is a bug in this system.
+it to a 4xx response with the same message (``api.statuses``: the HTTP status is the entry
+points' business, not the libraries'). Anything else is a bug in this system.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from __future__ import annotations
 class SecurecommError(Exception):
     """An error the caller caused; its message says what is wrong and where."""
 
-    #: HTTP status the API answers with.
-    status_code: int = 400
     #: True when the condition may pass by itself (a lock another process holds): a worker
     #: retries the job. Otherwise the data is wrong and retrying cannot help: the job is parked.
     transient: bool = False

@@ -1,8 +1,9 @@
 """Errors of the API and how they are answered, and their declaration in the OpenAPI schema.
 
-One exception handler: a ``SecurecommError`` becomes its 4xx status with ``{"detail": message}``
-(``schemas.ErrorBody``), the message being the same one the CLI prints. ``error_responses``
-declares those answers per route, so the served schema lists every status a route gives.
+One exception handler: a ``SecurecommError`` becomes its status (``statuses.status_of``) with
+``{"detail": message}`` (``schemas.ErrorBody``), the message being the same one the CLI
+prints. ``error_responses`` declares those answers per route, so the served schema lists every
+status a route gives.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from securecomm.api.schemas import ErrorBody
+from securecomm.api.statuses import status_of
 from securecomm.errors import SecurecommError
 
 
@@ -58,5 +60,6 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
 def install_error_handler(app: FastAPI) -> None:
     @app.exception_handler(SecurecommError)
     async def _securecomm_error(_request: Request, exc: SecurecommError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
-        return JSONResponse({"detail": str(exc)}, status_code=exc.status_code, headers=headers)
+        status = status_of(exc)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)

@@ -52,27 +52,23 @@ class LevelTableError(EnforcementError):
 class UnknownCaseError(EnforcementError):
     """No case, detainer, facility or policy with that identifier."""
 
-    status_code = 404
 
 
 class PermissionDeniedError(EnforcementError):
     """The principal's role may not do this, or not on a case of another jail."""
 
-    status_code = 403
     rule = "permission"
 
 
 class IllegalTransitionError(EnforcementError):
     """The requested action is not a transition out of the case's current state."""
 
-    status_code = 409
     rule = "transition_table"
 
 
 class SafeguardError(EnforcementError):
     """A safeguard of DESIGN.md §5 refuses the action."""
 
-    status_code = 409
     rule = "safeguard"
 
 
@@ -115,7 +111,6 @@ class EvidenceRequiredError(SafeguardError):
 class CapacityError(EnforcementError):
     """The detention facility has no free bed."""
 
-    status_code = 409
 
 
 class DocumentError(EnforcementError):

@@ -23,15 +23,14 @@ class InteropError(SecurecommError):
 class DuplicateTcnError(InteropError):
     """A TCN is unique per agency: the same (ORI, TCN) with other bytes is refused."""
 
-    status_code = 409
 
 
 class UnknownSubmissionError(InteropError):
-    status_code = 404
+    """The agency has no submission with this TCN."""
 
 
 class ForbiddenSubmissionError(InteropError):
-    status_code = 403
+    """The transaction's ORI is not the submitting agency's."""
 
 
 class SubmissionFormatError(InteropError):
@@ -41,7 +40,6 @@ class SubmissionFormatError(InteropError):
 class ComponentUnavailableError(InteropError):
     """A step needs a component (extractor, gallery, message builder) this build lacks."""
 
-    status_code = 503
 
 
 class UnknownStepError(InteropError):

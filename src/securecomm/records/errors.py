@@ -24,15 +24,15 @@ class InvalidOriError(RecordsError):
 
 
 class UnknownAgencyError(RecordsError):
-    status_code = 404
+    """No agency is registered with this ORI."""
 
 
 class UnknownIdentityError(RecordsError):
-    status_code = 404
+    """No record is held under this identifier."""
 
 
 class DuplicateRecordError(RecordsError):
-    status_code = 409
+    """A record with this identifier is already held."""
 
 
 class InvalidRecordError(RecordsError):

@@ -21,6 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
+from securecomm.api.statuses import status_of
 from securecomm.enforcement import refusals
 from securecomm.enforcement.roles import Permission, require
 from securecomm.errors import SecurecommError
@@ -59,7 +60,7 @@ class ConsoleRoute(APIRoute):
                     request,
                     "error.html",
                     user=user,
-                    status_code=exc.status_code,
+                    status_code=status_of(exc),
                     message=str(exc),
                     kind=type(exc).__name__,
                 )

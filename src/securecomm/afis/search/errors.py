@@ -17,20 +17,17 @@ from securecomm.afis.errors import AfisError, GalleryError
 class GalleryLockedError(GalleryError):
     """Another process holds the gallery's write lock."""
 
-    status_code = 409
     transient = True
 
 
 class IdentityExistsError(GalleryError):
     """The identity is already enrolled (use replace)."""
 
-    status_code = 409
 
 
 class UnknownIdentityError(GalleryError):
     """The identity is not enrolled in this gallery."""
 
-    status_code = 404
 
 
 class ProbeError(AfisError):

@@ -10,6 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from securecomm.api.statuses import status_of
 from securecomm.enforcement.roles import Permission
 from securecomm.web import throttle
 from securecomm.web.auth import SignedInUser
@@ -48,5 +49,5 @@ def unlock(request: Request, console: ConsoleDep, form: Posted, username: str) -
             throttle.unlock(session, console.clock, form.user.principal, username,
                             reason=form.values.get("reason", ""))  # fmt: skip
     except FormError as exc:
-        return _page(request, console, form.user, error=str(exc), status=exc.status_code)
+        return _page(request, console, form.user, error=str(exc), status=status_of(exc))
     return RedirectResponse(f"{PREFIX}/accounts?done={quote(username)}", status_code=303)

@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from securecomm.api.statuses import status_of
 from securecomm.enforcement import audit, refusals
 from securecomm.enforcement.cases import CaseView, read_case
 from securecomm.enforcement.errors import UnknownCaseError
@@ -38,7 +39,6 @@ from securecomm.interop.submissions import Submission
 from securecomm.web.actions import FORMS_BY_KEY, offered_forms
 from securecomm.web.auth import SignedInUser
 from securecomm.web.context import Console
-from securecomm.web.errors import FormError
 from securecomm.web.forms import parse
 from securecomm.web.parameters import PREFIX
 from securecomm.web.rendering import page
@@ -167,7 +167,7 @@ def case_action(
             if refusals.recorded(exc):  # nor theirs to see: the refused action is the answer
                 raise exc from None
             raise
-        status = exc.status_code if not isinstance(exc, FormError) else 422
+        status = status_of(exc)
         return page(
             request,
             "case.html",

@@ -7,9 +7,10 @@ import secrets
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from securecomm.api.statuses import status_of
 from securecomm.web import auth
 from securecomm.web.csrf import check_signin_token, signin_token
-from securecomm.web.errors import SignInFailedError, SignInThrottledError
+from securecomm.web.errors import SignInThrottledError
 from securecomm.web.parameters import PREFIX, SESSION_COOKIE, SESSION_LIFETIME, SIGNIN_COOKIE
 from securecomm.web.rendering import navigation, page
 from securecomm.web.routing import ConsoleDep, ConsoleRoute, Posted, session_token
@@ -61,7 +62,7 @@ async def sign_in(request: Request, console: ConsoleDep) -> Response:
         )  # fmt: skip
     if outcome.refusal is not None:
         exc = outcome.refusal
-        status = 401 if isinstance(exc, SignInFailedError) else exc.status_code
+        status = status_of(exc)
         response = _signin_page(request, console, next_=next_, error=str(exc), status=status)
         if isinstance(exc, SignInThrottledError):
             response.headers["Retry-After"] = str(exc.retry_after)

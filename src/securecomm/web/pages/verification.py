@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from securecomm.api.statuses import status_of
 from securecomm.enforcement import audit, refusals
 from securecomm.enforcement.cases import read_case
 from securecomm.enforcement.lookup import authorize, load_case
@@ -141,7 +142,7 @@ def decide(request: Request, console: ConsoleDep, form: Posted, case_number: str
     except SecurecommError as exc:
         return _page(
             request, console, form.user, case_number, after=exc, refusal=str(exc),
-            status_code=exc.status_code, submitted=form.values,
+            status_code=status_of(exc), submitted=form.values,
         )  # fmt: skip
     done = "verify_identity" if decision == "confirm" else "reject_match"
     return RedirectResponse(f"{PREFIX}/cases/{case_number}?done={done}", status_code=303)
