@@ -82,7 +82,7 @@ class ConsoleRoute(APIRoute):
 
 
 def get_console(request: Request) -> Console:
-    return request.app.state.console  # type: ignore[no-any-return]
+    return request.app.state.console
 
 
 ConsoleDep = Annotated[Console, Depends(get_console)]
