@@ -11,10 +11,11 @@ from collections import Counter
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from securecomm.enforcement import queue as work_queue
+from securecomm.enforcement import reminders
 from securecomm.enforcement.lifecycle import OPEN_STATES
 from securecomm.enforcement.lookup import visible_cases
 from securecomm.enforcement.models import Case
@@ -24,7 +25,7 @@ from securecomm.web.auth import SignedInUser
 from securecomm.web.errors import FormError
 from securecomm.web.parameters import DETAINER_URGENT_WITHIN, PREFIX, QUEUE_LIMIT
 from securecomm.web.rendering import page
-from securecomm.web.routing import ConsoleDep, ConsoleRoute, requires
+from securecomm.web.routing import ConsoleDep, ConsoleRoute, Posted, requires
 
 router = APIRouter(prefix=PREFIX, route_class=ConsoleRoute, include_in_schema=False)
 Reader = Annotated[SignedInUser, Depends(requires(Permission.READ_CASE))]
@@ -71,6 +72,7 @@ def queue_page(
     with console.unit() as session:
         base = select(Case.field_office, Case.facility_ori).where(Case.state.in_(list(OPEN_STATES)))
         rows = session.execute(visible_cases(base, user.principal).distinct()).all()
+        mine = reminders.reminders_for(session, user.principal)
     return page(
         request,
         "queue.html",
@@ -84,5 +86,13 @@ def queue_page(
         by_state=Counter(i.state for i in items),
         truncated=len(items) >= QUEUE_LIMIT,
         urgent_within=DETAINER_URGENT_WITHIN,
+        reminders=mine,
         all=ALL,
     )
+
+
+@router.post("/reminders/{reminder_id}/acknowledge")
+def acknowledge(console: ConsoleDep, form: Posted, reminder_id: int) -> Response:
+    """The addressee has seen the reminder (only its addressee may say so: audited)."""
+    console.work.call(reminders.acknowledge_reminder, form.user.principal, reminder_id)
+    return RedirectResponse(f"{PREFIX}/queue", status_code=303)
