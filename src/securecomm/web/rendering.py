@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from securecomm.enforcement import wording
 from securecomm.enforcement.roles import Permission
 from securecomm.web.auth import SignedInUser
 from securecomm.web.parameters import PREFIX
@@ -74,7 +75,14 @@ environment = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-environment.filters.update(utc=utc, words=words, duration=duration)
+environment.filters.update(
+    utc=utc,
+    words=words,
+    duration=duration,
+    event_words=wording.event_words,
+    rule_words=wording.rule_words,
+    role_words=wording.role_words,
+)
 environment.globals.update(prefix=PREFIX, Permission=Permission)
 
 
