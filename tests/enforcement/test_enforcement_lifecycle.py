@@ -147,7 +147,9 @@ def test_reason_is_required_to_close(flow: Flow) -> None:
 
 def test_role_without_permission_is_refused(flow: Flow) -> None:
     cn = flow.reviewed()
-    with pytest.raises(PermissionDeniedError, match=r"lesc\.specialist .* may not decide"):
+    with pytest.raises(
+        PermissionDeniedError, match=r"lesc\.specialist \(LESC specialist\) may not decide a case"
+    ):
         flow.work.call(decisions.close_no_action, LESC, cn, reason="x")
 
 

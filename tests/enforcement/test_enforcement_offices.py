@@ -120,7 +120,9 @@ def test_supervisor_and_counsel_see_only_their_offices_reviews(flow: Flow) -> No
 def test_roles_without_a_review_permission_may_not_list_reviews(flow: Flow) -> None:
     gated(flow, "D1", "DAL")
     for principal in (OFFICER, LESC, MANAGER, AUDITOR):
-        with pytest.raises(PermissionDeniedError, match="may not review_citizenship_supervisor"):
+        with pytest.raises(
+            PermissionDeniedError, match="may not record the supervisor's citizenship finding"
+        ):
             queue_of(flow, principal)
 
 

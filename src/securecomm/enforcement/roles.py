@@ -62,6 +62,46 @@ class Permission(enum.StrEnum):
     VERIFY_AUDIT = "verify_audit"
 
 
+#: What each permission lets a role do (completes "may not …").
+PERMISSION_WORDS: dict[Permission, str] = {
+    Permission.OPEN_CASE: "open cases",
+    Permission.READ_CASE: "read case records",
+    Permission.READ_STATISTICS: "read the program's statistics",
+    Permission.VERIFY_IDENTITY: "verify or reject a biometric match",
+    Permission.RESEARCH_STATUS: "record immigration status research",
+    Permission.RAISE_CITIZENSHIP_INDICATOR: "raise a citizenship indicator",
+    Permission.REVIEW_CITIZENSHIP_SUPERVISOR: "record the supervisor's citizenship finding",
+    Permission.REVIEW_CITIZENSHIP_COUNSEL: "record counsel's citizenship finding",
+    Permission.ASSESS_PRIORITY: "assess a priority level",
+    Permission.INTERVIEW: "schedule or record interviews",
+    Permission.DECIDE: "decide a case (no action, discretion, waiting, notification)",
+    Permission.ISSUE_DETAINER: "issue detainers",
+    Permission.RECORD_JAIL_RESPONSE: "record a jail's answer to a detainer",
+    Permission.RECORD_RELEASE_TIME: "record a release-eligible time",
+    Permission.LIFT_DETAINER: "lift detainers",
+    Permission.EXPIRE_DETAINER: "expire detainers",
+    Permission.TRANSFER_CUSTODY: "take custody",
+    Permission.CHARGE: "serve charging documents",
+    Permission.DECIDE_CUSTODY: "decide custody",
+    Permission.RECORD_COURT: "record court events",
+    Permission.REMOVE: "carry out removals",
+    Permission.ASSIGN_WORK: "assign cases",
+    Permission.ADMINISTER: "administer policies, facilities, agreements and accounts",
+    Permission.VERIFY_AUDIT: "verify or search the audit log",
+}
+
+ROLE_WORDS: dict[Role, str] = {
+    Role.BOOKING_OFFICER: "booking officer",
+    Role.LESC_SPECIALIST: "LESC specialist",
+    Role.ICE_OFFICER: "ICE officer",
+    Role.SUPERVISOR: "supervisor",
+    Role.COUNSEL: "counsel",
+    Role.PROGRAM_MANAGER: "program manager",
+    Role.AUDITOR: "auditor",
+    Role.PARTNER_287G_OFFICER: "287(g) officer",
+    Role.SYSTEM: "the system",
+}
+
 P = Permission
 _CASE_WORK = frozenset(
     {
@@ -153,8 +193,8 @@ class Principal:
 
     def __str__(self) -> str:
         at = self.facility_ori or (self.office if self.role in OFFICE_BOUND_ROLES else "")
-        where = f"@{at}" if at else ""
-        return f"{self.user_id} ({self.role}{where})"
+        where = f" of {at}" if at else ""
+        return f"{self.user_id} ({ROLE_WORDS[self.role]}{where})"
 
 
 SYSTEM_PRINCIPAL = Principal("system", Role.SYSTEM)
@@ -181,7 +221,8 @@ def require(
     on = f" on case {case_number}" if case_number else ""
     if not has_permission(principal, permission):
         raise PermissionDeniedError(
-            f"{principal} may not {permission.value}{on}", rule="permission"
+            f"{principal} may not {PERMISSION_WORDS[permission]}{on}",
+            rule="permission",
         )
     if principal.role in JAIL_BOUND_ROLES and case_facility_ori is not None:
         if principal.facility_ori != case_facility_ori:

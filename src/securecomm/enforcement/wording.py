@@ -1,7 +1,9 @@
 """How case work is said to people: actions, events, permissions, roles and refusal rules in
 words, from one catalogue, instead of the identifiers the code and the audit log use.
 
-The audit log keeps the identifiers (``case.verify_identity``, ``refused.hold_window_open``):
+The words of roles and permissions live beside their enums (``roles.ROLE_WORDS``,
+``roles.PERMISSION_WORDS``), since a refusal's message is composed there. The audit log keeps
+the identifiers (``case.verify_identity``, ``refused.hold_window_open``):
 they are what a search or a published statistic names. Whatever shows an entry, a refusal or
 an action to a person (the console's case history, its refusal notes, the role's permissions)
 says it with :func:`event_words`, :func:`rule_words`, :func:`permission_words` and
@@ -12,7 +14,7 @@ permission, role and guard is in it.
 
 from __future__ import annotations
 
-from securecomm.enforcement.roles import Permission, Role
+from securecomm.enforcement.roles import PERMISSION_WORDS, ROLE_WORDS, Permission, Role
 from securecomm.enforcement.vocabulary import Action
 
 #: What a transition did, as the case history says it.
@@ -69,46 +71,6 @@ EVENT_WORDS: dict[str, str] = {
     "record.correction_requested": "correction of the immigration record requested",
     "reminder.sent": "reminder sent",
     "reminder.acknowledged": "reminder seen",
-}
-
-#: What each permission lets a role do (completes "may not …").
-PERMISSION_WORDS: dict[Permission, str] = {
-    Permission.OPEN_CASE: "open cases",
-    Permission.READ_CASE: "read case records",
-    Permission.READ_STATISTICS: "read the program's statistics",
-    Permission.VERIFY_IDENTITY: "verify or reject a biometric match",
-    Permission.RESEARCH_STATUS: "record immigration status research",
-    Permission.RAISE_CITIZENSHIP_INDICATOR: "raise a citizenship indicator",
-    Permission.REVIEW_CITIZENSHIP_SUPERVISOR: "record the supervisor's citizenship finding",
-    Permission.REVIEW_CITIZENSHIP_COUNSEL: "record counsel's citizenship finding",
-    Permission.ASSESS_PRIORITY: "assess a priority level",
-    Permission.INTERVIEW: "schedule or record interviews",
-    Permission.DECIDE: "decide a case (no action, discretion, waiting, notification)",
-    Permission.ISSUE_DETAINER: "issue detainers",
-    Permission.RECORD_JAIL_RESPONSE: "record a jail's answer to a detainer",
-    Permission.RECORD_RELEASE_TIME: "record a release-eligible time",
-    Permission.LIFT_DETAINER: "lift detainers",
-    Permission.EXPIRE_DETAINER: "expire detainers",
-    Permission.TRANSFER_CUSTODY: "take custody",
-    Permission.CHARGE: "serve charging documents",
-    Permission.DECIDE_CUSTODY: "decide custody",
-    Permission.RECORD_COURT: "record court events",
-    Permission.REMOVE: "carry out removals",
-    Permission.ASSIGN_WORK: "assign cases",
-    Permission.ADMINISTER: "administer policies, facilities, agreements and accounts",
-    Permission.VERIFY_AUDIT: "verify or search the audit log",
-}
-
-ROLE_WORDS: dict[Role, str] = {
-    Role.BOOKING_OFFICER: "booking officer",
-    Role.LESC_SPECIALIST: "LESC specialist",
-    Role.ICE_OFFICER: "ICE officer",
-    Role.SUPERVISOR: "supervisor",
-    Role.COUNSEL: "counsel",
-    Role.PROGRAM_MANAGER: "program manager",
-    Role.AUDITOR: "auditor",
-    Role.PARTNER_287G_OFFICER: "287(g) officer",
-    Role.SYSTEM: "the system",
 }
 
 #: The rule behind a refusal (``refused.<rule>``), as a person would name it.
