@@ -1,9 +1,11 @@
-"""Fixtures of the console tests: a database seeded once per session with the demo's synthetic
-users and cases (with real FVC prints for the examiner's view), copied fresh for each test."""
+"""Fixtures of the console tests: a home built once per session from the synthetic world and
+its history (``web_support.build_template``; with real FVC prints for two test-only matches),
+its database and galleries copied fresh for each test."""
 
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,16 +25,24 @@ def fvc_pairs(shared_data: Path) -> dict[str, FingerPair]:
 
 
 @pytest.fixture(scope="session")
-def seeded_home(tmp_path_factory: pytest.TempPathFactory, fvc_pairs) -> Path:
+def seeded_home(
+    tmp_path_factory: pytest.TempPathFactory, fvc_pairs, request: pytest.FixtureRequest
+) -> Path:
     home = tmp_path_factory.mktemp("web-template") / "home"
+    started = time.perf_counter()
     build_template(home, fvc_pairs)
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(
+            f"web template (world + history) built in {time.perf_counter() - started:.1f} s"
+        )
     return home
 
 
 @pytest.fixture()
 def web(tmp_path: Path, seeded_home: Path) -> Iterator[WebApp]:
     home = tmp_path / "home"
-    shutil.copytree(seeded_home, home)
+    shutil.copytree(seeded_home, home, ignore=shutil.ignore_patterns("*.migrate-lock", "LOCK"))
     app = open_web(home, NOW)
     yield app
     app.close()

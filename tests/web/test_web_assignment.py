@@ -7,6 +7,7 @@ from web_support import PASSWORD, WebApp, csrf_of
 
 from securecomm.enforcement.models import AuditEntry
 from securecomm.enforcement.roles import Role
+from securecomm.synthetic import world
 from securecomm.web import auth
 
 
@@ -20,7 +21,7 @@ def _assign(web: WebApp, username: str, case_number: str, officer: str):
 
 
 def test_a_supervisor_assigns_an_officer_of_its_office(web: WebApp) -> None:
-    case_number = web.case_number("ORTALE, KIM")
+    case_number = web.case_at("reviewed")
     page = web.client("supervisor").get(f"/console/cases/{case_number}")
     assert 'data-action="assign"' in page.text
     response = _assign(web, "supervisor", case_number, "ice.officer")
@@ -32,10 +33,10 @@ def test_not_to_an_officer_of_another_office_nor_to_a_non_officer(web: WebApp) -
     with web.console.unit() as session:
         auth.create_user(session, web.clock, username="ice.officer.nyc", display_name="NYC",
                          role=Role.ICE_OFFICER, password=PASSWORD, office="NYC")  # fmt: skip
-    case_number = web.case_number("ORTALE, KIM")
+    case_number = web.case_at("reviewed")
     refused = _assign(web, "supervisor", case_number, "ice.officer.nyc")
     assert refused.status_code == 403
-    assert "only to officers of field office DAL" in refused.text
+    assert f"only to officers of field office {world.FIELD_OFFICE}" in refused.text
     assert "ice.officer.nyc works for field office NYC" in refused.text
     for other in ("counsel", "lesc.specialist", "deputy.287g", "program.manager"):
         refused = _assign(web, "supervisor", case_number, other)
@@ -57,7 +58,7 @@ def test_not_to_an_officer_of_another_office_nor_to_a_non_officer(web: WebApp) -
 
 
 def test_a_program_manager_is_not_offered_assignment_and_is_refused(web: WebApp) -> None:
-    case_number = web.case_number("ORTALE, KIM")
+    case_number = web.case_at("reviewed")
     response = _assign(web, "program.manager", case_number, "program.manager")
-    assert response.status_code == 403 and "may not assign_work" in response.text
+    assert response.status_code == 403 and "may not assign cases" in response.text
     assert web.case(case_number).assigned_officer == ""

@@ -148,5 +148,6 @@ def test_sign_in_sets_the_user_and_role_shown_on_every_page(web: WebApp) -> None
     sign_in(client, "lesc.specialist")
     page = client.get("/console/queue")
     assert (
-        "LESC specialist (synthetic demo account)" in page.text and "<b>LESC specialist</b>" in page.text
+        "LESC specialist (synthetic demo account)" in page.text
+        and "<b>LESC specialist</b>" in page.text
     )

@@ -20,9 +20,11 @@ from sqlalchemy import func, select
 from web_support import NOW, PASSWORD, WebApp, open_web
 
 from securecomm.enforcement.models import Case
+from securecomm.enforcement.roles import ROLE_WORDS
 from securecomm.interop.submissions import Submission
+from securecomm.synthetic import world
+from securecomm.synthetic.home import USERS
 from securecomm.synthetic.system_run import free_port
-from securecomm.web.demo import DEMO_USERS
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -92,12 +94,12 @@ def _open_action(page, key: str):
     return form
 
 
-@pytest.mark.parametrize("user", DEMO_USERS, ids=lambda u: u.role.value)
+@pytest.mark.parametrize("user", USERS, ids=lambda u: u.role.value)
 def test_each_role_signs_in_and_sees_its_own_console(browser, live: LiveServer, user) -> None:
     page = _page(browser, live, user.username)
     who = page.get_by_test_id("signed-in-as")
     assert user.display_name in who.inner_text()
-    assert user.role.value.replace("_", " ") in who.inner_text()
+    assert ROLE_WORDS[user.role] in who.inner_text()
     nav = page.locator("header nav a").all_inner_texts()
     assert nav, "every role has at least one page"
     assert ("Work queue" in nav) == (user.role.value not in ("program_manager",))
@@ -107,7 +109,7 @@ def test_each_role_signs_in_and_sees_its_own_console(browser, live: LiveServer, 
 
 
 def test_work_a_case_from_match_to_detainer(browser, live: LiveServer) -> None:
-    case_number = live.web.case_number("ZELMAR, POI")
+    case_number = live.web.case_at("match")
     officer = _page(browser, live, "ice.officer")
     officer.goto(live.url + "/queue")
     officer.get_by_role("link", name=case_number).click()
@@ -175,7 +177,7 @@ def test_work_a_case_from_match_to_detainer(browser, live: LiveServer) -> None:
     documents = officer.get_by_test_id("documents").inner_text()
     assert f"Detainer request {case_number}-D1" in documents
     history = officer.get_by_test_id("history").inner_text()
-    for step in ("verify identity", "record status research", "issue detainer"):
+    for step in ("match verified by an officer", "status research recorded", "detainer issued"):
         assert step in history
     officer.screenshot(path=str(SHOTS / "case-detainer.png"), full_page=True)
     # 6. the detainer document is enforcement's, in the console's page, with its PDF
@@ -215,16 +217,17 @@ def test_dashboard_renders_the_databases_numbers(browser, live: LiveServer) -> N
 
 
 def test_a_forbidden_page_is_refused_in_plain_words(browser, live: LiveServer) -> None:
-    other_jail = live.web.case_number("CORVIN, ADA")  # booked at OK0550000
-    page = _page(browser, live, "booking.officer")  # TX0570000 staff
+    other_jail = live.web.case_at("match", world.NOTIFY_ONLY_JAIL)  # booked at the notify-only jail
+    page = _page(browser, live, "booking.officer")  # staff of the booking jail
     assert other_jail not in page.get_by_test_id("queue").inner_text()
     response = page.goto(f"{live.url}/cases/{other_jail}")
     assert response is not None and response.status == 403
     assert page.get_by_role("heading", level=1).inner_text() == "Not permitted"
     refusal = page.get_by_test_id("refusal").inner_text()
-    assert "acts only on cases of jail TX0570000" in refusal and "OK0550000" in refusal
+    assert f"acts only on cases of jail {world.JAIL}" in refusal
+    assert world.NOTIFY_ONLY_JAIL in refusal
     page.screenshot(path=str(SHOTS / "forbidden.png"), full_page=True)
     response = page.goto(f"{live.url}/dashboard")
     assert response is not None and response.status == 403
-    assert "may not read_statistics" in page.get_by_test_id("refusal").inner_text()
+    assert "may not read the program's statistics" in page.get_by_test_id("refusal").inner_text()
     page.context.close()

@@ -18,8 +18,9 @@ from securecomm.enforcement.inputs import (
 )
 from securecomm.enforcement.models import AuditEntry, Case
 from securecomm.enforcement.roles import Principal, Role
+from securecomm.synthetic import world
 
-OFFICER = Principal("ice.officer", Role.ICE_OFFICER, office="DAL")
+OFFICER = Principal("ice.officer", Role.ICE_OFFICER, office=world.FIELD_OFFICE)
 DOCUMENT_READS = ("document.detainer", "document.notice_to_appear")
 
 
@@ -35,7 +36,7 @@ def _audit_count(web: WebApp, action: str, subject: str) -> int:
 
 
 def test_reading_a_case_is_audited_each_time(web: WebApp) -> None:
-    case_number = web.case_number("SAVRO, NILE")
+    case_number = web.case_at("jail_declined")
     before = _audit_count(web, "case.read", case_number)
     client = web.client("ice.officer")
     client.get(f"/console/cases/{case_number}")
@@ -43,23 +44,23 @@ def test_reading_a_case_is_audited_each_time(web: WebApp) -> None:
     assert _audit_count(web, "case.read", case_number) == before + 2
 
 
-def _detainer_line(web: WebApp, name: str) -> str:
-    html = web.client("ice.officer").get(f"/console/cases/{web.case_number(name)}").text
+def _detainer_line(web: WebApp, stage: str) -> str:
+    html = web.client("ice.officer").get(f"/console/cases/{web.case_at(stage)}").text
     return html.split('data-testid="detainer"')[1].split("</dd>")[0]
 
 
 def test_a_declined_detainer_is_not_shown_as_a_hold(web: WebApp) -> None:
-    declined = _detainer_line(web, "SAVRO, NILE")  # its expiry passed; the sweep has not run
+    declined = _detainer_line(web, "jail_declined")  # its expiry passed; the sweep has not run
     assert declined.startswith(">declined; the jail will not hold the person past release")
     assert "(no deadline: the expiry sweep closes the request)" in declined
     assert "overdue" not in declined
-    assert "left" in _detainer_line(web, "FERANO, LIO")  # unanswered: a hold with time left
+    assert "left" in _detainer_line(web, "detainer_urgent")  # unanswered: a hold with time left
     web.clock.advance(timedelta(hours=11))
-    assert "overdue by 1 h" in _detainer_line(web, "FERANO, LIO")
+    assert "overdue by 1 h" in _detainer_line(web, "detainer_urgent")
 
 
 def test_convictions_with_levels_and_pending_charges_are_shown_apart(web: WebApp) -> None:
-    case_number = web.case_number("SAVRO, NILE")  # 2303 convicted, 1313 pending
+    case_number = web.case_at("jail_declined")  # 2303 convicted, 1313 pending
     html = web.client("ice.officer").get(f"/console/cases/{case_number}").text
     convictions = html.split('data-testid="convictions"')[1].split("</table>")[0]
     pending = html.split('data-testid="pending"')[1].split("</table>")[0]
@@ -70,7 +71,7 @@ def test_convictions_with_levels_and_pending_charges_are_shown_apart(web: WebApp
 
 
 def test_the_history_comes_from_the_audit_log(web: WebApp) -> None:
-    case_number = web.case_number("KESTAL, MIRO")
+    case_number = web.case_at("in_proceedings")
     html = web.client("ice.officer").get(f"/console/cases/{case_number}").text
     history = html.split('data-testid="history"')[1].split("</ol>")[0]
     with web.console.unit() as session:
@@ -91,7 +92,7 @@ def test_the_history_comes_from_the_audit_log(web: WebApp) -> None:
 
 
 def test_an_action_is_performed_and_recorded(web: WebApp) -> None:
-    case_number = web.case_number("IMBERA, TOSK")  # identity verified
+    case_number = web.case_at("verified")  # identity verified
     client = web.client("lesc.specialist")
     page = client.get(f"/console/cases/{case_number}")
     assert 'data-action="record_status_research"' in page.text
@@ -107,7 +108,7 @@ def test_an_action_is_performed_and_recorded(web: WebApp) -> None:
 
 
 def test_a_refusal_is_explained_in_plain_words_and_nothing_changes(web: WebApp) -> None:
-    case_number = web.case_number("IMBERA, TOSK")
+    case_number = web.case_at("verified")
     client = web.client("lesc.specialist")
     page = client.get(f"/console/cases/{case_number}")
     response = client.post(
@@ -121,7 +122,7 @@ def test_a_refusal_is_explained_in_plain_words_and_nothing_changes(web: WebApp) 
 
 
 def test_a_malformed_value_names_the_field(web: WebApp) -> None:
-    case_number = web.case_number("HALVEN, RUE")
+    case_number = web.case_at("assessed")
     client = web.client("ice.officer")
     page = client.get(f"/console/cases/{case_number}")
     response = client.post(
@@ -133,7 +134,7 @@ def test_a_malformed_value_names_the_field(web: WebApp) -> None:
 
 
 def test_the_citizenship_gate_leaves_only_review_actions(web: WebApp) -> None:
-    case_number = web.case_number("QUESTA, DORU")
+    case_number = web.case_at("gate_open")
     html = web.client("supervisor").get(f"/console/cases/{case_number}").text
     assert "Citizenship review open" in html
     offered = {part.split('"')[0] for part in html.split('data-action="')[1:]}
@@ -145,7 +146,7 @@ def test_the_citizenship_gate_leaves_only_review_actions(web: WebApp) -> None:
 
 
 def test_documents_are_enforcements_own_in_html_and_pdf_and_are_audited(web: WebApp) -> None:
-    case_number = web.case_number("KESTAL, MIRO")
+    case_number = web.case_at("in_proceedings")
     client = web.client("ice.officer")
     case_page = client.get(f"/console/cases/{case_number}").text
     for link in ("detainer", "detainer.pdf", "detainer#notice-es", "nta", "nta.pdf"):
@@ -172,14 +173,14 @@ def test_documents_are_enforcements_own_in_html_and_pdf_and_are_audited(web: Web
     # every read by the console is audited (plus the one this test made to compare)
     assert after["document.detainer"] - before["document.detainer"] == 3
     assert after["document.notice_to_appear"] - before["document.notice_to_appear"] == 2
-    missing = client.get(f"/console/cases/{web.case_number('ZELMAR, POI')}/documents/nta")
+    missing = client.get(f"/console/cases/{web.case_at('match')}/documents/nta")
     assert missing.status_code == 404 and "has no notice to appear" in missing.text
     unknown = client.get(f"/console/cases/{case_number}/documents/notice")
     assert unknown.status_code == 404 and "there is no document" in unknown.text
 
 
 def test_documents_need_read_rights_on_the_case(web: WebApp) -> None:
-    case_number = web.case_number("KESTAL, MIRO")
+    case_number = web.case_at("in_proceedings")
     response = web.client("program.manager").get(
         f"/console/cases/{case_number}/documents/detainer.pdf"
     )
@@ -193,7 +194,7 @@ def test_an_unknown_case_is_a_plain_404(web: WebApp) -> None:
 
 
 def test_a_later_booking_of_the_person_is_shown_on_the_open_case(web: WebApp) -> None:
-    case_number = web.case_number("SAVRO, NILE")
+    case_number = web.case_at("jail_declined")
     with web.console.unit() as session:
         case = session.execute(select(Case).where(Case.case_number == case_number)).scalar_one()
         rebooking = MatchNotice(

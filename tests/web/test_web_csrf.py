@@ -27,7 +27,7 @@ def _concrete(path: str, case_number: str) -> str:
 
 def test_every_post_without_a_token_is_refused(web: WebApp) -> None:
     client = web.client("supervisor")
-    case_number = web.case_number("HALVEN, RUE")
+    case_number = web.case_at("assessed")
     for path in _console_posts():
         if path.endswith("/sign-in"):
             continue
@@ -39,7 +39,7 @@ def test_every_post_without_a_token_is_refused(web: WebApp) -> None:
 
 def test_a_token_of_another_session_is_refused(web: WebApp) -> None:
     mine, theirs = web.client("ice.officer"), web.client("supervisor")
-    case_number = web.case_number("HALVEN, RUE")
+    case_number = web.case_at("assessed")
     their_token = csrf_of(theirs.get("/console/queue").text)
     response = mine.post(
         f"/console/cases/{case_number}/actions/close_no_action",
@@ -63,7 +63,7 @@ def test_sign_in_needs_the_token_of_its_form(web: WebApp, token: str) -> None:
 
 def test_the_same_form_with_its_token_is_accepted(web: WebApp) -> None:
     client = web.client("ice.officer")
-    case_number = web.case_number("HALVEN, RUE")
+    case_number = web.case_at("assessed")
     page = client.get(f"/console/cases/{case_number}")
     response = client.post(
         f"/console/cases/{case_number}/actions/close_no_action",

@@ -16,20 +16,21 @@ from securecomm.enforcement.inputs import (
     SubjectIdentifiers,
 )
 from securecomm.enforcement.roles import Role
+from securecomm.synthetic import world
 from securecomm.web import auth
-from securecomm.web.demo import FIELD_OFFICE, JAILS
 from securecomm.web.errors import FormError
 
-OTHER_OFFICE = "NYC"
-NYC_NAME = "NORDAL, IVO"
+FIELD_OFFICE = world.FIELD_OFFICE
+OTHER_OFFICE = "NYICE0000"
+NYC_NAME = "SYNTHETIC, OTHEROFFICE"
 
 
 def _nyc_gated_case(web: WebApp) -> str:
     """A case of the other field office, held at the citizenship gate from intake."""
-    ori, facility_name, _, _ = JAILS[1]
+    jail = world.jail(world.SECOND_JAIL)
     notice = MatchNotice(
-        booking_ori=ori, booking_tcn="TEST-NYC-000001", facility_ori=ori,
-        facility_name=facility_name, field_office=OTHER_OFFICE,
+        booking_ori=jail.ori, booking_tcn="TEST-NYC-000001", facility_ori=jail.ori,
+        facility_name=jail.name, field_office=OTHER_OFFICE,
         subject=SubjectIdentifiers(fin="SYN9101", name=NYC_NAME,
                                    date_of_birth=date(1985, 2, 3), language="en"),
         ident=IdentResponse(summary="IDENT match (test)", candidate_score=3.0,
@@ -54,7 +55,7 @@ def nyc(web: WebApp) -> str:
 
 
 def test_reviewers_see_only_their_offices_reviews(web: WebApp, nyc: str) -> None:
-    dal = web.case_number("QUESTA, DORU")
+    dal = web.case_at("gate_open")
     for user, own, other, office in (
         ("supervisor", dal, nyc, FIELD_OFFICE),
         ("counsel", dal, nyc, FIELD_OFFICE),
@@ -96,9 +97,9 @@ def test_an_officer_queue_stays_in_its_office_and_the_auditor_sees_all(
     officer = web.client("ice.officer").get("/console/queue?office=all").text
     assert nyc not in officer and NYC_NAME not in officer
     assert f"<option>{OTHER_OFFICE}</option>" not in officer  # not even offered as a filter
-    assert web.case_number("QUESTA, DORU") in officer
+    assert web.case_at("gate_open") in officer
     auditor = web.client("auditor").get("/console/queue?office=all").text
-    assert nyc in auditor and web.case_number("QUESTA, DORU") in auditor
+    assert nyc in auditor and web.case_at("gate_open") in auditor
     assert f"<option>{OTHER_OFFICE}</option>" in auditor
 
 

@@ -4,8 +4,10 @@ the booking's own prints against the candidate's templates in the immigration ga
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 from web_support import NOW, WebApp
@@ -14,22 +16,24 @@ from securecomm import ansinist
 from securecomm.afis.matching import compare
 from securecomm.afis.search.factory import gallery_path_for
 from securecomm.afis.search.gallery import EnrolmentRecord, Gallery, pack_ten_print
+from securecomm.afis.types import FingerPosition
 from securecomm.enforcement.errors import UnknownCaseError
 from securecomm.interop.components import IMMIGRATION_GALLERY
 from securecomm.interop.outbox import MessageKind, emit
 from securecomm.interop.submissions import receive
 from securecomm.interop.templates_store import save_templates
+from securecomm.synthetic import world
 from securecomm.web.prints import FingerPair
 
 
-def _pipeline_match(web: WebApp, pairs: dict[str, FingerPair]) -> str:
+def _pipeline_match(web: WebApp, pairs: dict[str, FingerPair], fingers=("102", "103")) -> str:
     """A stored booking with its templates, an enrolled candidate and the IDR naming it."""
-    fingers = [pairs["102"], pairs["103"]]
+    fingers = [pairs[f] if isinstance(f, str) else f for f in fingers]
     car = ansinist.build_car(
-        ansinist.Addressing(ori="TX0570000", dai="DCIDENT0Z", tcn="TEST-PIPE-000001", when=NOW),
+        ansinist.Addressing(ori=world.JAIL, dai="DCIDENT0Z", tcn="TEST-PIPE-000001", when=NOW),
         ansinist.Subject(name="PIPE, TEST", sex="X", race="U", date_of_birth=None,
                          place_of_birth="XX"),
-        ansinist.Arrest(arrest_date=NOW.date(), controlling_agency="TX0570000",
+        ansinist.Arrest(arrest_date=NOW.date(), controlling_agency=world.JAIL,
                         offenses=(ansinist.Offense("LARCENY", ncic_code="2399"),)),
         {int(p.position): p.probe for p in fingers},
     )  # fmt: skip
@@ -38,7 +42,7 @@ def _pipeline_match(web: WebApp, pairs: dict[str, FingerPair]) -> str:
         save_templates(session, receipt.submission_id,
                        {p.position: p.probe_template for p in fingers})  # fmt: skip
         idr = emit(
-            session, kind=MessageKind.IDR, recipient="TX0570000", body=b"{}",
+            session, kind=MessageKind.IDR, recipient=world.JAIL, body=b"{}",
             content_type="application/json", summary="IDR test", idempotency_key="idr:test",
             now=NOW, submission_id=receipt.submission_id,
         )  # fmt: skip
@@ -63,6 +67,30 @@ def test_the_booking_is_compared_with_the_enrolled_templates(web: WebApp, fvc_pa
     assert not any(f.gallery_image for f in summary)
     picture = Image.open(io.BytesIO(web.console.prints.view_png(ref, 2)))
     assert picture.width > 2 * 388  # the booking's print and the gallery's print area
+
+
+def test_each_probe_print_is_the_bookings_image_of_that_finger(web: WebApp, fvc_pairs) -> None:
+    """The probe side is found by the finger's position in its record, not by the record's
+    place in the transaction: FVC finger 103 sent as the left index (position 7) sits in the
+    booking's second finger record, and is shown as the left index."""
+    three = fvc_pairs["103"]
+    left_index = FingerPosition.LEFT_INDEX
+    moved = FingerPair(
+        left_index, replace(three.probe, position=left_index), three.probe_template,
+        None, three.gallery_template,
+    )  # fmt: skip
+    ref = _pipeline_match(web, fvc_pairs, ("102", moved))
+    shown = {int(p.position): p.probe for p in web.console.prints.load(ref)}
+    assert sorted(shown) == [2, 7]
+    two = fvc_pairs["102"]
+
+    def apart(shown_image, pair: FingerPair) -> float:  # WSQ is lossy: near, not equal
+        return float(np.abs(shown_image.pixels.astype(int) - pair.probe.pixels.astype(int)).mean())
+
+    assert apart(shown[7], three) < apart(shown[7], two) / 3
+    assert apart(shown[2], two) < apart(shown[2], three) / 3
+    summary = web.console.prints.summary(ref)
+    assert [f.label for f in summary] == ["right index", "left index"]
 
 
 def test_unknown_references_are_refused_plainly(web: WebApp, fvc_pairs) -> None:

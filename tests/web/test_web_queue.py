@@ -6,6 +6,7 @@ import re
 
 from web_support import WebApp
 
+from securecomm.synthetic import world
 from securecomm.web.rendering import CONTENT_SECURITY_POLICY
 
 
@@ -19,7 +20,7 @@ def test_most_serious_first_then_nearest_deadline(web: WebApp) -> None:
     rows = _rows(html)
     levels = [web.case(cn).level or 4 for cn in rows]
     assert levels == sorted(levels)
-    urgent = web.case_number("FERANO, LIO")  # Level 1 with a detainer 10 hours from expiry
+    urgent = web.case_at("detainer_urgent")  # Level 1 with a detainer 10 hours from expiry
     assert rows[0] == urgent
     first = html.split('data-testid="queue"')[1].split("</tr>")[1]
     assert "10 h 0 min left" in first
@@ -35,11 +36,11 @@ def test_a_declined_detainer_is_never_overdue_for_its_expiry(web: WebApp) -> Non
     """SAVRO's jail declined the detainer, whose expiry has passed before the sweep ran: it
     holds no one past release, so the case shows no deadline, not "overdue"."""
     html = web.client("ice.officer").get("/console/queue").text
-    declined = _row(html, web.case_number("SAVRO, NILE"))
+    declined = _row(html, web.case_at("jail_declined"))
     deadline = declined.split('data-testid="deadline"')[1].split("</td>")[0]
     assert "no deadline" in deadline and "overdue" not in declined
     assert "declined: holds no one past release" in declined
-    urgent = _row(html, web.case_number("FERANO, LIO"))  # unanswered: a hold, 10 h left
+    urgent = _row(html, web.case_at("detainer_urgent"))  # unanswered: a hold, 10 h left
     assert "10 h 0 min left" in urgent and "holds no one" not in urgent
 
 
@@ -49,8 +50,9 @@ def test_filters_and_counts(web: WebApp) -> None:
     assert _rows(level2) and all(web.case(cn).level == 2 for cn in _rows(level2))
     counts = level2.split('data-testid="queue-counts"')[1].split("</div>")[0]
     assert f"<b>{len(_rows(level2))}</b> open case" in counts
-    jail = client.get("/console/queue?facility=OK0550000&office=all").text
-    assert _rows(jail) and all(web.case(cn).facility_ori == "OK0550000" for cn in _rows(jail))
+    jail = client.get(f"/console/queue?facility={world.NOTIFY_ONLY_JAIL}&office=all").text
+    rows = _rows(jail)
+    assert rows and all(web.case(cn).facility_ori == world.NOTIFY_ONLY_JAIL for cn in rows)
     matches = client.get("/console/queue?state=match_received").text
     assert {web.case(cn).state.value for cn in _rows(matches)} == {"match_received"}
     assert client.get("/console/queue?level=7").status_code == 422

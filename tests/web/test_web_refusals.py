@@ -11,7 +11,7 @@ from web_support import WebApp, csrf_of
 
 from securecomm.enforcement import audit
 from securecomm.enforcement.models import AuditEntry, Detainer
-from securecomm.web.demo import PARTNER_JAIL
+from securecomm.synthetic import world
 from securecomm.web.parameters import PREFIX
 
 
@@ -33,22 +33,22 @@ def test_the_seeded_demo_holds_no_refusal(web: WebApp) -> None:
 
 
 def test_a_287g_officer_opening_another_jails_case(web: WebApp) -> None:
-    other = web.case_number("CORVIN, ADA")  # booked at another jail than the deputy's
+    other = web.case_at("match", world.NOTIFY_ONLY_JAIL)  # booked at another jail than the deputy's
     response = web.client("deputy.287g").get(f"/console/cases/{other}")
     assert response.status_code == 403
-    assert f"acts only on cases of jail {PARTNER_JAIL}" in response.text
+    assert f"acts only on cases of jail {world.JAIL}" in response.text
     [(entry, details)] = refusal_entries(web)
     assert (entry.action, entry.actor, entry.role, entry.subject) == (
         "refused.jail_scope", "deputy.287g", "partner_287g_officer", other,
     )  # fmt: skip
-    assert details["facility_ori"] == PARTNER_JAIL and details["action"] == "read_case"
+    assert details["facility_ori"] == world.JAIL and details["action"] == "read_case"
     assert details["kind"] == "authorization"
 
 
 def test_a_287g_action_on_another_jails_case_is_one_refusal_not_two(web: WebApp) -> None:
     """The action is refused; the page shown after it would be refused too (the case is not
     the deputy's to see): the answer is the one refusal, recorded once."""
-    other = web.case_number("ORTALE, KIM")  # officer reviewed, at another jail
+    other = web.case_at("reviewed")  # officer reviewed, at another jail
     client = web.client("deputy.287g")
     token = csrf_of(client.get("/console/queue").text)
     before = (web.case(other).state, detainer_count(web))
@@ -64,7 +64,7 @@ def test_a_287g_action_on_another_jails_case_is_one_refusal_not_two(web: WebApp)
 
 
 def test_a_detainer_while_the_citizenship_gate_is_open(web: WebApp) -> None:
-    case_number = web.case_number("QUESTA, DORU")  # a citizenship indicator under review
+    case_number = web.case_at("gate_open")  # a citizenship indicator under review
     client = web.client("ice.officer")
     page = client.get(f"/console/cases/{case_number}")
     before = (web.case(case_number).state, detainer_count(web))
@@ -79,13 +79,13 @@ def test_a_detainer_while_the_citizenship_gate_is_open(web: WebApp) -> None:
     assert (entry.action, entry.actor, entry.subject) == (
         "refused.citizenship_gate", "ice.officer", case_number,
     )  # fmt: skip
-    assert details["kind"] == "safeguard" and details["office"] == "DAL"
+    assert details["kind"] == "safeguard" and details["office"] == world.FIELD_OFFICE
     history = response.text.split('data-testid="history"')[1].split("</ol>")[0]
     assert "refused: issue detainer" in history and "citizenship gate" in history
 
 
 def test_a_guard_refusal_in_the_console(web: WebApp) -> None:
-    case_number = web.case_number("HALVEN, RUE")  # priority assessed, no interview yet
+    case_number = web.case_at("assessed")  # priority assessed, no interview yet
     client = web.client("ice.officer")
     page = client.get(f"/console/cases/{case_number}")
     state = web.case(case_number).state
@@ -100,9 +100,9 @@ def test_a_guard_refusal_in_the_console(web: WebApp) -> None:
 
 
 def test_a_page_the_role_may_not_open_is_a_refusal_on_the_record(web: WebApp) -> None:
-    case_number = web.case_number("KESTAL, MIRO")
+    case_number = web.case_at("in_proceedings")
     response = web.client("program.manager").get(f"/console/cases/{case_number}")
-    assert response.status_code == 403 and "may not read_case" in response.text
+    assert response.status_code == 403 and "may not read case records" in response.text
     [(entry, details)] = refusal_entries(web)
     assert (entry.action, entry.actor, entry.subject) == (
         "refused.permission", "program.manager", case_number,
@@ -111,9 +111,9 @@ def test_a_page_the_role_may_not_open_is_a_refusal_on_the_record(web: WebApp) ->
 
 
 def _make_refusals(web: WebApp) -> None:
-    web.client("deputy.287g").get(f"/console/cases/{web.case_number('CORVIN, ADA')}")
-    web.client("program.manager").get(f"/console/cases/{web.case_number('KESTAL, MIRO')}")
-    web.client("booking.officer").get(f"/console/cases/{web.case_number('KESTAL, MIRO')}")
+    web.client("deputy.287g").get(f"/console/cases/{web.case_at('match', world.NOTIFY_ONLY_JAIL)}")
+    web.client("program.manager").get(f"/console/cases/{web.case_at('in_proceedings')}")
+    web.client("booking.officer").get(f"/console/cases/{web.case_at('in_proceedings')}")
 
 
 def test_the_auditor_filters_refusals_by_rule_role_and_month(web: WebApp) -> None:
@@ -141,7 +141,7 @@ def test_the_auditor_filters_refusals_by_rule_role_and_month(web: WebApp) -> Non
 
 def test_only_auditors_see_the_refusals_page_and_the_attempt_is_recorded(web: WebApp) -> None:
     response = web.client("supervisor").get(f"{PREFIX}/audit/refusals")
-    assert response.status_code == 403 and "may not verify_audit" in response.text
+    assert response.status_code == 403 and "may not verify or search the audit log" in response.text
     [(entry, details)] = refusal_entries(web)
     assert entry.actor == "supervisor" and details["action"] == "GET /console/audit/refusals"
 

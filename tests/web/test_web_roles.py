@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from markupsafe import escape
 from web_support import WebApp, csrf_of
 
-from securecomm.enforcement.roles import PERMISSION_MATRIX, Permission, Role
+from securecomm.enforcement.roles import PERMISSION_MATRIX, PERMISSION_WORDS, Permission, Role
+from securecomm.synthetic import world
+from securecomm.synthetic.home import USERS
 from securecomm.web.actions import FORMS, offered_forms
 from securecomm.web.auth import SignedInUser
-from securecomm.web.demo import DEMO_USERS, PARTNER_JAIL
 
 PAGES = {
     "/console/queue": Permission.READ_CASE,
@@ -17,7 +19,7 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("user", DEMO_USERS, ids=lambda u: u.role.value)
+@pytest.mark.parametrize("user", USERS, ids=lambda u: u.role.value)
 def test_pages_follow_the_permission_matrix(web: WebApp, user) -> None:
     client = web.client(user.username)
     granted = PERMISSION_MATRIX[user.role]
@@ -27,7 +29,7 @@ def test_pages_follow_the_permission_matrix(web: WebApp, user) -> None:
             assert response.status_code == 200, (user.role, path)
         else:
             assert response.status_code == 403, (user.role, path)
-            assert f"may not {permission.value}" in response.text
+            assert f"may not {escape(PERMISSION_WORDS[permission])}" in response.text
     reviews = client.get("/console/reviews")
     reviewer = granted & {
         Permission.REVIEW_CITIZENSHIP_SUPERVISOR,
@@ -36,7 +38,7 @@ def test_pages_follow_the_permission_matrix(web: WebApp, user) -> None:
     assert reviews.status_code == (200 if reviewer else 403)
 
 
-@pytest.mark.parametrize("user", DEMO_USERS, ids=lambda u: u.role.value)
+@pytest.mark.parametrize("user", USERS, ids=lambda u: u.role.value)
 def test_navigation_lists_only_the_pages_the_role_may_open(web: WebApp, user) -> None:
     page = web.client(user.username).get("/console/")
     assert page.status_code == 200
@@ -53,16 +55,16 @@ def test_navigation_lists_only_the_pages_the_role_may_open(web: WebApp, user) ->
 def test_jail_bound_roles_see_only_their_jail(web: WebApp) -> None:
     page = web.client("booking.officer").get("/console/queue")
     assert page.status_code == 200
-    other = web.case_number("CORVIN, ADA")  # booked at another jail
-    mine = web.case_number("ZELMAR, POI")
+    other = web.case_at("match", world.NOTIFY_ONLY_JAIL)  # booked at another jail
+    mine = web.case_at("match")
     assert mine in page.text and other not in page.text
     refused = web.client("booking.officer").get(f"/console/cases/{other}")
     assert refused.status_code == 403
-    assert f"acts only on cases of jail {PARTNER_JAIL}" in refused.text
+    assert f"acts only on cases of jail {world.JAIL}" in refused.text
 
 
 def test_a_forbidden_action_is_refused_with_the_enforcement_message(web: WebApp) -> None:
-    case_number = web.case_number("ORTALE, KIM")  # officer reviewed
+    case_number = web.case_at("reviewed")  # officer reviewed
     lesc = web.client("lesc.specialist")
     page = lesc.get(f"/console/cases/{case_number}")
     assert 'data-action="issue_detainer"' not in page.text  # not offered to the role
@@ -72,22 +74,22 @@ def test_a_forbidden_action_is_refused_with_the_enforcement_message(web: WebApp)
               "basis_evidence": "forged form"},
     )  # fmt: skip
     assert response.status_code == 403
-    assert "lesc.specialist (lesc_specialist) may not issue_detainer" in response.text
+    assert "lesc.specialist (LESC specialist) may not issue detainers" in response.text
     assert web.case(case_number).state.value == "officer_reviewed"
 
 
 def _user(role: Role, facility: str = "") -> SignedInUser:
-    return SignedInUser(f"u.{role.value}", "U", role, "DAL", facility, 1, True)
+    return SignedInUser(f"u.{role.value}", "U", role, world.FIELD_OFFICE, facility, 1, True)
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r is not Role.SYSTEM])
 def test_offered_actions_are_those_the_table_and_matrix_allow(web: WebApp, role: Role) -> None:
     from securecomm.enforcement.lifecycle import TRANSITIONS
 
-    user = _user(role, PARTNER_JAIL if role.value in ("booking_officer",
+    user = _user(role, world.JAIL if role.value in ("booking_officer",
                                                       "partner_287g_officer") else "")  # fmt: skip
-    for name in ("ORTALE, KIM", "QUESTA, DORU", "ZELMAR, POI", "KESTAL, MIRO"):
-        case = web.case(web.case_number(name))
+    for stage in ("reviewed", "gate_open", "match", "in_proceedings"):
+        case = web.case(web.case_at(stage))
         for form in offered_forms(case, user):
             if form.action is None:
                 assert user.can(form.permission)

@@ -16,6 +16,7 @@ from securecomm.enforcement import audit
 from securecomm.enforcement.models import AuditEntry
 from securecomm.enforcement.roles import Role
 from securecomm.store.database import unit_of_work
+from securecomm.synthetic import world
 from securecomm.web import auth
 from securecomm.web.errors import AccountLockedError
 from securecomm.web.models import SignInThrottle
@@ -118,20 +119,24 @@ def test_who_may_unlock(web: WebApp) -> None:
         auth.create_user(session, web.clock, username="supervisor.nyc", display_name="NYC",
                          role=Role.SUPERVISOR, password=PASSWORD, office="NYC")  # fmt: skip
     fail_until_locked(web, client, "auditor")  # no field office: a program manager unlocks
-    fail_until_locked(web, client, "counsel")  # field office DAL
+    fail_until_locked(web, client, "counsel")  # the world's field office
     dal = web.client("supervisor")
     assert "auditor" not in dal.get("/console/accounts").text.split("locked-accounts")[1]
     token = csrf_of(dal.get("/console/accounts").text)
     refused = dal.post("/console/accounts/auditor/unlock",
                        data={"csrf_token": token, "reason": "asked to"})  # fmt: skip
     assert (
-        refused.status_code == 403 and "unlocks only accounts of field office DAL" in refused.text
+        refused.status_code == 403
+        and f"unlocks only accounts of field office {world.FIELD_OFFICE}" in refused.text
     )
     nyc = web.client("supervisor.nyc")
     token = csrf_of(nyc.get("/console/accounts").text)
     refused = nyc.post("/console/accounts/counsel/unlock",
                        data={"csrf_token": token, "reason": "asked to"})  # fmt: skip
-    assert refused.status_code == 403 and "counsel works for field office DAL" in refused.text
+    assert (
+        refused.status_code == 403
+        and f"counsel works for field office {world.FIELD_OFFICE}" in refused.text
+    )
     rules = [e.action for e in entries(web, "refused.unlock_office")]
     assert len(rules) == 2  # both refusals on the record
     for role in ("ice.officer", "lesc.specialist", "booking.officer"):
@@ -226,7 +231,8 @@ def test_concurrent_failures_are_all_counted(factory, clock) -> None:
     processes): the row locks count every one, and the account locks at LOCKOUT_AFTER."""
     with unit_of_work(factory) as session:
         auth.create_user(session, clock, username="officer.pg", display_name="x",
-                         role=Role.ICE_OFFICER, password=PASSWORD, office="DAL")  # fmt: skip
+                         role=Role.ICE_OFFICER, password=PASSWORD,
+                         office=world.FIELD_OFFICE)  # fmt: skip
 
     def wrong(i: int) -> str:
         with unit_of_work(factory) as session:

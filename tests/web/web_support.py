@@ -1,4 +1,10 @@
-"""Helpers of the console tests: the seeded template, signing in, reading tokens and cases."""
+"""Helpers of the console tests: the seeded template, signing in, reading tokens and cases.
+
+The template is the synthetic world with its five months of history (``synthetic.history``:
+every console subject booked through the real pipeline, its case worked to its stage through
+the case-work API), small (2 fingers a subject, 50 background identities a gallery), plus two
+test-only matches on real FVC prints opened through the case-work API: one with few paired
+minutiae, one whose examiner view does not exist."""
 
 from __future__ import annotations
 
@@ -25,18 +31,36 @@ from securecomm.enforcement.inputs import (
     SubjectIdentifiers,
 )
 from securecomm.enforcement.models import Case
-from securecomm.store.migrate import upgrade
+from securecomm.store.migrate import upgrade_database
+from securecomm.synthetic import history, world
 from securecomm.synthetic.accounts import DEMO_PASSWORD
 from securecomm.web import mount
 from securecomm.web.context import Console
-from securecomm.web.demo import FIELD_OFFICE, JAILS, seed_demo
 from securecomm.web.prints import FingerPair
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 SECRET = "test-secret-key-for-the-console"
-LOW_PAIRS_NAME = "LOWPAIR, TESS"
-NO_VIEW_NAME = "NOVIEW, ABEL"
+#: The template's world: small, so that building it once per session stays quick.
+FINGERS = 2
+BACKGROUND = 50
+LOW_PAIRS_NAME = "SYNTHETIC, LOWPAIRS"
+NO_VIEW_NAME = "SYNTHETIC, NOVIEW"
 PASSWORD = DEMO_PASSWORD
+
+
+def subject_at(stage: str, jail: str = world.JAIL) -> str:
+    """The name of the world's console subject whose case stands at ``stage`` (booked at
+    ``jail`` when two stories share the stage; otherwise wherever it was booked)."""
+    found = [s for s in world.STORIES if s.stage == stage]
+    if len(found) > 1:
+        found = [s for s in found if s.jail == jail]
+    (story,) = found
+    return world.subject_name(world.STORIES.index(story))
+
+
+def jail_of(stage: str) -> str:
+    (story,) = [s for s in world.STORIES if s.stage == stage]
+    return story.jail
 
 
 def fvc_pair(db: Path, finger: str, position: int) -> FingerPair:
@@ -62,6 +86,10 @@ class WebApp:
             sign_in(client, username)
         return client
 
+    def case_at(self, stage: str, jail: str = world.JAIL) -> str:
+        """The case number of the console subject at ``stage`` (see :func:`subject_at`)."""
+        return self.case_number(subject_at(stage, jail))
+
     def case_number(self, subject_name: str) -> str:
         with self.console.unit() as session:
             return session.execute(
@@ -77,25 +105,39 @@ class WebApp:
 
 
 def open_web(home: Path, now: datetime) -> WebApp:
+    """The API and console on ``home``, whose database is at this build's schema (the app never
+    migrates: ``build_template`` does, as ``securecomm world seed`` does)."""
     settings = Settings(home=home, secret_key=SECRET)
     clock = FixedClock(now)
-    upgrade(settings.effective_database_url)  # as `securecomm db upgrade` (the app never migrates)
     app = create_app(settings, clock=clock)
     console = mount(app, settings)
     return WebApp(app, console, clock, settings)
 
 
+def empty_web(home: Path, now: datetime) -> WebApp:
+    """The console on a new, empty database brought to the schema as ``securecomm db upgrade``
+    does."""
+    engine, _factory = upgrade_database(Settings(home=home, secret_key=SECRET))
+    engine.dispose()
+    return open_web(home, now)
+
+
 def build_template(home: Path, pairs: dict[str, FingerPair]) -> None:
-    """The demo's data on real prints, plus one match on a finger with few pairs (FVC 101: 5
+    """The world with its history, plus one match on a finger with few pairs (FVC 101: 5
     pairs) and one whose examiner view does not exist."""
+    settings = Settings(home=home, secret_key=SECRET)
+    engine, factory = upgrade_database(settings)
+    try:
+        history.seed_with_history(settings, factory, NOW, background=BACKGROUND, fingers=FINGERS)
+    finally:
+        engine.dispose()
     web = open_web(home, NOW)
     try:
-        seed_demo(web.console, finger_pairs=[pairs["102"], pairs["103"]], now=NOW)
         ref = web.console.prints.save("low-pairs", [pairs["101"]])
-        ori, facility_name, _, _ = JAILS[0]
+        jail = world.jail(world.JAIL)
         notice = MatchNotice(
-            booking_ori=ori, booking_tcn="TEST-LOW-000001", facility_ori=ori,
-            facility_name=facility_name, field_office=FIELD_OFFICE,
+            booking_ori=jail.ori, booking_tcn="TEST-LOW-000001", facility_ori=jail.ori,
+            facility_name=jail.name, field_office=world.FIELD_OFFICE,
             subject=SubjectIdentifiers(fin="SYN9001", name=LOW_PAIRS_NAME,
                                        date_of_birth=date(1990, 5, 5), language="es"),
             ident=IdentResponse(summary="IDENT match (test)", candidate_score=3.0,

@@ -15,26 +15,38 @@ The cast (``world.DEMO_STORIES``):
   clears the review;
 - 5, previously removed: verified and researched (removal order on record); the reentry
   referral waits for the prosecutors.
+
+The console's cast (``world.CONSOLE_STORIES``) is worked to the stage each story names by
+:func:`work_to_stage` (``synthetic.history`` moves the clock between the steps).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from securecomm.clock import FixedClock
 from securecomm.enforcement import (
     charging,
+    citizenship,
     court,
     custody,
     decisions,
     detainers,
     interviews,
+    partners,
+    policies,
     removal,
 )
 from securecomm.enforcement.cases import CaseWork
 from securecomm.enforcement.parameters import DETAINER_HOLD
 from securecomm.enforcement.roles import Principal
-from securecomm.enforcement.vocabulary import InterviewMode, ProbableCauseBasis, StatusFinding
+from securecomm.enforcement.vocabulary import (
+    InterviewMode,
+    ProbableCauseBasis,
+    ReviewFinding,
+    StatusFinding,
+)
 from securecomm.synthetic import world
 from securecomm.synthetic.accounts import DemoUser
 from securecomm.web.examiner_views import ExaminerViews
@@ -61,6 +73,21 @@ def register_facility(work: CaseWork, supervisor: Principal) -> None:
         custody.register_facility, supervisor, code=FACILITY_CODE,
         name="Synthetic Processing Center", field_office=world.FIELD_OFFICE, capacity=40,
     )  # fmt: skip
+
+
+def administer(work: CaseWork, supervisor: Principal) -> None:
+    """The world's administration, as the office's supervisor records it: the detention
+    facility, the 287(g) agreement of the partner jail (signed 30 days before the seed) and the
+    policy of each jail that takes no detainers."""
+    register_facility(work, supervisor)
+    for jail in world.JAILS:
+        if jail.partner_287g:
+            work.call(partners.register_partner, supervisor, jail.ori, name=jail.name,
+                      signed_on=work.clock.now().date() - timedelta(days=30))  # fmt: skip
+        if not jail.accepts_detainers:
+            work.call(policies.register_policy, supervisor, jail.ori, accepts_detainers=False,
+                      name=jail.name,
+                      source="Synthetic county ordinance 12-4 (no detainer holds)")  # fmt: skip
 
 
 PairsCounter = Callable[[str], int]
@@ -193,3 +220,154 @@ def _to_removal(
     state = work.read_case(officer, case_number).state.value
     say(f"  the jail honoured it → custody at release → NTA → detained at {FACILITY_CODE} → "
         f"court → final order → travel document → removal verified: {state}")  # fmt: skip
+
+
+#: Every stage a console story may name, in the order a case passes them.
+STAGES = (
+    "match", "gate_open", "citizen", "rejected", "verified", "assessed", "reviewed",
+    "no_action", "declined_policy", "detainer_urgent", "expired", "jail_declined",
+    "in_proceedings", "removed",
+)  # fmt: skip
+#: How long before "now" the detainer of a ``detainer_urgent`` case expires from now, and the
+#: one a ``jail_declined`` case has passed (after the history's last run of the worker).
+URGENT_EXPIRY_IN = timedelta(hours=10)
+DECLINED_EXPIRED_AGO = timedelta(hours=1)
+
+RunWorker = Callable[[], object]
+
+
+def work_to_stage(
+    work: CaseWork,
+    clock: FixedClock,
+    case_number: str,
+    story: world.Story,
+    users: tuple[DemoUser, ...],
+    pairs: PairsCounter,
+    *,
+    now: datetime,
+    run_worker: RunWorker,
+) -> None:
+    """Work a case the worker opened to ``story.stage``, each action as the console account of
+    its role, the clock moved on between them (``now`` is the end of the history: the late
+    stages' deadlines are set against it). ``run_worker`` runs the system's worker (its
+    detainer-expiry sweep) at the clock's time."""
+    stage = story.stage
+    if stage not in STAGES:
+        raise ValueError(f"no such console stage {stage!r}: one of {', '.join(STAGES)}")
+    who = principals(users)
+    officer, lesc, sup, counsel = (
+        who[u] for u in ("ice.officer", "lesc.specialist", "supervisor", "counsel")
+    )
+    jail = world.jail(story.jail)
+
+    def tick(hours: float = 2) -> None:
+        clock.advance(timedelta(hours=hours))
+
+    view = work.read_case(officer, case_number)
+    ref = view.paired_minutiae_ref
+    if stage in ("match", "gate_open"):
+        return
+    tick()
+    if stage == "citizen":
+        for reviewer, reason in ((sup, "Naturalisation certificate verified with USCIS"),
+                                 (counsel, "Concur")):  # fmt: skip
+            work.call(citizenship.record_review, reviewer, case_number,
+                      finding=ReviewFinding.CITIZENSHIP_ESTABLISHED, reason=reason)  # fmt: skip
+        work.call(citizenship.establish_citizenship, sup, case_number, reason="U.S. citizen: close")
+        return
+    if stage == "rejected":
+        work.reject_match(officer, case_number, paired_minutiae_ref=ref,
+                          reason="Core and delta disagree on the left print; not the same "
+                          "finger")  # fmt: skip
+        return
+    work.verify_identity(officer, case_number, paired_minutiae_ref=ref,
+                         paired_minutiae_count=pairs(ref),
+                         notes="prints compared side by side in the examiner view")  # fmt: skip
+    if stage == "verified":
+        return
+    tick(6)
+    work.record_status_research(
+        lesc, case_number, finding=StatusFinding.NO_LAWFUL_STATUS_ON_RECORD,
+        record_references=["synthetic immigration file (CLAIMS): no lawful status on record"],
+    )  # fmt: skip
+    work.assess_priority(lesc, case_number)
+    if stage == "assessed":
+        return
+    tick(20)
+    interview = work.call(
+        interviews.schedule_interview, officer, case_number, mode=InterviewMode.VIDEO,
+        scheduled_at=clock.now() + timedelta(hours=1), language=story.language,
+        interpreter="" if story.language == "en" else "Synthetic interpreter #7",
+    )  # fmt: skip
+    tick()
+    work.call(interviews.conduct_interview, officer, case_number, interview.id,
+              citizenship_claimed=False, notes="No claim to U.S. citizenship")  # fmt: skip
+    work.call(interviews.complete_officer_review, officer, case_number, interview.id)
+    if stage == "reviewed":
+        return
+    if stage == "no_action":
+        work.call(decisions.close_no_action, officer, case_number,
+                  reason="Pending charge only; no conviction; no action")  # fmt: skip
+        return
+    if stage == "declined_policy":
+        work.call(decisions.request_notification, officer, case_number,
+                  reason="Jurisdiction takes no detainers; notification requested")  # fmt: skip
+        return
+    release = {
+        # released into the 48-hour window: the hold expires URGENT_EXPIRY_IN after now
+        "detainer_urgent": now + URGENT_EXPIRY_IN - DETAINER_HOLD,
+        # declined, and its expiry passed after the worker last ran: the sweep has not seen it
+        "jail_declined": now - DECLINED_EXPIRED_AGO - DETAINER_HOLD,
+        "expired": clock.now() - timedelta(hours=1),
+    }.get(stage, clock.now() + timedelta(hours=30))
+    issuer = who["deputy.287g"] if jail.partner_287g and stage == "removed" else officer
+    work.call(
+        detainers.issue_detainer, issuer, case_number,
+        bases=[ProbableCauseBasis.BIOMETRIC_MATCH_AND_RECORDS],
+        basis_evidence="IDENT match verified by an officer; the immigration file shows no "
+        "lawful status (synthetic)",
+        notices=work.notices, release_eligible_at=release,
+    )  # fmt: skip
+    if stage == "detainer_urgent":
+        return
+    if stage == "expired":
+        tick(50)
+        run_worker()  # the worker's sweep records the expiry
+        return
+    tick(4)
+    answer = "declined" if stage == "jail_declined" else "honoured"
+    work.call(detainers.record_jail_response, officer, case_number, answer=answer,
+              answered_by=f"Synthetic sergeant, {jail.name}")  # fmt: skip
+    if stage == "jail_declined":
+        return
+    clock.set(max(clock.now(), release + timedelta(hours=2)))
+    work.call(detainers.transfer_custody, officer, case_number, notes="Picked up at release")
+    tick()
+    work.call(
+        charging.charge, officer, case_number, kind="notice_to_appear",
+        allegations=["You are not a citizen or national of the United States.",
+                     "You entered without inspection in 2019 (synthetic)."],
+        charges=["INA 212(a)(6)(A)(i): present without admission or parole"],
+        court="Synthetic Immigration Court", hearing_at=clock.now() + timedelta(days=20),
+    )  # fmt: skip
+    work.call(
+        custody.decide_custody, officer, case_number, kind="detain", flight_risk="high",
+        public_safety_risk="high", risk_rationale="Level 1/2 conviction; no status",
+        facility_code=FACILITY_CODE,
+    )  # fmt: skip
+    work.call(court.refer_to_court, officer, case_number)
+    if stage == "in_proceedings":
+        return
+    tick(24 * 4)
+    work.call(court.order_removal, officer, case_number, reference="IJ-SYN-0001")
+    tick(24 * 3)
+    work.call(court.order_becomes_final, officer, case_number, reason="No appeal within 30 days")
+    work.call(removal.request_travel_document, officer, case_number, country="Synthetic Republic")
+    tick(24 * 2)
+    work.call(removal.record_travel_document, officer, case_number, reference="TD-SYN-0001")
+    tick(24 * 2)
+    work.call(
+        removal.verify_removal, officer, case_number, departed_at=clock.now() - timedelta(hours=1),
+        port="Synthetic International Airport", destination_country="Synthetic Republic",
+        verification_reference="I-205-SYN-0001",
+    )  # fmt: skip

@@ -1,8 +1,9 @@
 """The synthetic world in a ``SECURECOMM_HOME``: seeded once, then booked from.
 
 ``seed`` writes, through the system's own repositories and search engine, the world's agencies
-(the booking jail and its ICE field office, spelled by ORI, and the office's detention
-facility), both galleries' background, the cast of :data:`world.DEMO_STORIES` with their
+(its ICE field office and jails, spelled by ORI; through the case-work API the office's
+detention facility, the booking jail's 287(g) agreement and the notify-only jail's policy),
+both galleries' background, the cast of :data:`world.DEMO_STORIES` with their
 records and enrolments, and a console account per role.  ``world.json`` in the home remembers
 the seed and how many bookings each subject has had, so ``booking`` grows the same fingers
 again, with fresh impressions and a new TCN each time, from any process.
@@ -54,6 +55,8 @@ class WorldState:
     fingers: int
     #: Subject number → bookings made so far.
     bookings: dict[int, int] = field(default_factory=dict)
+    #: The console's history (``synthetic.history``): "" none, "started", "done".
+    history: str = ""
 
     def to_json(self) -> str:
         return json.dumps(
@@ -63,6 +66,7 @@ class WorldState:
                 "background": self.background,
                 "fingers": self.fingers,
                 "bookings": {str(k): v for k, v in sorted(self.bookings.items())},
+                "history": self.history,
             },
             indent=2,
         )
@@ -75,6 +79,7 @@ class WorldState:
             background=int(data["background"]),
             fingers=int(data["fingers"]),
             bookings={int(k): int(v) for k, v in data.get("bookings", {}).items()},
+            history=str(data.get("history", "")),
         )
 
 
@@ -132,8 +137,12 @@ def seed(
     seed: int = DEFAULT_SEED,
     background: int = DEFAULT_BACKGROUND,
     fingers: int = 10,
+    history: bool = False,
 ) -> tuple[WorldState, bool]:
-    """Seed the world into the home; (state, False) when this world is there already."""
+    """Seed the world into the home; (state, False) when this world is there already.
+
+    With ``history``, the console's cast (``world.CONSOLE_STORIES``) is enrolled too and the
+    state says the history has started (``synthetic.history`` plays it, then marks it done)."""
     state = load_state(settings)
     if state is not None:
         if state.seed != seed:
@@ -154,11 +163,14 @@ def seed(
     with unit_of_work(factory) as session:
         add_accounts(session, clock, USERS)
     supervisor = next(u.principal for u in USERS if u.username == "supervisor")
-    casework.register_facility(CaseWork(factory, clock), supervisor)
+    casework.administer(CaseWork(factory, clock), supervisor)
     world.add_background(factory, settings, background, now)
-    subjects = world.make_subjects(world.DEMO_STORIES, fingers=fingers, seed=seed)
+    cast = world.STORIES if history else world.DEMO_STORIES
+    subjects = world.make_subjects(cast, fingers=fingers, seed=seed)
     world.enrol_subjects(factory, settings, subjects, now)
-    state = WorldState(seed=seed, background=background, fingers=fingers)
+    state = WorldState(
+        seed=seed, background=background, fingers=fingers, history="started" if history else ""
+    )
     settings.home.mkdir(parents=True, exist_ok=True)
     state_path(settings).write_text(state.to_json() + "\n")
     return state, True
@@ -177,18 +189,25 @@ def _locked_state(settings: Settings) -> Iterator[WorldState]:
         handle.write(state.to_json() + "\n")
 
 
-def booking(settings: Settings, number: int, when: datetime) -> world.Booking:
-    """A fresh booking of world subject ``number``: the same fingers, new impressions, a new
-    TCN (the subject's booking count goes up by one)."""
-    if not 0 <= number < len(world.DEMO_STORIES):
-        stories = "; ".join(f"{i} {s.label}" for i, s in enumerate(world.DEMO_STORIES))
-        raise WorldError(f"no world subject {number}: the subjects are {stories}")
+def mark_history_done(settings: Settings) -> None:
     with _locked_state(settings) as state:
+        state.history = "done"
+
+
+def booking(
+    settings: Settings, number: int, when: datetime, *, at: str | None = None
+) -> world.Booking:
+    """A fresh booking of world subject ``number`` (from its story's jail, or ``at``): the same
+    fingers, new impressions, a new TCN (the subject's booking count goes up by one). The
+    console's cast (6 on) is there only in a home seeded with the history."""
+    with _locked_state(settings) as state:
+        cast = world.STORIES if state.history else world.DEMO_STORIES
+        if not 0 <= number < len(cast):
+            stories = "; ".join(f"{i} {s.label}" for i, s in enumerate(world.DEMO_STORIES))
+            raise WorldError(f"no world subject {number}: the subjects are {stories}")
         count = state.bookings.get(number, 0)
         state.bookings[number] = count + 1
-    subject = world.make_subject(
-        world.DEMO_STORIES[number], number, fingers=state.fingers, seed=state.seed
-    )
+    subject = world.make_subject(cast[number], number, fingers=state.fingers, seed=state.seed)
     # Impressions of their own: seeded by (seed, subject, booking), never the enrolment's.
     subject.rng = np.random.default_rng([state.seed, number, count])
-    return world.booking(subject, count, when)
+    return world.booking(subject, count, when, at=at)

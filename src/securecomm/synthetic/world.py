@@ -16,6 +16,7 @@ so (``synthetic=True`` on every row; names are invented placeholders, never real
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from collections.abc import Mapping, Sequence
@@ -64,6 +65,36 @@ _BATCH = 20_000
 
 
 @dataclass(frozen=True)
+class Jail:
+    """A jail of the world, under the ICE field office :data:`FIELD_OFFICE`."""
+
+    ori: str
+    name: str
+    state: str
+    county: str
+    #: False: the jurisdiction's policy takes no detainers (the office may ask to be notified).
+    accepts_detainers: bool = True
+    #: Its deputies work cases under a 287(g) agreement.
+    partner_287g: bool = False
+
+
+#: The world's jails, spelled by ORI: the booking jail (also the 287(g) partner), a second jail,
+#: and one whose policy takes no detainers (notify-only).
+JAILS: tuple[Jail, ...] = (
+    Jail(JAIL, "SYNTHETIC COUNTY JAIL", "VA", "SYNTHETIC COUNTY A", partner_287g=True),
+    Jail("VA0030000", "SYNTHETIC COUNTY JAIL B", "VA", "SYNTHETIC COUNTY B"),
+    Jail("MD0050000", "SYNTHETIC COUNTY JAIL C", "MD", "SYNTHETIC COUNTY C",
+         accepts_detainers=False),
+)  # fmt: skip
+SECOND_JAIL = JAILS[1].ori
+NOTIFY_ONLY_JAIL = JAILS[2].ori
+
+
+def jail(ori: str) -> Jail:
+    return next(j for j in JAILS if j.ori == ori)
+
+
+@dataclass(frozen=True)
 class PriorOffense:
     ncic_code: str
     literal: str
@@ -81,6 +112,12 @@ class Story:
     removed_on: date | None = None
     priors: tuple[PriorOffense, ...] = ()
     booking_offense: tuple[str, str] = ("2399", "LARCENY")
+    #: Where the subject is booked (the ORI of one of :data:`JAILS`).
+    jail: str = JAIL
+    #: The console's stories only: the stage the history works the case to
+    #: (``synthetic.history``), and the language of the interview.
+    stage: str = ""
+    language: str = "es"
 
 
 #: The demo's cast: one subject per situation the system must handle.
@@ -115,6 +152,85 @@ DEMO_STORIES: tuple[Story, ...] = (
 )
 
 
+_NO_STATUS = (ImmigrationStatus.NO_STATUS,)
+_NATURALISED = (ImmigrationStatus.LAWFUL_PERMANENT_RESIDENT, ImmigrationStatus.NATURALIZED)
+
+
+def _convicted(code: str, literal: str, year: int, days: int) -> PriorOffense:
+    return PriorOffense(code, literal, date(year, 5, 2), sentence_days=days)
+
+
+def _pending(code: str, literal: str, year: int) -> PriorOffense:
+    return PriorOffense(code, literal, date(year, 8, 11))
+
+
+#: The console's cast, numbered after :data:`DEMO_STORIES` (6 on): one subject per stage the
+#: console shows, booked at the world's jails and worked to that stage over five months by
+#: ``synthetic.history``.
+CONSOLE_STORIES: tuple[Story, ...] = (
+    Story("no status, aggravated assault (Level 1): carried to a verified removal, the "
+          "detainer issued by the 287(g) deputy", _NO_STATUS,
+          priors=(_convicted("1315", "AGGRAV ASSLT - WEAPON", 2017, 900),), stage="removed"),
+    Story("no status, burglary (Level 2): in proceedings, detained", _NO_STATUS,
+          priors=(_convicted("2204", "BURGL - NO FORCED ENTRY-RESID", 2018, 200),),
+          jail=SECOND_JAIL, stage="in_proceedings"),
+    Story("naturalised citizen, shoplifting: citizenship established by the reviews",
+          _NATURALISED, priors=(_convicted("2303", "SHOPLIFTING", 2016, 30),),
+          stage="citizen", language="en"),
+    Story("no status, drunk driving: the officer rejected the match", _NO_STATUS,
+          priors=(_convicted("5404", "DRIVING UNDER INFLUENCE ALCOHOL", 2019, 10),),
+          jail=SECOND_JAIL, stage="rejected"),
+    Story("no status, larceny, at the notify-only jail: notification requested", _NO_STATUS,
+          priors=(_convicted("2399", "LARCENY", 2018, 60),), jail=NOTIFY_ONLY_JAIL,
+          stage="declined_policy"),
+    Story("no status, a pending assault charge only: closed with no action", _NO_STATUS,
+          priors=(_pending("1313", "SIMPLE ASSLT", 2025),), stage="no_action", language="en"),
+    Story("no status, robbery (Level 1): the detainer expired in the worker's sweep",
+          _NO_STATUS, priors=(_convicted("1201", "ROBBERY - BUSINESS-GUN", 2012, 1500),),
+          jail=SECOND_JAIL, stage="expired"),
+    Story("no status, shoplifting and a pending assault: the jail declined the detainer",
+          _NO_STATUS, priors=(_convicted("2303", "SHOPLIFTING", 2020, 20),
+                              _pending("1313", "SIMPLE ASSLT", 2025)), stage="jail_declined"),
+    Story("no status, marijuana possession, at the notify-only jail: interview reviewed",
+          _NO_STATUS, priors=(_convicted("3562", "MARIJUANA - POSSESS", 2019, 400),),
+          jail=NOTIFY_ONLY_JAIL, stage="reviewed"),
+    Story("no status, homicide (Level 1): detainer unanswered, hours left", _NO_STATUS,
+          priors=(_convicted("0903", "HOMICIDE - WILLFUL KILL-NONFAMILY-GUN", 2005, 3000),),
+          stage="detainer_urgent"),
+    Story("no status, simple assault and a pending larceny: level assessed", _NO_STATUS,
+          priors=(_convicted("1313", "SIMPLE ASSLT", 2019, 30),
+                  _pending("2399", "LARCENY", 2025)), stage="assessed"),
+    Story("naturalised citizen, no criminal record: held at the citizenship gate",
+          _NATURALISED, jail=SECOND_JAIL, stage="gate_open", language="en"),
+    Story("no status, burglary (Level 2): match verified", _NO_STATUS,
+          priors=(_convicted("2204", "BURGL - NO FORCED ENTRY-RESID", 2021, 90),),
+          jail=SECOND_JAIL, stage="verified"),
+    Story("no status, aggravated assault (Level 1): a fresh match", _NO_STATUS,
+          priors=(_convicted("1315", "AGGRAV ASSLT - WEAPON", 2018, 700),), stage="match"),
+    Story("no status, a pending larceny only, at the notify-only jail: a fresh match",
+          _NO_STATUS, priors=(_pending("2399", "LARCENY", 2025),), jail=NOTIFY_ONLY_JAIL,
+          stage="match", language="en"),
+)  # fmt: skip
+
+#: Every subject of the world, numbered: the demo's six, then the console's.
+STORIES: tuple[Story, ...] = DEMO_STORIES + CONSOLE_STORIES
+
+
+def subject_name(number: int) -> str:
+    """The name the records and the bookings give subject ``number`` (as IAQ and case show)."""
+    return f"SYNTHETIC, SUBJECT{_letters(number)}"
+
+
+def _letters(number: int) -> str:
+    """A, B, … Z, then AA, AB, …: a name of its own for every subject number."""
+    letters = ""
+    number += 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 @dataclass
 class Subject:
     number: int
@@ -133,7 +249,7 @@ class Booking:
 
 
 def add_agencies(factory: sessionmaker[Session], now: datetime) -> None:
-    """The synthetic jail and its ICE field office."""
+    """The world's ICE field office and its jails (:data:`JAILS`)."""
     with unit_of_work(factory) as session:
         agencies = AgencyRepository(session)
         agencies.add(
@@ -144,15 +260,17 @@ def add_agencies(factory: sessionmaker[Session], now: datetime) -> None:
             created_at=now,
             synthetic=True,
         )
-        agencies.add(
-            ori=JAIL,
-            name="SYNTHETIC COUNTY JAIL",
-            state="VA",
-            kind=AgencyKind.JAIL,
-            field_office_ori=FIELD_OFFICE,
-            created_at=now,
-            synthetic=True,
-        )
+        for each in JAILS:
+            agencies.add(
+                ori=each.ori,
+                name=each.name,
+                state=each.state,
+                county=each.county,
+                kind=AgencyKind.JAIL,
+                field_office_ori=FIELD_OFFICE,
+                created_at=now,
+                synthetic=True,
+            )
 
 
 #: The background galleries: (gallery name, generator seed, subject-id prefix).
@@ -232,9 +350,21 @@ def add_background(
 def make_subject(story: Story, number: int, *, fingers: int = 10, seed: int = 1000) -> Subject:
     """Subject ``number`` with ``fingers`` image-level master prints; the same seed and number
     always grow the same fingers (its ``rng`` then goes on to the enrolment impressions)."""
+    masters, state = _masters(seed, number, fingers)
+    rng = np.random.default_rng()
+    rng.bit_generator.state = state
+    return Subject(number, story, dict(masters), rng)
+
+
+@functools.lru_cache(maxsize=64)
+def _masters(
+    seed: int, number: int, fingers: int
+) -> tuple[tuple[tuple[FingerPosition, MasterFingerprint], ...], dict]:
+    """Growing a master takes about half a second: a process that enrols a subject and then
+    books it grows its fingers once (masters are never changed by taking impressions)."""
     rng = np.random.default_rng(seed + number)
-    masters = {FingerPosition(p): generate_master(rng) for p in FINGER_ORDER[:fingers]}
-    return Subject(number, story, masters, rng)
+    masters = tuple((FingerPosition(p), generate_master(rng)) for p in FINGER_ORDER[:fingers])
+    return masters, rng.bit_generator.state
 
 
 def make_subjects(
@@ -277,7 +407,7 @@ def enrol_subjects(
     extracting them again."""
     for subject in subjects:
         story = subject.story
-        name = ("SYNTHETIC", f"SUBJECT{chr(65 + subject.number % 26)}")
+        name = ("SYNTHETIC", subject_name(subject.number).split(", ")[1])
         enrolled = (
             templates[subject.number] if templates is not None else enrolment_templates(subject)
         )
@@ -353,7 +483,7 @@ def _rap_sheet(
         arrest = repository.add_arrest(
             identity,
             arrested_at=datetime.combine(prior.on, datetime.min.time(), UTC),
-            agency_ori=JAIL,
+            agency_ori=subject.story.jail,
             charges=[ChargeInput(prior.ncic_code, prior.literal, ChargeLevel.FELONY)],
             now=now,
             synthetic=True,
@@ -375,26 +505,28 @@ def _rap_sheet(
         )
 
 
-def booking(subject: Subject, number: int, when: datetime) -> Booking:
-    """A CAR for the subject with fresh impressions of every finger."""
+def booking(subject: Subject, number: int, when: datetime, *, at: str | None = None) -> Booking:
+    """A CAR for the subject with fresh impressions of every finger, from the jail its story
+    names (or ``at``)."""
+    ori = at or subject.story.jail
     images = {
         int(p): make_impression(m, subject.rng, position=p).image
         for p, m in subject.masters.items()
     }
-    tcn = f"{JAIL}-SYN-{subject.number:04d}-{number:02d}"
+    tcn = f"{ori}-SYN-{subject.number:04d}-{number:02d}"
     code, literal = subject.story.booking_offense
     car = ansinist.build_car(
-        ansinist.Addressing(ori=JAIL, dai=CJIS_DAI, when=when, tcn=tcn),
+        ansinist.Addressing(ori=ori, dai=CJIS_DAI, when=when, tcn=tcn),
         ansinist.Subject(
-            name=f"SYNTHETIC, SUBJECT{chr(65 + subject.number % 26)}",
+            name=subject_name(subject.number),
             sex="M",
             race="U",
             date_of_birth=date(1980, 1, 1),
-            place_of_birth="VA",
+            place_of_birth=jail(ori).state,
         ),
         ansinist.Arrest(
             arrest_date=when.date(),
-            controlling_agency=JAIL,
+            controlling_agency=ori,
             offenses=(ansinist.Offense(literal, ncic_code=code),),
         ),
         images,

@@ -50,8 +50,8 @@ class PipelinePrints:
             templates = load_templates(session, submission.id)
             raw = submission.raw
         images: dict[int, FingerImage] = {}
-        for position, image in finger_images(raw):
-            images.setdefault(position, image)
+        for _record, image in finger_images(raw):  # (record index, image): keyed by position
+            images.setdefault(int(image.position), image)
         path = gallery_path_for(self.settings, IMMIGRATION_GALLERY)
         try:
             gallery = Gallery.open(path, writable=False, create=False)
