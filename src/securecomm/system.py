@@ -59,8 +59,27 @@ STAGE_PRIORITY: tuple[str, ...] = (
 )
 
 GALLERY_STEPS = interop_steps.GALLERY_STEPS
-#: The kinds a second worker runs on the embedded engine (all but the gallery searches).
+#: The galleries a worker running some kinds opens.
+galleries_for = interop_steps.galleries_for
+#: The kinds a worker runs that holds no gallery on the embedded engine (all but the searches).
 WITHOUT_GALLERIES: tuple[str, ...] = tuple(k for k in STEPS if k not in GALLERY_STEPS)
+
+
+def worker_kinds(slot: int, workers: int) -> tuple[str, ...] | None:
+    """The kinds worker ``slot`` (0-based) of ``workers`` on one machine runs on the embedded
+    engine (None: every kind).
+
+    One worker runs everything. With two or more, each gallery's search has a worker of its
+    own, since a gallery has one writer process: the first runs every kind but the immigration
+    search (it holds the criminal gallery), the second every kind but the criminal search (it
+    holds the immigration gallery), any others every kind but the searches. Both searches cost
+    about the same, so the first two workers share the CPU evenly; with one worker holding both
+    galleries, its core did both searches while the other core waited for work.
+    """
+    if workers <= 1:
+        return None
+    held = {0: "criminal_search", 1: "immigration_search"}.get(slot)
+    return tuple(k for k in STEPS if k not in GALLERY_STEPS or k == held)
 
 
 def steps_for(kinds: Iterable[str] | None) -> dict[str, Step]:

@@ -50,7 +50,7 @@ from securecomm.records import (
     SourceSystem,
 )
 from securecomm.store.database import unit_of_work
-from securecomm.system import WITHOUT_GALLERIES
+from securecomm.system import worker_kinds
 
 SECURECOMM = Path(sys.executable).parent / "securecomm"
 JAIL = "VA0010000"
@@ -108,12 +108,14 @@ def _seed(factory: sessionmaker[Session], home: Path, shared_data: Path) -> None
 
 
 def _start_worker(
-    database_url: str, home: Path, log: Path, *, galleries: bool = True
+    database_url: str, home: Path, log: Path, *, slot: int = 0, workers: int = 1
 ) -> subprocess.Popen[bytes]:
-    """A worker process; without ``galleries`` it runs every step but the searches (a gallery
-    has one writer process)."""
+    """Worker ``slot`` of ``workers``, with the kinds ``securecomm up`` gives it (a gallery has
+    one writer process: of two, the first holds the criminal gallery, the second the
+    immigration gallery)."""
     env = dict(os.environ, SECURECOMM_DATABASE_URL=database_url, SECURECOMM_HOME=str(home))
-    kinds = [] if galleries else ["--kinds", ",".join(WITHOUT_GALLERIES)]
+    chosen = worker_kinds(slot, workers)
+    kinds = [] if chosen is None else ["--kinds", ",".join(chosen)]
     with log.open("ab") as out:
         return subprocess.Popen(
             [str(SECURECOMM), "worker", "--lease-seconds", "2", *kinds],
@@ -153,8 +155,8 @@ def test_worker_killed_at_random_points_loses_and_duplicates_nothing(
     tmp_path: Path,
     workers: int,
 ) -> None:
-    """With two workers (the second without galleries), a random one is killed each round
-    while the other keeps working."""
+    """With two workers (each holding one gallery, as ``securecomm up`` starts them), a random
+    one is killed each round while the other keeps working."""
     rng = random.Random(20110301 + workers)
     home = tmp_path / "home"
     log = tmp_path / "worker.log"
@@ -172,7 +174,7 @@ def test_worker_killed_at_random_points_loses_and_duplicates_nothing(
             real.append((person, receive(session, raw, now=SystemClock().now()).submission_id))
         for slot in range(workers):
             if running[slot] is None:
-                running[slot] = _start_worker(database_url, home, log, galleries=slot == 0)
+                running[slot] = _start_worker(database_url, home, log, slot=slot, workers=workers)
                 _wait_until_working(factory, running[slot])
         time.sleep(rng.uniform(0.0, 3.0))
         victim = rng.randrange(workers)
@@ -186,7 +188,7 @@ def test_worker_killed_at_random_points_loses_and_duplicates_nothing(
         assert _count(session, Job, Job.state == JobState.DONE) > 0, "no job ran before a kill"
     for slot in range(workers):
         if running[slot] is None:
-            running[slot] = _start_worker(database_url, home, log, galleries=slot == 0)
+            running[slot] = _start_worker(database_url, home, log, slot=slot, workers=workers)
     try:
         deadline = time.monotonic() + 400
         while _unfinished(factory) and time.monotonic() < deadline:

@@ -5,6 +5,7 @@ later stages of the pipeline are claimed first."""
 from __future__ import annotations
 
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -26,6 +27,8 @@ from securecomm.interop.steps import GALLERY_STEPS, STEPS, WITHOUT_GALLERIES, st
 from securecomm.interop.testing import booking_variant, fresh_database
 from securecomm.interop.worker import WorkerHeartbeat, WorkerStats, run_one, run_worker
 from securecomm.store.database import make_session_factory, unit_of_work
+from securecomm.system import STEPS as SYSTEM_STEPS
+from securecomm.system import galleries_for, worker_kinds
 
 SECURECOMM = Path(sys.executable).parent / "securecomm"
 JAIL = "VA0010000"
@@ -151,3 +154,56 @@ def test_a_second_gallery_worker_is_told_to_take_the_other_kinds(tmp_path: Path)
     finally:
         first.send_signal(signal.SIGTERM)
         first.wait(timeout=60)
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_each_gallery_search_has_one_worker_and_every_kind_a_worker(workers: int) -> None:
+    """``system.worker_kinds``, as ``securecomm up`` and the benchmark start workers: one
+    worker runs everything; of two or more, the first holds the criminal gallery and the
+    second the immigration gallery, and the others hold none."""
+    kinds = [worker_kinds(slot, workers) or tuple(SYSTEM_STEPS) for slot in range(workers)]
+    assert set().union(*kinds) == set(SYSTEM_STEPS)
+    for step in GALLERY_STEPS:
+        assert sum(step in k for k in kinds) == 1, step
+    held = [galleries_for(k) for k in kinds]
+    assert held[0] == (("criminal", "immigration") if workers == 1 else ("criminal",))
+    if workers > 1:
+        assert held[1] == ("immigration",)
+        assert all(h == () for h in held[2:])
+        assert all(set(WITHOUT_GALLERIES) <= set(k) for k in kinds)
+
+
+def test_two_workers_each_holding_one_gallery_both_start(tmp_path: Path) -> None:
+    env = {
+        "SECURECOMM_HOME": str(tmp_path),
+        "SECURECOMM_DATABASE_URL": f"sqlite:///{tmp_path / 'securecomm.db'}",
+        "PATH": "/usr/bin:/bin",
+    }
+    engine = fresh_database(env["SECURECOMM_DATABASE_URL"])
+    workers = [
+        subprocess.Popen(
+            [str(SECURECOMM), "worker", "--kinds", ",".join(worker_kinds(slot, 2) or ())],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for slot in range(2)
+    ]
+    try:
+        names = {f"{socket.gethostname()}:{w.pid}" for w in workers}
+        deadline = time.monotonic() + 120
+        up: set[str] = set()
+        while time.monotonic() < deadline and all(w.poll() is None for w in workers):
+            with make_session_factory(engine)() as session:
+                up = set(session.scalars(select(WorkerHeartbeat.worker)))
+            if names <= up:
+                break
+            time.sleep(0.1)
+        assert names <= up, "both gallery workers should be running"
+    finally:
+        for w in workers:
+            w.send_signal(signal.SIGTERM)
+        for w in workers:
+            w.wait(timeout=60)
+        engine.dispose()
+    assert [w.returncode for w in workers] == [0, 0]

@@ -1,9 +1,10 @@
 """``securecomm up``: the system on one machine — the API server and its workers, each its own
 process on the same home — until Ctrl-C (or SIGTERM), which stops them all cleanly.
 
-It migrates the home's database first (the server and workers never do). The first worker runs
-every job kind (it holds the galleries); each further worker runs the kinds that need no gallery
-(``system.WITHOUT_GALLERIES``). If any process exits by itself, the others are stopped and
+It migrates the home's database first (the server and workers never do). One worker runs every
+job kind; with two or more, the first holds the criminal gallery and the second the immigration
+gallery (each runs every kind but the other's search), any further worker the kinds that need no
+gallery (``system.worker_kinds``). If any process exits by itself, the others are stopped and
 ``up`` exits with its code.
 """
 
@@ -20,7 +21,7 @@ import typer
 from securecomm.cli.output import console, user_errors
 from securecomm.config import Settings
 from securecomm.store.migrate import upgrade
-from securecomm.system import WITHOUT_GALLERIES
+from securecomm.system import worker_kinds
 
 STOP_GRACE_SECONDS = 30.0
 
@@ -44,9 +45,11 @@ def up(
     upgrade(settings.effective_database_url)  # before the children, which never migrate
     commands = {"serve": _command("serve", "--host", host, "--port", str(port),
                                   *([] if demo_data else ["--no-demo-data"]))}  # fmt: skip
-    commands["worker 1"] = _command("worker")
-    for n in range(2, workers + 1):
-        commands[f"worker {n}"] = _command("worker", "--kinds", ",".join(WITHOUT_GALLERIES))
+    for n in range(1, workers + 1):
+        kinds = worker_kinds(n - 1, workers)
+        commands[f"worker {n}"] = _command(
+            "worker", *(["--kinds", ",".join(kinds)] if kinds else [])
+        )
     stopping = False
 
     def stop(_signum: int, _frame: object) -> None:

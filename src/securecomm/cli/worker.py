@@ -14,16 +14,16 @@ from securecomm.afis.search import GalleryLockedError
 from securecomm.cli.output import console, user_errors
 from securecomm.config import Settings
 from securecomm.interop import parameters
-from securecomm.interop.components import CRIMINAL_GALLERY, IMMIGRATION_GALLERY
 from securecomm.interop.service import pipeline_context
 from securecomm.interop.worker import run_worker
 from securecomm.store.migrate import open_database
 from securecomm.system import (
-    GALLERY_STEPS,
     SCHEDULE,
     STAGE_PRIORITY,
     WITHOUT_GALLERIES,
+    galleries_for,
     steps_for,
+    worker_kinds,
 )
 
 
@@ -40,7 +40,8 @@ def worker(
         str | None,
         typer.Option(
             help="Run only these job kinds (comma-separated). A gallery is written by one "
-            "process at a time: run one worker with every kind and the others with "
+            "process at a time: on two workers run one without 'immigration_search' and one "
+            "without 'criminal_search' (each holds one gallery), and any others with "
             f"'{','.join(WITHOUT_GALLERIES)}'."
         ),
     ] = None,
@@ -64,17 +65,19 @@ def worker(
     signal.signal(signal.SIGINT, stop)
     context = pipeline_context(settings)
     try:
-        if GALLERY_STEPS & set(steps):
-            # Open the galleries now: the first booking does not pay for it, and a gallery
-            # another worker holds is reported at once instead of failing every search job.
-            for gallery in (CRIMINAL_GALLERY, IMMIGRATION_GALLERY):
-                try:
-                    context.components.galleries.get(gallery)
-                except GalleryLockedError as exc:
-                    raise GalleryLockedError(
-                        f"{exc}; run one worker with the searches and the others with "
-                        f"--kinds {','.join(WITHOUT_GALLERIES)}"
-                    ) from exc
+        # Open the galleries of this worker's searches now: the first booking does not pay for
+        # it, and a gallery another worker holds is reported at once instead of failing every
+        # search job.
+        for gallery in galleries_for(steps):
+            try:
+                context.components.galleries.get(gallery)
+            except GalleryLockedError as exc:
+                raise GalleryLockedError(
+                    f"{exc}; one worker per gallery: on two workers run "
+                    f"--kinds {','.join(worker_kinds(0, 2) or ())} and "
+                    f"--kinds {','.join(worker_kinds(1, 2) or ())}, and any others with "
+                    f"--kinds {','.join(WITHOUT_GALLERIES)}"
+                ) from exc
         stats = run_worker(
             factory,
             context,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from securecomm.interop.components import CRIMINAL_GALLERY, IMMIGRATION_GALLERY
 from securecomm.interop.context import Step
 from securecomm.interop.errors import UnknownStepError
 from securecomm.interop.outbox import DELIVER_STEP
@@ -45,11 +46,22 @@ STAGE_PRIORITY: tuple[str, ...] = (
     FIRST_STEP,
 )
 
-#: Steps that open a gallery. A gallery is written by one process at a time (the search engine
-#: locks it), so on the embedded engine one worker runs these and any others run the rest
-#: (``securecomm worker --kinds``, see :data:`WITHOUT_GALLERIES`).
-GALLERY_STEPS = frozenset({"criminal_search", "immigration_search"})
+#: The gallery each search step opens. A gallery is written by one process at a time (the
+#: search engine locks it), so on the embedded engine each gallery's step runs in one worker:
+#: the criminal search in one, the immigration search in the same or another, and any further
+#: workers run the rest (``securecomm worker --kinds``, see ``securecomm.system.worker_kinds``).
+STEP_GALLERIES: dict[str, str] = {
+    "criminal_search": CRIMINAL_GALLERY,
+    "immigration_search": IMMIGRATION_GALLERY,
+}
+GALLERY_STEPS = frozenset(STEP_GALLERIES)
 WITHOUT_GALLERIES: tuple[str, ...] = tuple(k for k in STEPS if k not in GALLERY_STEPS)
+
+
+def galleries_for(kinds: Iterable[str]) -> tuple[str, ...]:
+    """The galleries a worker running ``kinds`` opens (in the order of :data:`STEP_GALLERIES`)."""
+    chosen = set(kinds)
+    return tuple(g for step, g in STEP_GALLERIES.items() if step in chosen)
 
 
 def steps_for(kinds: Iterable[str] | None, registry: Mapping[str, Step] = STEPS) -> dict[str, Step]:
@@ -66,4 +78,12 @@ def steps_for(kinds: Iterable[str] | None, registry: Mapping[str, Step] = STEPS)
     return {k: registry[k] for k in chosen}
 
 
-__all__ = ["GALLERY_STEPS", "STAGE_PRIORITY", "STEPS", "WITHOUT_GALLERIES", "steps_for"]
+__all__ = [
+    "GALLERY_STEPS",
+    "STAGE_PRIORITY",
+    "STEPS",
+    "STEP_GALLERIES",
+    "WITHOUT_GALLERIES",
+    "galleries_for",
+    "steps_for",
+]
