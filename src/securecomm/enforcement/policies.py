@@ -43,3 +43,10 @@ def register_policy(
         {"accepts_detainers": accepts_detainers, "name": name, "source": source},
     )
     return policy
+
+
+def declining_policy(session: Session, facility_ori: str) -> JurisdictionPolicy | None:
+    """The jurisdiction's registered policy if it takes no detainers (else None): what the
+    console tells an officer instead of offering a detainer that would be refused."""
+    policy = session.get(JurisdictionPolicy, facility_ori)
+    return policy if policy is not None and not policy.accepts_detainers else None

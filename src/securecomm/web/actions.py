@@ -155,7 +155,8 @@ FORMS: tuple[ActionForm, ...] = (
        lambda w, p, cn, v: w.call(status.assess_priority, p, cn)),
     _f(A.COMPLETE_OFFICER_REVIEW, "Complete the officer review", (
         Field("interview_id", "Conducted interview", "select", required=True,
-              choices_from=_interviews(conducted=True)),
+              choices_from=_interviews(conducted=True),
+              when_empty="record a conducted interview first"),
     ), lambda w, p, cn, v: w.call(
         interviews.complete_officer_review, p, cn, int(v["interview_id"]))),
     _f(A.ISSUE_DETAINER, "Issue a detainer (request to the jail)", (
@@ -272,7 +273,8 @@ FORMS: tuple[ActionForm, ...] = (
         permission=Permission.INTERVIEW),
     ActionForm("conduct_interview", "Record a conducted interview", (
         Field("interview_id", "Interview", "select", required=True,
-              choices_from=_interviews(conducted=False)),
+              choices_from=_interviews(conducted=False),
+              when_empty="schedule an interview first"),
         Field("citizenship_claimed", "The person claimed U.S. citizenship", "checkbox"),
         Field("notes", "Notes", "textarea"),
     ), lambda w, p, cn, v: w.call(

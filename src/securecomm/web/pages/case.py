@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from securecomm.api.statuses import status_of
-from securecomm.enforcement import audit, refusals
+from securecomm.enforcement import audit, policies, refusals
 from securecomm.enforcement.cases import CaseView, read_case
 from securecomm.enforcement.errors import UnknownCaseError
 from securecomm.enforcement.levels import load_level_table
@@ -36,7 +36,7 @@ from securecomm.enforcement.vocabulary import Action, CaseState
 from securecomm.errors import SecurecommError
 from securecomm.interop.outbox import MessageKind, OutboxMessage
 from securecomm.interop.submissions import Submission
-from securecomm.web.actions import FORMS_BY_KEY, offered_forms
+from securecomm.web.actions import FORMS_BY_KEY, ActionForm, offered_forms
 from securecomm.web.auth import SignedInUser
 from securecomm.web.context import Console
 from securecomm.web.forms import parse
@@ -102,6 +102,15 @@ def case_context(
     detainers = rows(Detainer, Detainer.id)
     entries = audit.entries_for(session, case_number)
     forms = offered_forms(view, user)
+    choices = {
+        (form.key, f.name): f.choices_from(session, case_number)
+        for form in forms
+        for f in form.fields
+        if f.choices_from is not None
+    }
+    # Offer only what can succeed now; say what to do first for the rest.
+    unavailable = [(form, why) for form in forms if (why := _not_now(session, view, form, choices))]
+    forms = [form for form in forms if form.key not in {f.key for f, _ in unavailable}]
     return {
         "view": view,
         "convictions": view.convictions,
@@ -120,16 +129,30 @@ def case_context(
         "history": [(e, audit.details_of(e)) for e in entries if e.action not in READS],
         "reads": [e for e in entries if e.action in READS],
         "forms": forms,
-        "choices": {
-            (form.key, f.name): f.choices_from(session, case_number)
-            for form in forms
-            for f in form.fields
-            if f.choices_from is not None
-        },
+        "unavailable": unavailable,
+        "choices": choices,
         "can_verify": user.can(Permission.VERIFY_IDENTITY)
         and view.state is CaseState.MATCH_RECEIVED,
         "notice_languages": console.work.notices.languages,
     }
+
+
+def _not_now(
+    session: Session, view: CaseView, form: ActionForm, choices: dict[tuple[str, str], Any]
+) -> str:
+    """Why ``form`` would only be refused now ("" if it may succeed): nothing to pick in a
+    required field, or a detainer for a jail that takes none."""
+    for f in form.fields:
+        if f.required and f.choices_from is not None and not choices[(form.key, f.name)]:
+            return f.when_empty or f"there is nothing to choose for {f.label.lower()}"
+    if form.action is Action.ISSUE_DETAINER:
+        policy = policies.declining_policy(session, view.facility_ori)
+        if policy is not None:
+            return (
+                f"jail {view.facility_ori} ({policy.name or 'its registered policy'}) does not "
+                "accept detainers: request notification of release instead"
+            )
+    return ""
 
 
 def _describe(table: Any, code: str) -> str:
@@ -180,6 +203,3 @@ def case_action(
             **context,
         )
     return RedirectResponse(f"{PREFIX}/cases/{case_number}?done={key}", status_code=303)
-
-
-ACTION_LABELS = {a.value: a.value.replace("_", " ") for a in Action}

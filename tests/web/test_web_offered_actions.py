@@ -1,0 +1,46 @@
+"""The case page offers only the actions that can succeed now and says what to do first for
+the others: no "Complete the officer review" with no conducted interview to pick, no "Record a
+conducted interview" with none scheduled, no detainer for a jail that takes none."""
+
+from __future__ import annotations
+
+from web_support import WebApp
+
+from securecomm.enforcement import policies
+from securecomm.enforcement.roles import Principal, Role
+from securecomm.synthetic import world
+
+
+def _actions(html: str) -> tuple[str, str]:
+    section = html.split("<h2>Actions</h2>")[1].split("</section>")[0]
+    offered, _, unavailable = section.partition('data-testid="unavailable-actions"')
+    return offered, unavailable
+
+
+def test_nothing_to_pick_is_explained_not_offered(web: WebApp) -> None:
+    case_number = web.case_at("assessed")  # priority assessed, no interview yet
+    offered, unavailable = _actions(
+        web.client("ice.officer").get(f"/console/cases/{case_number}").text
+    )
+    assert 'data-action="schedule_interview"' in offered
+    for key in ("complete_officer_review", "conduct_interview"):
+        assert f'data-action="{key}"' not in offered, key
+    assert "<b>Complete the officer review</b>: record a conducted interview first." in unavailable
+    assert "<b>Record a conducted interview</b>: schedule an interview first." in unavailable
+
+
+def test_a_jail_that_takes_no_detainers_is_not_offered_one(web: WebApp) -> None:
+    notify_only = web.case_at("reviewed", world.NOTIFY_ONLY_JAIL)
+    offered, unavailable = _actions(
+        web.client("ice.officer").get(f"/console/cases/{notify_only}").text
+    )
+    assert 'data-action="issue_detainer"' not in offered
+    assert 'data-action="request_notification"' in offered
+    assert f"jail {world.NOTIFY_ONLY_JAIL}" in unavailable
+    assert "does not accept detainers: request notification of release instead" in unavailable
+    # Once the jurisdiction's policy accepts detainers, the same case is offered one.
+    manager = Principal("program.manager", Role.PROGRAM_MANAGER)
+    web.console.work.call(policies.register_policy, manager, world.NOTIFY_ONLY_JAIL,
+                          accepts_detainers=True, name="changed policy (synthetic)")  # fmt: skip
+    offered, _ = _actions(web.client("ice.officer").get(f"/console/cases/{notify_only}").text)
+    assert 'data-action="issue_detainer"' in offered
