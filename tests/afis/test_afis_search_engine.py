@@ -32,6 +32,7 @@ from securecomm.afis.search.parameters import (
     CODE_PAIR_WORDS,
     CODE_WORDS,
 )
+from securecomm.afis.search.shard_search import PreparedCache
 from securecomm.afis.search.thresholds import fused_threshold
 from securecomm.afis.template_synthesis import NONMATED_BASE, TenPrintGenerator
 from securecomm.afis.types import FingerPosition
@@ -107,6 +108,25 @@ def test_delete_and_replace_change_answers(tmp_path: Path) -> None:
         with pytest.raises(UnknownIdentityError):
             eng.replace("nobody", GEN.ten_print(1))
         assert len(eng) == 5
+
+
+def test_cached_preparations_give_the_same_answers(engine: EmbeddedSearchEngine) -> None:
+    """Re-ranking prepares enrolled fingers through each shard's PreparedCache: answers are
+    identical to preparing every finger afresh, and a repeated search hits the cache."""
+    uncached = EmbeddedSearchEngine(engine.gallery)
+    uncached.prepared = [PreparedCache(0) for _ in engine.gallery.shards]
+    probes = [GEN.ten_print(i, impression=3) for i in (5, 11)] + [
+        GEN.ten_print(NONMATED_BASE + 9, impression=1)
+    ]
+    hits = sum(c.hits for c in engine.prepared)
+    for probe in probes * 2:
+        got, want = engine.search(probe), uncached.search(probe)
+        assert [(c.identity_id, c.score, dict(c.finger_scores)) for c in got.candidates] == [
+            (c.identity_id, c.score, dict(c.finger_scores)) for c in want.candidates
+        ]
+        assert got.decision is want.decision
+    assert sum(c.hits for c in engine.prepared) > hits
+    assert all(len(c) == 0 for c in uncached.prepared)
 
 
 def test_factory_opens_embedded_engine_under_settings(tmp_path: Path) -> None:

@@ -177,6 +177,7 @@ def test_fpir_per_number_of_shared_fingers_stays_at_target(
     (shortlist ≥ gallery, early rejection off), so the FPIR measured is the calibration's."""
     n, searches, target = 80, 150, 0.25
     monkeypatch.setattr(shard_search, "RERANK_MIN_FINGERS", 10)
+    monkeypatch.setattr(shard_search, "RERANK_FIRST_CHECK_FINGERS", 10)
     comparator = CachedComparator()
     with Gallery.open(tmp_path / "g", shards=1) as gallery:
         gen = TenPrintGenerator(4242)

@@ -17,7 +17,7 @@ from securecomm.afis.search.engine import (
 )
 from securecomm.afis.search.gallery import EnrolmentRecord, Gallery, pack_ten_print
 from securecomm.afis.search.parameters import CANDIDATE_LIST_LENGTH, PREFILTER_SHORTLIST
-from securecomm.afis.search.shard_search import search_shard
+from securecomm.afis.search.shard_search import PreparedCache, search_shard
 from securecomm.afis.search.thresholds import ThresholdPolicy
 
 
@@ -45,6 +45,8 @@ class EmbeddedSearchEngine:
         self.policy = policy or ThresholdPolicy()
         self.shortlist = shortlist
         self.candidates = candidates
+        #: One cache of prepared enrolled fingers per shard (shard_search.PreparedCache).
+        self.prepared = [PreparedCache() for _ in gallery.shards]
 
     @classmethod
     def open(
@@ -79,8 +81,8 @@ class EmbeddedSearchEngine:
         prepared = prepare_probe(probe, self.comparator)  # type: ignore[arg-type]
         t1 = time.perf_counter()
         found = []
-        for shard in self.gallery.shards:
-            found.extend(search_shard(shard, prepared, self.comparator, self.shortlist))  # type: ignore[arg-type]
+        for shard, cache in zip(self.gallery.shards, self.prepared, strict=True):
+            found.extend(search_shard(shard, prepared, self.comparator, self.shortlist, cache))  # type: ignore[arg-type]
         t2 = time.perf_counter()
         size = len(self.gallery)
         return rank_and_decide(

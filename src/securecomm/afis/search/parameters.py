@@ -89,6 +89,18 @@ PREFILTER_SHORTLIST = 64
 #: 3 fingers of an impostor sum to about 1 decade; of a mate, to about 14 (synthetic, median).
 RERANK_MIN_FINGERS = 3
 RERANK_CONTINUE_EVIDENCE = 4.5
+#: An earlier, looser check: after this many fingers a candidate whose summed calibrated score
+#: is below RERANK_FIRST_CHECK_EVIDENCE decades is not compared further either. Measured at
+#: 100k (docs/afis-search.md, re-ranking cost; 80 mated ten-print searches, 15,280 shortlisted
+#: impostors): after two fingers the lowest mate had 3.6 decades (1st percentile 11.7), 82 %
+#: of the impostors less than 1.5, so their third preparation and comparison is saved.
+RERANK_FIRST_CHECK_FINGERS = 2
+RERANK_FIRST_CHECK_EVIDENCE = 1.5
+#: Enrolled fingers whose preparation for the comparator (MCC cylinders, about 0.5 ms each)
+#: each shard keeps, most recently used first (shard_search.PreparedCache). A prepared finger
+#: of the synthetic galleries takes about 4.6 kB (35 minutiae), so 16,384 are about 75 MB a
+#: shard. The answers do not depend on it; 0 turns the cache off.
+PREPARED_CACHE_FINGERS = 16_384
 #: Candidates returned by a search (after re-ranking and fusion).
 CANDIDATE_LIST_LENGTH = 20
 

@@ -47,7 +47,7 @@ from securecomm.afis.search.gallery import (
     shard_of,
 )
 from securecomm.afis.search.parameters import CANDIDATE_LIST_LENGTH, PREFILTER_SHORTLIST
-from securecomm.afis.search.shard_search import search_shard
+from securecomm.afis.search.shard_search import PreparedCache, search_shard
 from securecomm.afis.search.thresholds import ThresholdPolicy
 
 #: Object store cap for a local cluster started here (the default would reserve 30 % of RAM).
@@ -92,9 +92,11 @@ class ShardActor:
 
         self.shard = GalleryShard(Path(shard_path), writable=True)
         self.comparator = importlib.import_module(comparator_module)
+        self.prepared = PreparedCache()
 
     def search(self, probe: Any, shortlist: int) -> tuple[list[ShardCandidate], int]:
-        return search_shard(self.shard, probe, self.comparator, shortlist), self.shard.identities
+        found = search_shard(self.shard, probe, self.comparator, shortlist, self.prepared)
+        return found, self.shard.identities
 
     def apply(self, records: list[EnrolmentRecord], delete: list[str], replace: bool) -> int:
         self.shard.apply(records, delete, replace=replace)

@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import math
 import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 
@@ -36,7 +40,10 @@ from securecomm.afis.search.parameters import (
     PREFILTER_STANDARDISE_MIN,
     PREFILTER_STANDARDISE_SAMPLE,
     PREFILTER_Z_OFFSET,
+    PREPARED_CACHE_FINGERS,
     RERANK_CONTINUE_EVIDENCE,
+    RERANK_FIRST_CHECK_EVIDENCE,
+    RERANK_FIRST_CHECK_FINGERS,
     RERANK_MIN_FINGERS,
 )
 from securecomm.afis.types import FingerPosition
@@ -200,10 +207,56 @@ def full_code_scores(
     )
 
 
+class PreparedCache:
+    """The comparator's preparation of enrolled fingers, the most recently used ``capacity``
+    kept, keyed by (slot, finger position) of one shard.
+
+    Preparing an enrolled finger (its MCC cylinders) is most of the re-ranking's cost, and the
+    same identities come back on many shortlists (fingerprints with many minutiae score high
+    against every probe in the pre-filter: measured at 100k, a third of the shortlisted
+    identities of 120 searches had been shortlisted before, docs/afis-search.md). A slot's
+    templates never change (the gallery is append-only; a replaced identity gets a new slot
+    and the old one is tombstoned, so it is not shortlisted again), so a cached preparation
+    is always the one ``prepare`` would compute: the answers are the same with or without it.
+    Safe for the re-ranking's threads.
+    """
+
+    def __init__(self, capacity: int = PREPARED_CACHE_FINGERS) -> None:
+        self.capacity = capacity
+        self.hits = 0
+        self.misses = 0
+        self._items: OrderedDict[tuple[int, int], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[int, int], make: Callable[[], Any]) -> Any:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return found
+            self.misses += 1
+        made = make()  # outside the lock: preparations run in parallel
+        if self.capacity > 0:
+            with self._lock:
+                self._items[key] = made
+                while len(self._items) > self.capacity:
+                    self._items.popitem(last=False)
+        return made
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 def search_shard(
-    shard: GalleryShard, probe: Probe, comparator: Comparator, k: int
+    shard: GalleryShard,
+    probe: Probe,
+    comparator: Comparator,
+    k: int,
+    prepared: PreparedCache | None = None,
 ) -> list[ShardCandidate]:
-    """Shortlist ``k`` identities of ``shard`` and score the fingers shared with the probe.
+    """Shortlist ``k`` identities of ``shard`` and score the fingers shared with the probe
+    (enrolled fingers prepared through ``prepared``, this shard's cache, when given).
 
     Candidates are scored on a small thread pool (the comparator's preparation is numpy work
     that partly releases the GIL); results keep the shortlist order, so they do not depend on
@@ -212,13 +265,20 @@ def search_shard(
     slots, scores = prefilter(shard, probe, k)
     work = list(zip(slots.tolist(), scores.tolist(), strict=True))
     if len(work) <= 1:
-        return [_score_candidate(shard, probe, comparator, s, pf) for s, pf in work]
+        return [_score_candidate(shard, probe, comparator, s, pf, prepared) for s, pf in work]
     with ThreadPoolExecutor(max_workers=min(len(work), os.cpu_count() or 1)) as pool:
-        return list(pool.map(lambda w: _score_candidate(shard, probe, comparator, *w), work))
+        return list(
+            pool.map(lambda w: _score_candidate(shard, probe, comparator, *w, prepared), work)
+        )
 
 
 def _score_candidate(
-    shard: GalleryShard, probe: Probe, comparator: Comparator, slot: int, pf: float
+    shard: GalleryShard,
+    probe: Probe,
+    comparator: Comparator,
+    slot: int,
+    pf: float,
+    prepared: PreparedCache | None = None,
 ) -> ShardCandidate:
     enrolled = shard.slot_reader(slot)
     finger_scores: dict[int, float] = {}
@@ -227,11 +287,16 @@ def _score_candidate(
         template = enrolled.get(FingerPosition(position))
         if template is None or template.count == 0:
             continue
-        if len(finger_scores) >= RERANK_MIN_FINGERS and evidence < RERANK_CONTINUE_EVIDENCE:
+        compared = len(finger_scores)
+        if (compared >= RERANK_MIN_FINGERS and evidence < RERANK_CONTINUE_EVIDENCE) or (
+            compared == RERANK_FIRST_CHECK_FINGERS and evidence < RERANK_FIRST_CHECK_EVIDENCE
+        ):
             break  # sequential early rejection (see parameters)
-        score = float(
-            comparator.compare_prepared(probe.prepared[position], comparator.prepare(template))
-        )
+        if prepared is None:
+            candidate = comparator.prepare(template)
+        else:
+            candidate = prepared.get((slot, position), lambda t=template: comparator.prepare(t))
+        score = float(comparator.compare_prepared(probe.prepared[position], candidate))
         finger_scores[position] = score
         evidence += max(0.0, score)
     return ShardCandidate(shard.identity_id(slot), pf, finger_scores)
