@@ -136,7 +136,7 @@ def test_bookings_over_the_api_reach_their_cases_through_a_worker_process(
     jail = world_home.run("world", "jail").stdout.strip().splitlines()[-1]
     key = world_home.run("agency", "key", jail).stdout.split()[-1]
     port = free_port()
-    server = world_home.start("serve", "--port", str(port), "--no-demo-data")
+    server = world_home.start("serve", "--port", str(port))
     world_home.start("worker")
     base = f"http://127.0.0.1:{port}"
     _wait_for_server(base, server)

@@ -43,7 +43,7 @@ def test_up_starts_api_and_workers_and_ctrl_c_stops_them_all(tmp_path: Path) -> 
     port = free_port()
     with (tmp_path / "up.log").open("wb") as log:
         up = subprocess.Popen(
-            [str(SECURECOMM), "up", "--port", str(port), "--workers", "2", "--no-demo-data"],
+            [str(SECURECOMM), "up", "--port", str(port), "--workers", "2"],
             env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
     try:

@@ -35,16 +35,12 @@ def up(
     host: Annotated[str, typer.Option(help="Address the API listens on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port the API listens on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
-    demo_data: Annotated[
-        bool, typer.Option(help="Let serve seed the console's demo data into an empty home.")
-    ] = True,
 ) -> None:
     """Start the API server and the workers on this home (its database brought to this build's
     schema first, once); Ctrl-C stops them all."""
     settings = Settings.from_env()
     upgrade(settings.effective_database_url)  # before the children, which never migrate
-    commands = {"serve": _command("serve", "--host", host, "--port", str(port),
-                                  *([] if demo_data else ["--no-demo-data"]))}  # fmt: skip
+    commands = {"serve": _command("serve", "--host", host, "--port", str(port))}
     for n in range(1, workers + 1):
         kinds = worker_kinds(n - 1, workers)
         commands[f"worker {n}"] = _command(

@@ -2,6 +2,9 @@
 
 - ``seed [--seed S] [--background N]``: agencies, both galleries, the cast with their records,
   and a console account per role; running it again on the same home does nothing;
+- ``seed --history``: the same world, seeded five months back, and the console's cast booked
+  through the real pipeline and worked through the case-work API up to now
+  (``securecomm.synthetic.history``): the console's demonstration data. Only into an empty home;
 - ``jail``: the ORI of the world's booking jail (on its own line);
 - ``booking K --out FILE``: a fresh ten-print CAR of subject K (new impressions, new TCN; the
   TCN is the last line of output). The subjects: 0 U.S.-born with no records, 1 permanent
@@ -15,11 +18,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.status import Status
 
 from securecomm.cli.output import console, user_errors
 from securecomm.clock import SystemClock
 from securecomm.config import Settings
 from securecomm.store.migrate import upgrade_database
+from securecomm.synthetic import history as world_history
 from securecomm.synthetic import home as world_home
 from securecomm.synthetic import world
 from securecomm.synthetic.accounts import DEMO_PASSWORD
@@ -37,6 +42,14 @@ def seed(
     background: Annotated[
         int, typer.Option(min=0, help="Background identities in each gallery.")
     ] = world_home.DEFAULT_BACKGROUND,
+    history: Annotated[
+        bool,
+        typer.Option(
+            "--history",
+            help="Also five months of the console's cases: its cast booked through the "
+            "pipeline, worked through case work (into an empty home only).",
+        ),
+    ] = False,
 ) -> None:
     """Seed the synthetic world into SECURECOMM_HOME (refused on a home with real data); a new
     home's database is created at this build's schema."""
@@ -45,10 +58,16 @@ def seed(
     try:
         with console.status(
             f"seeding the synthetic world (seed {seed}, {background:,} background identities)…"
-        ):
-            state, created = world_home.seed(
-                settings, factory, SystemClock(), seed=seed, background=background
-            )
+        ) as status:
+            if history:
+                state, created = world_history.seed_with_history(
+                    settings, factory, SystemClock().now(), seed=seed, background=background,
+                    say=lambda line: _progress(status, line),
+                )  # fmt: skip
+            else:
+                state, created = world_home.seed(
+                    settings, factory, SystemClock(), seed=seed, background=background
+                )
     finally:
         engine.dispose()
     if not created:
@@ -56,13 +75,23 @@ def seed(
         return
     console.print(f"synthetic world seeded in {settings.home.resolve()} (seed {state.seed})")
     console.print(f"booking jail {world.JAIL} → ICE field office {world.FIELD_OFFICE}")
-    for number, story in enumerate(world.DEMO_STORIES):
-        console.print(f"  subject {number}: {story.label}")
+    for number, story in enumerate(world.STORIES if history else world.DEMO_STORIES):
+        console.print(f"  subject {number}: {story.label}", highlight=False)
     console.print(
         "console accounts (synthetic): "
         f"{', '.join(u.username for u in world_home.USERS)}; "
         f"password {DEMO_PASSWORD!r}"
     )
+    if history:
+        console.print(
+            "`securecomm serve`, then sign in at /console/ as ice.officer: the field office's "
+            f"cases (subjects {len(world.DEMO_STORIES)}–{len(world.STORIES) - 1}) are there"
+        )
+
+
+def _progress(status: Status, line: str) -> None:
+    console.print(line, highlight=False)
+    status.update(f"playing the world's history… {line}")
 
 
 @app.command("jail")
@@ -83,7 +112,7 @@ def booking(
     booked = world_home.booking(Settings.from_env(), subject, SystemClock().now())
     out.write_bytes(booked.raw)
     console.print(
-        f"subject {subject} ({world.DEMO_STORIES[subject].label}): {len(booked.raw):,} bytes "
+        f"subject {subject} ({world.STORIES[subject].label}): {len(booked.raw):,} bytes "
         f"written to {out}",
         highlight=False,
     )

@@ -59,7 +59,7 @@ class RunningSystem:
         logs = self.settings.home / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         commands = {
-            "serve": ["serve", "--port", str(self.port), "--no-demo-data"],
+            "serve": ["serve", "--port", str(self.port)],
             "worker": ["worker"],
         }
         for name, args in commands.items():
