@@ -4,7 +4,7 @@ conducted interview" with none scheduled, no detainer for a jail that takes none
 
 from __future__ import annotations
 
-from web_support import WebApp
+from web_support import WebApp, post_form
 
 from securecomm.enforcement import policies
 from securecomm.enforcement.roles import Principal, Role
@@ -44,3 +44,27 @@ def test_a_jail_that_takes_no_detainers_is_not_offered_one(web: WebApp) -> None:
                           accepts_detainers=True, name="changed policy (synthetic)")  # fmt: skip
     offered, _ = _actions(web.client("ice.officer").get(f"/console/cases/{notify_only}").text)
     assert 'data-action="issue_detainer"' in offered
+
+
+def test_a_refused_detainer_form_keeps_every_ticked_basis(web: WebApp) -> None:
+    """Refused for its missing release time, the form comes back as it was sent: the evidence
+    text and both ticked probable-cause boxes (they were all cleared)."""
+    case_number = web.case_at("reviewed", world.NOTIFY_ONLY_JAIL)
+    manager = Principal("program.manager", Role.PROGRAM_MANAGER)
+    web.console.work.call(policies.register_policy, manager, world.NOTIFY_ONLY_JAIL,
+                          accepts_detainers=True, name="changed policy (synthetic)")  # fmt: skip
+    officer = web.client("ice.officer")
+    page = f"/console/cases/{case_number}"
+    bases = ["biometric_match_and_records", "statements_and_evidence"]
+    refused = post_form(
+        officer,
+        page,
+        f"{page}/actions/issue_detainer",
+        {"bases": bases, "basis_evidence": "IDENT match; admission (synthetic)"},
+    )
+    assert refused.status_code == 409 and "release-eligible time is required" in refused.text
+    form = refused.text.split('data-action="issue_detainer"')[1].split("</details>")[0]
+    for basis in bases:
+        assert f'value="{basis}" checked' in form, basis
+    assert 'value="final_order_of_removal" checked' not in form
+    assert "IDENT match; admission (synthetic)</textarea>" in form

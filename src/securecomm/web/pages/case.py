@@ -199,7 +199,8 @@ def case_action(
             refusal=str(exc),
             refused_action=key,
             refused_label=spec.label,
-            submitted=form.values,
+            # Several ticked boxes of one field come back as their list, so all stay ticked.
+            submitted={**form.values, **{k: v for k, v in form.lists.items() if len(v) > 1}},
             **context,
         )
     return RedirectResponse(f"{PREFIX}/cases/{case_number}?done={key}", status_code=303)
