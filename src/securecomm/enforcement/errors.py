@@ -53,7 +53,6 @@ class UnknownCaseError(EnforcementError):
     """No case, detainer, facility or policy with that identifier."""
 
 
-
 class PermissionDeniedError(EnforcementError):
     """The principal's role may not do this, or not on a case of another jail."""
 
@@ -110,7 +109,6 @@ class EvidenceRequiredError(SafeguardError):
 
 class CapacityError(EnforcementError):
     """The detention facility has no free bed."""
-
 
 
 class DocumentError(EnforcementError):
