@@ -24,7 +24,6 @@ class DuplicateTcnError(InteropError):
     """A TCN is unique per agency: the same (ORI, TCN) with other bytes is refused."""
 
 
-
 class UnknownSubmissionError(InteropError):
     """The agency has no submission with this TCN."""
 
@@ -39,7 +38,6 @@ class SubmissionFormatError(InteropError):
 
 class ComponentUnavailableError(InteropError):
     """A step needs a component (extractor, gallery, message builder) this build lacks."""
-
 
 
 class UnknownStepError(InteropError):

@@ -24,10 +24,8 @@ class IdentityExistsError(GalleryError):
     """The identity is already enrolled (use replace)."""
 
 
-
 class UnknownIdentityError(GalleryError):
     """The identity is not enrolled in this gallery."""
-
 
 
 class ProbeError(AfisError):
