@@ -186,3 +186,21 @@ def test_rotated_pattern_rotates_the_minutia_direction() -> None:
     t = extract(FingerImage(np.ascontiguousarray(_spiral_minutia(0.0).T)), _ONE_MINUTIA)
     assert t.count == 1
     assert abs(np.angle(np.exp(1j * (t.angle[0] + np.pi / 2)))) < np.radians(10)
+
+
+def test_relative_coherence_thresholds_only_lower_the_fixed_ones(shared_data: Path) -> None:
+    """The relative coherence thresholds (off by default, issue 14) can only keep more: more
+    foreground and at least as many minutiae on a print, never a stricter threshold."""
+    image = load_image(shared_data / "fvc/fvc2002/DB4_B/107_3.png")
+    fixed = extract_features(image)
+    relative = extract_features(
+        image,
+        replace(
+            DEFAULT_PARAMETERS,
+            segmentation_relative_coherence=0.6,
+            relative_minutia_coherence=0.6,
+        ),
+    )
+    assert relative.mask.sum() >= fixed.mask.sum()
+    assert relative.template.count >= fixed.template.count - 2  # the skeleton may differ
+    assert replace(DEFAULT_PARAMETERS, relative_minutia_coherence=0.0) == DEFAULT_PARAMETERS

@@ -4,7 +4,9 @@
 before the numba kernels (block sums, bilinear upsampling, gradients, orientation field,
 segmentation morphology, border distances, enhancement tiles, speck removal, cylinders), on
 real images: two impressions per FVC set and the two rolled 804 × 752 prints of the shared
-WSQ samples. On the machine that wrote it the extractor still reproduces every bit.
+WSQ samples — regenerated once since, on purpose, when ``border_distance`` went from 10 to
+6 px (issue 14: minutiae 6–10 px from the foreground border are kept; every kernel is
+unchanged). On the machine that wrote it the extractor still reproduces every bit.
 
 Bits are not portable: numba and numpy pick vector instructions (AVX2, AVX-512, FMA) by CPU, so
 the last bit of a float32 angle can differ between machines, and CI's machine is not ours. So

@@ -65,7 +65,10 @@ def detect_minutiae(
     border = border_distance(mask, ys, xs)
     remove = _structural_false(ys, xs, is_bif, hit, length, angle, orientation, params)
     remove |= border < params.border_distance
-    remove |= orientation.coherence[ys, xs] < params.min_minutia_coherence
+    min_coherence = _adaptive(
+        params.min_minutia_coherence, params.relative_minutia_coherence, orientation.coherence, mask
+    )
+    remove |= orientation.coherence[ys, xs] < min_coherence
     remove |= clarity[ys, xs] < params.min_minutia_clarity
     ys, xs, is_bif, angle = ys[~remove], xs[~remove], is_bif[~remove], angle[~remove]
     border = border[~remove]
@@ -83,6 +86,16 @@ def detect_minutiae(
         kind=kind[order],
         quality=quality[order],
     )
+
+
+def _adaptive(threshold: float, relative: float, measure: np.ndarray, mask: np.ndarray) -> float:
+    """``threshold``, lowered to ``relative`` × the print's median ``measure`` over the
+    foreground when that is lower: a print that is incoherent everywhere (wet, dry, a poor
+    sensor) is judged against itself, not against the prints the default was tuned on.
+    ``relative`` 0 (the default) keeps the fixed threshold."""
+    if relative <= 0 or not mask.any():
+        return threshold
+    return min(threshold, relative * float(np.median(measure[mask])))
 
 
 def _directions(

@@ -36,7 +36,14 @@ def segment(
             params.segmentation_max_contrast_ratio,
         )
     )
-    cells = (ratio >= threshold) & (coarse_coherence >= params.segmentation_min_coherence)
+    contrasted = ratio >= threshold
+    min_coherence = params.segmentation_min_coherence
+    if params.segmentation_relative_coherence > 0 and contrasted.any():
+        min_coherence = min(
+            min_coherence,
+            params.segmentation_relative_coherence * float(np.median(coarse_coherence[contrasted])),
+        )
+    cells = contrasted & (coarse_coherence >= min_coherence)
     cells = _clean(cells, params)
     return np.ascontiguousarray(expand_nearest(cells, factor, shape))
 
