@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from live_server import LiveServer
 from web_support import NOW, WebApp, build_template, open_web
 
 from securecomm.web.prints import FingerPair
@@ -46,3 +47,14 @@ def web(tmp_path: Path, seeded_home: Path) -> Iterator[WebApp]:
     app = open_web(home, NOW)
     yield app
     app.close()
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory: pytest.TempPathFactory, seeded_home: Path) -> Iterator[LiveServer]:
+    """The console served by uvicorn over its own copy of the template, for browser tests."""
+    home = tmp_path_factory.mktemp("web-live") / "home"
+    shutil.copytree(seeded_home, home)
+    web = open_web(home, NOW)
+    with LiveServer(web) as server:
+        yield server
+    web.close()

@@ -8,23 +8,17 @@ way), and the dashboard shows the database's numbers.  Screenshots go to
 
 from __future__ import annotations
 
-import shutil
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
+from live_server import LiveServer, signed_in_page
 from sqlalchemy import func, select
-from web_support import NOW, PASSWORD, WebApp, open_web
 
 from securecomm.enforcement.models import Case
 from securecomm.enforcement.roles import ROLE_WORDS
 from securecomm.interop.submissions import Submission
 from securecomm.synthetic import world
 from securecomm.synthetic.home import USERS
-from securecomm.synthetic.system_run import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -38,53 +32,9 @@ pytestmark = [
 ]
 
 
-class LiveServer:
-    def __init__(self, web: WebApp) -> None:
-        self.web = web
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/console"
-        config = uvicorn.Config(web.app, host="127.0.0.1", port=self.port, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def live(tmp_path_factory: pytest.TempPathFactory, seeded_home: Path) -> Iterator[LiveServer]:
-    home = tmp_path_factory.mktemp("web-live") / "home"
-    shutil.copytree(seeded_home, home)
-    web = open_web(home, NOW)
-    with LiveServer(web) as server:
-        yield server
-    web.close()
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _shots_folder() -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-
-
-def _page(browser, live: LiveServer, username: str):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.goto(live.url + "/sign-in")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    return page
 
 
 def _open_action(page, key: str):
@@ -96,7 +46,7 @@ def _open_action(page, key: str):
 
 @pytest.mark.parametrize("user", USERS, ids=lambda u: u.role.value)
 def test_each_role_signs_in_and_sees_its_own_console(browser, live: LiveServer, user) -> None:
-    page = _page(browser, live, user.username)
+    page = signed_in_page(browser, live, user.username)
     who = page.get_by_test_id("signed-in-as")
     assert user.display_name in who.inner_text()
     assert ROLE_WORDS[user.role] in who.inner_text()
@@ -110,7 +60,7 @@ def test_each_role_signs_in_and_sees_its_own_console(browser, live: LiveServer, 
 
 def test_work_a_case_from_match_to_detainer(browser, live: LiveServer) -> None:
     case_number = live.web.case_at("match")
-    officer = _page(browser, live, "ice.officer")
+    officer = signed_in_page(browser, live, "ice.officer")
     officer.goto(live.url + "/queue")
     officer.get_by_role("link", name=case_number).click()
     assert officer.get_by_test_id("case-state").inner_text() == "match received"
@@ -129,7 +79,7 @@ def test_work_a_case_from_match_to_detainer(browser, live: LiveServer) -> None:
     assert "Recorded: verify identity" in officer.get_by_test_id("done").inner_text()
 
     # 2. the LESC researches status and assesses the level
-    lesc = _page(browser, live, "lesc.specialist")
+    lesc = signed_in_page(browser, live, "lesc.specialist")
     lesc.goto(f"{live.url}/cases/{case_number}")
     form = _open_action(lesc, "record_status_research")
     form.locator("select[name=finding]").select_option("no_lawful_status_on_record")
@@ -197,7 +147,7 @@ def test_work_a_case_from_match_to_detainer(browser, live: LiveServer) -> None:
 
 
 def test_dashboard_renders_the_databases_numbers(browser, live: LiveServer) -> None:
-    page = _page(browser, live, "program.manager")
+    page = signed_in_page(browser, live, "program.manager")
     assert page.url.endswith("/console/dashboard")
     totals = dict(
         line.split("\t")
@@ -218,7 +168,7 @@ def test_dashboard_renders_the_databases_numbers(browser, live: LiveServer) -> N
 
 def test_a_forbidden_page_is_refused_in_plain_words(browser, live: LiveServer) -> None:
     other_jail = live.web.case_at("match", world.NOTIFY_ONLY_JAIL)  # booked at the notify-only jail
-    page = _page(browser, live, "booking.officer")  # staff of the booking jail
+    page = signed_in_page(browser, live, "booking.officer")  # staff of the booking jail
     assert other_jail not in page.get_by_test_id("queue").inner_text()
     response = page.goto(f"{live.url}/cases/{other_jail}")
     assert response is not None and response.status == 403
