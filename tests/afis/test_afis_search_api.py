@@ -23,6 +23,7 @@ def test_search_public_api() -> None:
         "RecodeReport",
         "SearchEngine",
         "SearchResult",
+        "ShardPlacementError",
         "ThresholdPolicy",
         "UnknownIdentityError",
         "fused_threshold",
