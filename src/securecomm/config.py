@@ -86,7 +86,7 @@ class Settings:
             kwargs["audit_key_file"] = Path(v)
         if v := get("AUDIT_CHECKPOINT_FILE"):
             kwargs["audit_checkpoint_file"] = Path(v)
-        settings = cls(**kwargs)  # type: ignore[arg-type]
+        settings = cls(**kwargs)  # type: ignore[arg-type]  # each value parsed for its field above
         if settings.environment != "development" and settings.secret_key == cls.secret_key:
             raise ConfigError(
                 f"{ENV_PREFIX}SECRET_KEY must be set when {ENV_PREFIX}ENVIRONMENT is "

@@ -128,7 +128,7 @@ class Template:
         }
         for a in arrays.values():
             a.setflags(write=False)
-        return cls(width=width, height=height, **arrays, **kwargs)  # type: ignore[arg-type]
+        return cls(width=width, height=height, **arrays, **kwargs)  # type: ignore[arg-type]  # the arrays are the typed fields, by name
 
     def same_minutiae(self, other: Template, *, tol: float = 1e-4) -> bool:
         """True when both hold the same minutiae in the same order (within ``tol``)."""

@@ -31,7 +31,7 @@ import typer
 from rich.table import Table
 from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from securecomm.cli.output import console, err_console, user_errors
 from securecomm.clock import SystemClock
@@ -91,7 +91,9 @@ def _require_database(settings: Settings) -> str:
 
 
 @contextmanager
-def _database(url: str, *, signing: bool = False) -> Iterator[tuple[Session, object]]:
+def _database(
+    url: str, *, signing: bool = False
+) -> Iterator[tuple[Session, sessionmaker[Session]]]:
     engine = make_engine(url)
     try:
         if signing and not inspect(engine).has_table(SignedTreeHead.__tablename__):
@@ -114,9 +116,9 @@ def _trusted_key(files: AuditFiles, public_key: Path | None) -> AuditKey | None:
     return AuditKey.load(files.key_file) if files.key_file.exists() else None
 
 
-def _sign_now(factory: object, files: AuditFiles) -> audit_heads.MadeHead | None:
+def _sign_now(factory: sessionmaker[Session], files: AuditFiles) -> audit_heads.MadeHead | None:
     """A head of the log as it is now (the key made on first use), committed."""
-    with unit_of_work(factory) as session:  # type: ignore[arg-type]
+    with unit_of_work(factory) as session:
         key = files.signing_key(session)
         return audit_heads.make_head(session, key, files, SystemClock().now())
 

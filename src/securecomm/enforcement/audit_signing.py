@@ -119,7 +119,7 @@ class TreeHead:
         key_id = value.get("key_id")
         if not isinstance(key_id, str) or len(key_id) != 64:
             raise HeadFormatError("key_id must be 64 hex digits")
-        return cls(size, root, timestamp, key_id, signature)  # type: ignore[arg-type]
+        return cls(size, root, timestamp, key_id, signature)  # type: ignore[arg-type]  # each field parsed and checked above
 
 
 def _hex(value: dict[str, Any], name: str, length: int) -> bytes:

@@ -107,7 +107,7 @@ def record_refusal(
             "message": str(exc),
         },
     )
-    exc.refusal_seq = entry.seq  # type: ignore[attr-defined]
+    exc.refusal_seq = entry.seq  # type: ignore[attr-defined]  # marks the exception as on the record
     return entry
 
 

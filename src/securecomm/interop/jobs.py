@@ -130,7 +130,7 @@ def claim(
     candidate = select(Job.id).where(runnable)
     if kinds:
         candidate = candidate.where(Job.kind.in_(kinds))
-    order = [Job.run_after, Job.id]
+    order: list[Any] = [Job.run_after, Job.id]
     if priority:
         ranks = {kind: i for i, kind in enumerate(priority)}
         order.insert(0, case(ranks, value=Job.kind, else_=len(priority)))
@@ -162,7 +162,7 @@ def finish(session: Session, job: ClaimedJob, *, now: datetime) -> bool:
         .values(state=JobState.DONE, finished_at=now, lease_expires_at=None, last_error=None)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return result.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult
 
 
 def retry_later(session: Session, job: ClaimedJob, *, error: str, now: datetime) -> JobState:

@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sqlalchemy import insert
@@ -359,7 +360,7 @@ def make_subject(story: Story, number: int, *, fingers: int = 10, seed: int = 10
 @functools.lru_cache(maxsize=64)
 def _masters(
     seed: int, number: int, fingers: int
-) -> tuple[tuple[tuple[FingerPosition, MasterFingerprint], ...], dict]:
+) -> tuple[tuple[tuple[FingerPosition, MasterFingerprint], ...], Mapping[str, Any]]:
     """Growing a master takes about half a second: a process that enrols a subject and then
     books it grows its fingers once (masters are never changed by taking impressions)."""
     rng = np.random.default_rng(seed + number)

@@ -59,7 +59,7 @@ def block_mean_and_square(values: np.ndarray, block: int) -> tuple[FloatArray, F
 
 
 @njit(cache=True, nogil=True)
-def _block_moments(values, block):  # type: ignore[no-untyped-def]  # pragma: no cover - numba
+def _block_moments(values, block):  # pragma: no cover - numba
     h, w = values.shape
     rows = (h + block - 1) // block
     cols = (w + block - 1) // block
@@ -82,7 +82,7 @@ def _block_moments(values, block):  # type: ignore[no-untyped-def]  # pragma: no
 
 
 @njit(cache=True, nogil=True)
-def _block_means(a, b, block):  # type: ignore[no-untyped-def]  # pragma: no cover - numba
+def _block_means(a, b, block):  # pragma: no cover - numba
     """Block means of a (b is None), or of a·b, a·a, b·b: float64 sums, float32 means."""
     h, w = a.shape
     rows = (h + block - 1) // block
@@ -167,7 +167,7 @@ def gaussian_kernel(sigma: float, order: int, radius: int) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
-def _smooth_nearest(image, weights):  # type: ignore[no-untyped-def]  # pragma: no cover - numba
+def _smooth_nearest(image, weights):  # pragma: no cover - numba
     h, w = image.shape
     r = weights.size // 2
     row = np.empty(w)
@@ -218,7 +218,7 @@ def interpolation(cells: tuple[int, int], factor: int, shape: tuple[int, int]) -
 
 
 @njit(cache=True, nogil=True)
-def _upsample(grid, r_low, r_high, r_w0, r_w1, c_low, c_high, c_w0, c_w1):  # type: ignore[no-untyped-def]  # pragma: no cover
+def _upsample(grid, r_low, r_high, r_w0, r_w1, c_low, c_high, c_w0, c_w1):  # pragma: no cover
     """``(grid[r_low]·r_w0 + grid[r_high]·r_w1)`` then the same along columns, in float32."""
     h = r_low.size
     w = c_low.size

@@ -151,7 +151,7 @@ def _tile_filters(
 
 
 @njit(cache=True, nogil=True)
-def _within_city_block(mask, radius):  # type: ignore[no-untyped-def]  # pragma: no cover
+def _within_city_block(mask, radius):  # pragma: no cover
     """Pixels within city-block distance ``radius`` of the mask: the same set as ``radius``
     binary dilations by the 3 × 3 cross (two-pass chamfer distance, exact for this metric)."""
     h, w = mask.shape
@@ -182,7 +182,7 @@ def _within_city_block(mask, radius):  # type: ignore[no-untyped-def]  # pragma:
 
 
 @njit(cache=True, nogil=True)
-def _padded_source(normalised, near, size):  # type: ignore[no-untyped-def]  # pragma: no cover
+def _padded_source(normalised, near, size):  # pragma: no cover
     """The normalised image where ``near`` (0 elsewhere), with ``size`` zeros around it."""
     h, w = normalised.shape
     out = np.zeros((h + 2 * size, w + 2 * size), dtype=np.float32)
@@ -194,7 +194,7 @@ def _padded_source(normalised, near, size):  # type: ignore[no-untyped-def]  # p
 
 
 @njit(cache=True, nogil=True)
-def _normalised_sum(acc, weight, mask, size, floor):  # type: ignore[no-untyped-def]  # pragma: no cover
+def _normalised_sum(acc, weight, mask, size, floor):  # pragma: no cover
     """The overlap-added image divided by its window weight (float32), 0 outside the mask, and
     its values inside the mask in raster order (what ``out[mask]`` gives)."""
     h, w = mask.shape
@@ -212,7 +212,7 @@ def _normalised_sum(acc, weight, mask, size, floor):  # type: ignore[no-untyped-
 
 
 @njit(cache=True, nogil=True)
-def _scale_in_place(image, scale):  # type: ignore[no-untyped-def]  # pragma: no cover - numba
+def _scale_in_place(image, scale):  # pragma: no cover - numba
     h, w = image.shape
     for y in range(h):
         for x in range(w):
@@ -220,7 +220,7 @@ def _scale_in_place(image, scale):  # type: ignore[no-untyped-def]  # pragma: no
 
 
 @njit(cache=True, nogil=True)
-def _gather_tiles(padded, tops, lefts, window):  # type: ignore[no-untyped-def]  # pragma: no cover
+def _gather_tiles(padded, tops, lefts, window):  # pragma: no cover
     size = window.shape[0]
     out = np.empty((tops.size, size, size), dtype=np.float32)
     for k in range(tops.size):
@@ -233,7 +233,7 @@ def _gather_tiles(padded, tops, lefts, window):  # type: ignore[no-untyped-def] 
 
 
 @njit(cache=True, nogil=True)
-def _apply_filters(spectrum, bank, a_bin, p_bin, c_bin):  # type: ignore[no-untyped-def]  # pragma: no cover
+def _apply_filters(spectrum, bank, a_bin, p_bin, c_bin):  # pragma: no cover
     """spectrum[k] *= bank[a_bin[k], p_bin[k], c_bin[k]] (a real filter: both parts scaled,
     as numpy's complex × (real + 0j) computes them)."""
     rows, cols = spectrum.shape[1], spectrum.shape[2]
@@ -246,7 +246,7 @@ def _apply_filters(spectrum, bank, a_bin, p_bin, c_bin):  # type: ignore[no-unty
 
 
 @njit(cache=True, nogil=True)
-def _overlap_add(acc, weight, tiles, window, window2, tops, lefts):  # type: ignore[no-untyped-def]  # pragma: no cover
+def _overlap_add(acc, weight, tiles, window, window2, tops, lefts):  # pragma: no cover
     size = tiles.shape[1]
     for k in range(tops.size):
         t = tops[k]

@@ -214,7 +214,7 @@ def border_distance(mask: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndar
 
 
 @njit(cache=True, nogil=True)
-def _border_distance(padded, ys, xs):  # type: ignore[no-untyped-def]  # pragma: no cover - numba
+def _border_distance(padded, ys, xs):  # pragma: no cover - numba
     h, w = padded.shape
     far = h + w
     horizontal = np.empty((h, w), dtype=np.int64)

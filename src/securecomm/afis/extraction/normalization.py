@@ -42,7 +42,7 @@ def normalise_contrast(pixels: ByteArray, params: ExtractionParameters) -> Norma
 
 
 @njit(cache=True, nogil=True)
-def _normalise(pixels, mean, deviation, clip):  # type: ignore[no-untyped-def]  # pragma: no cover
+def _normalise(pixels, mean, deviation, clip):  # pragma: no cover
     """``clip((mean − pixels) / deviation, −clip, clip)`` in float32."""
     h, w = pixels.shape
     out = np.empty((h, w), dtype=np.float32)

@@ -94,7 +94,7 @@ def gaussian_gradients(image: FloatArray, sigma: float) -> tuple[FloatArray, Flo
 
 
 @njit(cache=True, nogil=True)
-def _mirror(i, n):  # type: ignore[no-untyped-def]  # pragma: no cover - numba
+def _mirror(i, n):  # pragma: no cover - numba
     """Index into a line of length n extended by mirroring (d c b a | a b c d | d c b a)."""
     if i < 0:
         return -i - 1
@@ -104,7 +104,7 @@ def _mirror(i, n):  # type: ignore[no-untyped-def]  # pragma: no cover - numba
 
 
 @njit(cache=True, nogil=True)
-def _gradients(image, smooth, derivative):  # type: ignore[no-untyped-def]  # pragma: no cover
+def _gradients(image, smooth, derivative):  # pragma: no cover
     """ndimage's correlate1d for a symmetric kernel: w₀·v[0] + Σ_{j = r…1} (v[−j] + v[j])·w₋ⱼ
     (antisymmetric: v[−j] − v[j]), in double, rounded to float32 after each axis. The sums
     run over whole rows at a time (the same terms in the same order for every pixel)."""
@@ -162,7 +162,7 @@ def screen_orientation(angle: FloatArray) -> FloatArray:
 
 
 @njit(cache=True, nogil=True)
-def _mod_positive(a, b):  # type: ignore[no-untyped-def]  # pragma: no cover - numba
+def _mod_positive(a, b):  # pragma: no cover - numba
     """numpy's float remainder for b > 0: fmod (exact; a itself when |a| < b), plus b when
     the signs differ."""
     m = a if -b < a < b else np.fmod(a, b)
@@ -174,7 +174,7 @@ def _mod_positive(a, b):  # type: ignore[no-untyped-def]  # pragma: no cover - n
 
 
 @njit(cache=True, nogil=True)
-def _field(cos2, sin2, atan):  # type: ignore[no-untyped-def]  # pragma: no cover - numba
+def _field(cos2, sin2, atan):  # pragma: no cover - numba
     h, w = cos2.shape
     pi = np.float32(np.pi)
     half = np.float32(0.5)
@@ -196,7 +196,7 @@ def _field(cos2, sin2, atan):  # type: ignore[no-untyped-def]  # pragma: no cove
 
 
 @njit(cache=True, nogil=True)
-def _screen(angle):  # type: ignore[no-untyped-def]  # pragma: no cover - numba
+def _screen(angle):  # pragma: no cover - numba
     h, w = angle.shape
     pi = np.float32(np.pi)
     out = np.empty((h, w), dtype=np.float32)

@@ -69,7 +69,7 @@ def _row_reach(radius: int) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
-def _row_counts(image):  # type: ignore[no-untyped-def]  # pragma: no cover - numba
+def _row_counts(image):  # pragma: no cover - numba
     """Per row, the number of set pixels before each column (prefix sums, width + 1)."""
     h, w = image.shape
     counts = np.zeros((h, w + 1), dtype=np.int64)
@@ -80,7 +80,7 @@ def _row_counts(image):  # type: ignore[no-untyped-def]  # pragma: no cover - nu
 
 
 @njit(cache=True, nogil=True)
-def _dilate(image, reach):  # type: ignore[no-untyped-def]  # pragma: no cover - numba
+def _dilate(image, reach):  # pragma: no cover - numba
     """Set where any pixel of the disk around it is set (outside the grid counts as unset)."""
     h, w = image.shape
     r = reach.size // 2
@@ -101,7 +101,7 @@ def _dilate(image, reach):  # type: ignore[no-untyped-def]  # pragma: no cover -
 
 
 @njit(cache=True, nogil=True)
-def _erode(image, reach):  # type: ignore[no-untyped-def]  # pragma: no cover - numba
+def _erode(image, reach):  # pragma: no cover - numba
     """Set where every pixel of the disk around it is set (outside the grid counts as unset)."""
     h, w = image.shape
     r = reach.size // 2
@@ -128,7 +128,7 @@ def _erode(image, reach):  # type: ignore[no-untyped-def]  # pragma: no cover - 
 
 
 @njit(cache=True, nogil=True)
-def _flood(image, seen, stack, members, y0, x0, value):  # type: ignore[no-untyped-def]  # pragma: no cover
+def _flood(image, seen, stack, members, y0, x0, value):  # pragma: no cover
     """Mark the 4-connected component of pixels equal to ``value`` from (y0, x0) as seen;
     its pixels (flat indices) go to ``members``; returns how many."""
     h, w = image.shape
@@ -154,7 +154,7 @@ def _flood(image, seen, stack, members, y0, x0, value):  # type: ignore[no-untyp
 
 
 @njit(cache=True, nogil=True)
-def _fill_holes(image):  # type: ignore[no-untyped-def]  # pragma: no cover - numba
+def _fill_holes(image):  # pragma: no cover - numba
     """Set every unset pixel that is not 4-connected to the outside of the grid."""
     h, w = image.shape
     seen = np.zeros((h, w), dtype=np.bool_)
@@ -173,7 +173,7 @@ def _fill_holes(image):  # type: ignore[no-untyped-def]  # pragma: no cover - nu
 
 
 @njit(cache=True, nogil=True)
-def _keep_large_components(image, ratio):  # type: ignore[no-untyped-def]  # pragma: no cover
+def _keep_large_components(image, ratio):  # pragma: no cover
     """The 4-connected components with at least ``ratio`` × the largest one's pixels."""
     h, w = image.shape
     seen = np.zeros((h, w), dtype=np.bool_)

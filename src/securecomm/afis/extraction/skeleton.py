@@ -38,7 +38,7 @@ def _remove_small(binary: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
-def _large_components(binary, min_size):  # type: ignore[no-untyped-def]  # pragma: no cover
+def _large_components(binary, min_size):  # pragma: no cover
     """Flood fill (4-connected) each component; keep it when it has ``min_size`` pixels."""
     h, w = binary.shape
     keep = np.zeros((h, w), dtype=np.bool_)

@@ -55,7 +55,7 @@ def pack(prepared: Sequence[PreparedTemplate]) -> PackedTemplates:
     radial_offsets = np.concatenate([[0], np.cumsum(counts * counts)])
 
     def cat(name: str, dtype: type, empty_shape: tuple[int, ...]) -> np.ndarray:
-        parts = [np.asarray(getattr(p, name), dtype=dtype) for p in prepared]
+        parts: list[np.ndarray] = [np.asarray(getattr(p, name), dtype=dtype) for p in prepared]
         return np.ascontiguousarray(
             np.concatenate(parts) if parts else np.zeros(empty_shape, dtype)
         )
@@ -78,7 +78,7 @@ def pack(prepared: Sequence[PreparedTemplate]) -> PackedTemplates:
 
 
 @njit(cache=True, nogil=True)
-def _score_pairs(  # type: ignore[no-untyped-def]
+def _score_pairs(
     values, masks, x, y, angle, radial, offsets, roff, keys, ia, ib, consts_f, consts_i,
     sqrt_table, zd, za,
 ):  # fmt: skip
@@ -141,7 +141,7 @@ def raw_scores(packed: PackedTemplates, ia: npt.ArrayLike, ib: npt.ArrayLike) ->
     b = np.ascontiguousarray(ib, dtype=np.int64)
     if a.shape != b.shape:
         raise ValueError("index arrays differ in length")
-    return _score_pairs(  # type: ignore[no-any-return]
+    return _score_pairs(
         packed.values, packed.masks, packed.x, packed.y, packed.angle, packed.radial,
         packed.offsets, packed.radial_offsets, packed.keys, a, b, _CONSTS_F, _CONSTS_I,
         _SQRT, _Z_DISTANCE, _Z_ANGLE,
@@ -154,7 +154,7 @@ def compare_pairs(packed: PackedTemplates, ia: npt.ArrayLike, ib: npt.ArrayLike)
 
 
 @njit(cache=True, nogil=True)
-def _score_one_to_many(  # type: ignore[no-untyped-def]
+def _score_one_to_many(
     pv, pm, px, py, pt, pr, pkey,
     values, masks, x, y, angle, radial, offsets, roff, keys, consts_f, consts_i,
     sqrt_table, zd, za,
@@ -189,7 +189,7 @@ def _score_one_to_many(  # type: ignore[no-untyped-def]
 
 def raw_scores_one_to_many(probe: PreparedTemplate, gallery: PackedTemplates) -> np.ndarray:
     """Raw similarity of ``probe`` against every gallery entry (no copies)."""
-    return _score_one_to_many(  # type: ignore[no-any-return]
+    return _score_one_to_many(
         probe.values, probe.masks, probe.x, probe.y, probe.angle, probe.radial, probe.key,
         gallery.values, gallery.masks, gallery.x, gallery.y, gallery.angle, gallery.radial,
         gallery.offsets, gallery.radial_offsets, gallery.keys, _CONSTS_F, _CONSTS_I,

@@ -50,7 +50,7 @@ class Comparison:
 
 
 @njit(cache=True, nogil=True)
-def _match(  # type: ignore[no-untyped-def]
+def _match(
     va,
     ma,
     xa,
@@ -143,7 +143,7 @@ def raw_score(p: PreparedTemplate, q: PreparedTemplate) -> float:
 
 
 def _kernel(p: PreparedTemplate, q: PreparedTemplate) -> tuple[float, np.ndarray, np.ndarray]:
-    return _match(  # type: ignore[no-any-return]
+    return _match(
         p.values,
         p.masks,
         p.x,

@@ -151,10 +151,10 @@ def relax(
     norm = (1.0 - weight) / max(max(n, n_r) - 1, 1)
     for _ in range(iterations):
         for i in range(n):
-            s = np.float32(0.0)
+            support = np.float32(0.0)
             for k in range(n):
-                s += rho[i, k] * lam[k]
-            nxt[i] = weight * lam[i] + norm * s
+                support += rho[i, k] * lam[k]
+            nxt[i] = weight * lam[i] + norm * support
         lam[:] = nxt
     efficiency = lam / lam0
     best = np.argsort(-efficiency, kind="mergesort")[: min(n_p, n)].astype(np.int32)

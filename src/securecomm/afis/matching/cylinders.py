@@ -66,7 +66,7 @@ def _hull_distance(points: npt.NDArray[np.float64], query: npt.NDArray[np.float6
 
 
 @njit(cache=True, nogil=True)
-def _turn(points, o, a, b):  # type: ignore[no-untyped-def]  # pragma: no cover - numba
+def _turn(points, o, a, b):  # pragma: no cover - numba
     """Cross product of (a − o) and (b − o): > 0 for a counter-clockwise turn."""
     return (points[a, 0] - points[o, 0]) * (points[b, 1] - points[o, 1]) - (
         points[a, 1] - points[o, 1]
@@ -74,7 +74,7 @@ def _turn(points, o, a, b):  # type: ignore[no-untyped-def]  # pragma: no cover 
 
 
 @njit(cache=True, nogil=True)
-def _hull_distance_kernel(points, query):  # type: ignore[no-untyped-def]  # pragma: no cover
+def _hull_distance_kernel(points, query):  # pragma: no cover
     """``points`` sorted by x, then y."""
     n = points.shape[0]
     hull = np.empty(2 * n, dtype=np.int64)
@@ -163,7 +163,7 @@ def build_cylinders(
 
 
 @njit(cache=True, nogil=True)
-def _cell_centres(xs, ys, th, offsets):  # type: ignore[no-untyped-def]  # pragma: no cover
+def _cell_centres(xs, ys, th, offsets):  # pragma: no cover
     """Cell centres (n, cells): x + a·cos θ − b·sin θ, y + a·sin θ + b·cos θ for the cell's
     offset (a along the minutia direction, b across it) — numpy's operation order."""
     n = xs.size
@@ -180,7 +180,7 @@ def _cell_centres(xs, ys, th, offsets):  # type: ignore[no-untyped-def]  # pragm
 
 
 @njit(cache=True, nogil=True)
-def _assemble(  # type: ignore[no-untyped-def]  # pragma: no cover - numba
+def _assemble(  # pragma: no cover - numba
     cylinder, cell, other, spatial, pair_m, pair_t, directional, valid_cell,
     xs, ys, mu_psi, neighbour_distance, min_valid_cells, min_neighbours, words,
 ):  # fmt: skip
@@ -240,7 +240,7 @@ def _assemble(  # type: ignore[no-untyped-def]  # pragma: no cover - numba
 
 
 @njit(cache=True, nogil=True)
-def _near_triples(xs, ys, cx, cy, reach2, neighbour2):  # type: ignore[no-untyped-def]  # pragma: no cover
+def _near_triples(xs, ys, cx, cy, reach2, neighbour2):  # pragma: no cover
     """(m, c, t, d²) for every cell c of cylinder m and minutia t ≠ m with d² ≤ ``reach2``,
     and the pairs (m, t) among them (only minutiae closer than √``neighbour2`` to m are
     tried: no farther one can reach a cell of m). Distances as numpy computes them:
@@ -287,7 +287,7 @@ def _near_triples(xs, ys, cx, cy, reach2, neighbour2):  # type: ignore[no-untype
 
 
 @njit(cache=True, nogil=True)
-def _wrap(a):  # type: ignore[no-untyped-def]  # pragma: no cover - numba
+def _wrap(a):  # pragma: no cover - numba
     """(a + π) mod 2π − π with numpy's (and Python's) float remainder: fmod, plus 2π when
     the signs differ. For v = a + π in [−2π, 4π) that remainder is v itself, v + 2π (rounded
     once, as there), or v − 2π (exact by Sterbenz's lemma, as fmod) — no fmod call needed;
@@ -306,7 +306,7 @@ def _wrap(a):  # type: ignore[no-untyped-def]  # pragma: no cover - numba
 
 
 @njit(cache=True, nogil=True)
-def _section_bounds(th, pair_m, pair_t, centres, half_width, scale):  # type: ignore[no-untyped-def]  # pragma: no cover
+def _section_bounds(th, pair_m, pair_t, centres, half_width, scale):  # pragma: no cover
     """Bounds of the Gaussian integral of each pair (m, t) over each direction section k:
     (diff ± width/2)/scale with diff = wrap(centre_k − wrap(θt − θm)), wrap to [−π, π)."""
     pairs = pair_m.size

@@ -33,9 +33,7 @@ from numba import njit
 
 
 @njit(cache=True, nogil=True)
-def _transform(  # type: ignore[no-untyped-def]
-    xa, ya, ta, xb, yb, tb, ai, bi, bx, by, bt
-):
+def _transform(xa, ya, ta, xb, yb, tb, ai, bi, bx, by, bt):
     """Map B's minutiae into A's frame by the rigid transform of root pair (ai, bi)."""
     rot = (int(ta[ai]) - int(tb[bi])) & 255
     theta = rot * (2.0 * math.pi / 256.0)
@@ -50,7 +48,7 @@ def _transform(  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
-def _sort_by(key, index, n):  # type: ignore[no-untyped-def]
+def _sort_by(key, index, n):
     """Stable insertion sort of index[:n] by key[index[t]] (n is a few dozen: no allocation)."""
     for t in range(1, n):
         v = index[t]
@@ -63,7 +61,7 @@ def _sort_by(key, index, n):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
-def _lower_bound(sorted_values, n, value):  # type: ignore[no-untyped-def]
+def _lower_bound(sorted_values, n, value):
     """First position t < n with sorted_values[t] >= value (n if none): binary search."""
     lo = 0
     hi = n
@@ -77,7 +75,7 @@ def _lower_bound(sorted_values, n, value):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
-def _agreement(  # type: ignore[no-untyped-def]
+def _agreement(
     pairs_a, pairs_b, xa, ya, ta, xb, yb, tb, ai, bi, distance_tolerance, relative_tolerance,
     direction_units,
 ):  # fmt: skip
@@ -108,7 +106,7 @@ def _agreement(  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
-def global_pairing(  # type: ignore[no-untyped-def]
+def global_pairing(
     gamma,
     roots,
     pairs_a,

@@ -53,7 +53,7 @@ class EmbeddedSearchEngine:
         cls, path: Path, *, shards: int | None = None, **kwargs: object
     ) -> EmbeddedSearchEngine:
         extra = {"shards": shards} if shards is not None else {}
-        return cls(Gallery.open(path, **extra), **kwargs)  # type: ignore[arg-type]
+        return cls(Gallery.open(path, **extra), **kwargs)  # type: ignore[arg-type]  # extra holds Gallery.open's keywords
 
     def __len__(self) -> int:
         return len(self.gallery)
@@ -78,11 +78,11 @@ class EmbeddedSearchEngine:
 
     def search(self, probe: TenPrint) -> SearchResult:
         t0 = time.perf_counter()
-        prepared = prepare_probe(probe, self.comparator)  # type: ignore[arg-type]
+        prepared = prepare_probe(probe, self.comparator)
         t1 = time.perf_counter()
         found = []
         for shard, cache in zip(self.gallery.shards, self.prepared, strict=True):
-            found.extend(search_shard(shard, prepared, self.comparator, self.shortlist, cache))  # type: ignore[arg-type]
+            found.extend(search_shard(shard, prepared, self.comparator, self.shortlist, cache))
         t2 = time.perf_counter()
         size = len(self.gallery)
         return rank_and_decide(

@@ -287,7 +287,7 @@ class GalleryShard:
         have = 0 if old is None or len(old) > n else len(old)
         fresh = presence_bits(self.pops[have:n])
         self.presence: npt.NDArray[np.uint16] = (
-            fresh if have == 0 else np.concatenate([old[:have], fresh])
+            fresh if have == 0 or old is None else np.concatenate([old[:have], fresh])
         )
 
     def close(self) -> None:

@@ -167,7 +167,7 @@ class RaySearchEngine:
         shard_dirs = [path / f"shard-{s:03d}" for s in range(count)]
         reserved = [shard_memory_bytes(d) for d in shard_dirs]
         actors = [
-            ShardActor.options(memory=m).remote(str(d), comparator_module)
+            ShardActor.options(memory=m).remote(str(d), comparator_module)  # type: ignore[attr-defined]  # ray.remote made it an ActorClass
             for d, m in zip(shard_dirs, reserved, strict=True)
         ]
         # Surface open errors (corrupt files, lock held) and shards no node has room for here,
@@ -189,7 +189,7 @@ class RaySearchEngine:
                 ray.kill(a)
             if isinstance(exc, ShardPlacementError):
                 raise
-            cause = exc.cause if getattr(exc, "cause", None) is not None else exc
+            cause = getattr(exc, "cause", None) or exc
             raise cause from exc
         return cls(
             path,

@@ -16,6 +16,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -268,7 +269,9 @@ def search_shard(
         return [_score_candidate(shard, probe, comparator, s, pf, prepared) for s, pf in work]
     with ThreadPoolExecutor(max_workers=min(len(work), os.cpu_count() or 1)) as pool:
         return list(
-            pool.map(lambda w: _score_candidate(shard, probe, comparator, *w, prepared), work)
+            pool.map(
+                lambda w: _score_candidate(shard, probe, comparator, w[0], w[1], prepared), work
+            )
         )
 
 
@@ -295,7 +298,7 @@ def _score_candidate(
         if prepared is None:
             candidate = comparator.prepare(template)
         else:
-            candidate = prepared.get((slot, position), lambda t=template: comparator.prepare(t))
+            candidate = prepared.get((slot, position), partial(comparator.prepare, template))
         score = float(comparator.compare_prepared(probe.prepared[position], candidate))
         finger_scores[position] = score
         evidence += max(0.0, score)

@@ -381,7 +381,7 @@ def record_from_template(template: Template) -> IsoRecord:
     try:
         extended = tuple(
             ExtendedDataBlock(int(t), bytes.fromhex(str(d)))
-            for t, d in extras.get("extended", [])  # type: ignore[attr-defined]
+            for t, d in extras.get("extended", [])  # type: ignore[attr-defined]  # the extras' values are typed per key
         )
     except (TypeError, ValueError) as exc:
         raise TemplateFormatError(

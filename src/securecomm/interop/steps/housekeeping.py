@@ -32,7 +32,7 @@ def prune_finished_scheduled_jobs(session: Session, kinds: tuple[str, ...], now:
             Job.finished_at < now - FINISHED_SCHEDULED_JOBS_KEPT_FOR,
         )
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]  # a DELETE's result is a CursorResult
 
 
 def pruner(scheduled_kinds: tuple[str, ...]) -> Step:

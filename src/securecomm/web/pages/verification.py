@@ -77,7 +77,7 @@ def _render(
         session, console.clock, user.principal, "case.examiner_view", case_number,
         {"paired_minutiae_ref": ref, "fingers": [int(f.position) for f in fingers]},
     )  # fmt: skip
-    status = int(extra.pop("status_code", 200))  # type: ignore[call-overload]
+    status = int(extra.pop("status_code", 200))  # type: ignore[call-overload]  # the template context is untyped
     return page(
         request,
         "verify.html",
