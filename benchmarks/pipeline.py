@@ -14,17 +14,22 @@ prior conviction) and an enrolment in the criminal gallery; both (no status, pri
 conviction). Each subject is booked B times with fresh impressions, as EBTS CARs (WSQ Type-4).
 The subjects' enrolment templates and CARs are cached too (per persons, bookings, fingers).
 
-Timed: W ``securecomm worker`` processes are started (the first runs every step and holds the
-galleries, the others every kind but the searches, ``system.WITHOUT_GALLERIES``, since a gallery
-has one writer process); when their loops are up, every booking is submitted through the REST API
-(in-process ASGI client: authentication, intake, durable receipt) — everyone's first booking,
-then the re-bookings — as fast as it answers (the capacity run) or ``--arrival-rate`` per
-second (latency at a given load), and the workers run until every job is done. Reported:
+Timed: W ``securecomm worker`` processes are started with the kinds ``securecomm up`` gives them
+(``system.worker_kinds``; a gallery has one writer process, so with two workers the first holds
+the criminal gallery and runs every kind but the immigration search, the second holds the
+immigration gallery and runs every kind but the criminal search); when their loops are up,
+every booking is submitted through the REST API (in-process ASGI client: authentication, intake,
+durable receipt) — everyone's first booking, then the re-bookings — as fast as it answers (the
+capacity run) or ``--arrival-rate`` per second (latency at a given load), and the workers run
+until every job is done. Reported:
 sustained bookings per second **to the case** (bookings / (last milestone, the last case
 opened or joined − first receipt)), p50/p95 time from receipt to SRE, IDR, IAR, field-office
 notice and case (queueing included: with all arriving at once, the p50 is about half the
 run), each step's median duration, each job kind's wall and CPU seconds per booking as the
-workers measured them, the load average, and the exactly-once checks (below).
+workers measured them, the CPU of all the worker processes with their WSQ decoder helpers
+(which the workers' own figures miss), the share of the run each worker spent in jobs (a core
+idling while work waits for another worker), the load average, and the exactly-once checks
+(below).
 
 ``--kills K``: K times during the run, at random moments, a random worker is killed with SIGKILL
 and restarted (leases of 10 s, so a dead worker's job is retaken soon). The checks must still
@@ -80,7 +85,7 @@ from securecomm.records import Arrest, CriminalIdentity, ImmigrationStatus
 from securecomm.records.credentials import issue_api_key
 from securecomm.store.database import make_session_factory, unit_of_work
 from securecomm.synthetic import world
-from securecomm.system import WITHOUT_GALLERIES
+from securecomm.system import worker_kinds
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -150,20 +155,23 @@ def percentile(values: list[float], q: float) -> float | None:
 
 
 class Workers:
-    """The worker processes: the first runs every step (it holds the galleries), the others
-    every step that needs no gallery."""
+    """The worker processes, with the kinds ``securecomm up`` gives them
+    (``system.worker_kinds``): one runs every step; of two, the first holds the criminal
+    gallery and the second the immigration gallery; any others run the steps that need none."""
 
     def __init__(self, count: int, env: dict[str, str], workdir: Path, lease: float | None):
         self.env, self.workdir, self.lease = env, workdir, lease
         self.procs: list[subprocess.Popen[bytes]] = []
         self.kills = 0
+        self.count = count
         for slot in range(count):
             self.procs.append(self._start(slot))
 
     def _start(self, slot: int) -> subprocess.Popen[bytes]:
         cmd = [str(SECURECOMM), "worker", "--stats-file", str(self.workdir / f"w{slot}.json")]
-        if slot > 0:
-            cmd += ["--kinds", ",".join(WITHOUT_GALLERIES)]
+        kinds = worker_kinds(slot, self.count)
+        if kinds is not None:
+            cmd += ["--kinds", ",".join(kinds)]
         if self.lease is not None:
             cmd += ["--lease-seconds", str(self.lease)]
         log = (self.workdir / f"w{slot}.log").open("ab")
@@ -187,6 +195,11 @@ class Workers:
             time.sleep(0.2)
         raise RuntimeError("the workers did not start (see their logs in the work directory)")
 
+    def cpu_seconds(self) -> float:
+        """CPU seconds the worker processes and their children (the WSQ decoder helpers, whose
+        time the workers' own per-kind figures do not include) have used so far."""
+        return sum(tree_cpu_seconds(p.pid) for p in self.procs)
+
     def stop(self) -> list[dict]:
         for p in self.procs:
             p.send_signal(signal.SIGTERM)
@@ -197,6 +210,22 @@ class Workers:
             f = self.workdir / f"w{slot}.json"
             stats.append(json.loads(f.read_text()) if f.exists() else {})
         return stats
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` and its live descendants (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
 
 
 def submit_all(
@@ -391,6 +420,7 @@ def run(args: argparse.Namespace) -> dict:
     rng = random.Random(args.seed)
     try:
         workers.wait_until_up(factory)
+        workers_cpu0 = workers.cpu_seconds()
         print(f"submitting {len(cars)} bookings …", file=sys.stderr, flush=True)
         # First bookings of everyone, then the re-bookings (a person is booked again later).
         ordered = sorted(cars, key=lambda c: (c[1], c[0]))
@@ -420,6 +450,7 @@ def run(args: argparse.Namespace) -> dict:
                 print(f"  killed a worker at {elapsed:.0f} s", file=sys.stderr, flush=True)
             time.sleep(0.25)
         load_during = os.getloadavg()
+        workers_cpu = workers.cpu_seconds() - workers_cpu0
         submitter.join()
         if "result" not in intake:
             raise RuntimeError("the submissions failed (see above)")
@@ -481,7 +512,18 @@ def run(args: argparse.Namespace) -> dict:
         }
         if counted
         else None,
+        # Per worker, the share of the run it spent in jobs (a core idling while work waits
+        # for another worker shows here as a low share).
+        "worker_busy_share": [
+            round(sum(v["wall_s"] for v in stats.values()) / wall, 2) if wall > 0 else None
+            for stats in worker_stats
+        ]
+        if counted
+        else None,
         "intake_cpu_per_booking_s": round(intake_cpu, 3),
+        # Everything the worker processes and their WSQ helpers used from the moment their
+        # loops were up to the last job (polling and housekeeping included), plus intake.
+        "process_cpu_per_booking_s": round(intake_cpu + workers_cpu / n, 3) if counted else None,
         "cpu_per_booking_s": round(intake_cpu + sum(v["cpu_s"] for v in per_kind.values()) / n, 3)
         if counted
         else None,
@@ -544,6 +586,13 @@ def main() -> None:
         print(
             f"CPU per booking: {cpu} s (intake {result['intake_cpu_per_booking_s']} s): "
             f"{2 / cpu:.2f} bookings/s on 2 dedicated cores"
+        )
+    if result["worker_busy_share"]:
+        print(f"share of the run each worker spent in jobs: {result['worker_busy_share']}")
+    if result["process_cpu_per_booking_s"]:
+        print(
+            f"CPU per booking of the worker processes and their WSQ helpers, with intake: "
+            f"{result['process_cpu_per_booking_s']} s"
         )
     print(f"checks: {result['checks']}")
     args.json.parent.mkdir(parents=True, exist_ok=True)
