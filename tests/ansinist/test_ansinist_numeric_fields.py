@@ -28,6 +28,7 @@ from securecomm.ansinist.numeric import FieldValueError, NumericRule
 from securecomm.ansinist.transaction import Field, Record, Transaction
 from securecomm.ansinist.validation import validate
 from securecomm.ansinist.violation import Violation
+from securecomm.api.statuses import status_of
 from securecomm.cli.ansinist import app
 from securecomm.errors import SecurecommError
 from securecomm.interop import submissions
@@ -195,7 +196,7 @@ def test_every_numeric_field_refuses_what_is_not_a_number_in_range(
             assert isinstance(error, AnsiNistError)
     if record_type in BOOKING_TYPES:
         error = _clear(lambda: submissions.read_booking(raw))
-        assert error is not None and 400 <= error.status_code < 500
+        assert error is not None and 400 <= status_of(error) < 500
         assert f"field {tag}" in str(error), str(error)
         _clear(lambda: ansinist.read_booking(back))
 
