@@ -4,10 +4,10 @@ SecurecommError
  └── EnforcementError                 anything wrong with a case-work request
       ├── InputError                  a value given to a service is malformed (names the field)
       ├── LevelTableError             the level table or a history is unusable (names line/code)
-      ├── UnknownCaseError            no such case / detainer / facility (404)
-      ├── PermissionDeniedError       the role may not do this, or not on this jail's case (403)
-      ├── IllegalTransitionError      the action does not exist from the case's state (409)
-      ├── SafeguardError              a safeguard refuses the action (409)
+      ├── UnknownCaseError            no such case / detainer / facility
+      ├── PermissionDeniedError       the role may not do this, or not on this jail's case
+      ├── IllegalTransitionError      the action does not exist from the case's state
+      ├── SafeguardError              a safeguard refuses the action
       │    ├── VerificationRequiredError    no human has verified the biometric match
       │    ├── CitizenshipGateError         a citizenship indicator is under review
       │    ├── ProhibitedBasisError         foreign birth / missing record offered as the basis
@@ -21,7 +21,8 @@ SecurecommError
 A refusal (``PermissionDeniedError``, ``IllegalTransitionError``, ``SafeguardError``) names the
 rule that refused it in ``rule``: given where it is raised (``require``: permission, jail_scope,
 office_scope …; a guard: the guard's name), else its class's own (``citizenship_gate`` …).
-``enforcement.refusals`` puts every refusal on the audit log under that rule.
+``enforcement.refusals`` puts every refusal on the audit log under that rule. Which HTTP status
+answers each error is the entry points' business (``api.statuses``).
 """
 
 from __future__ import annotations
