@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from securecomm.clock import Clock
 from securecomm.enforcement import audit
 from securecomm.enforcement.errors import PermissionDeniedError, UnknownCaseError
-from securecomm.enforcement.guards import ACTIVE_DETAINER, holds_person
+from securecomm.enforcement.guards import HOLDING_DETAINER
 from securecomm.enforcement.lifecycle import OPEN_STATES
 from securecomm.enforcement.models import Case, CitizenshipReview, Detainer, Interview, Reminder
 from securecomm.enforcement.parameters import (
@@ -92,16 +92,14 @@ def _expiring_detainers(session: Session, now: datetime) -> Iterator[Due]:
         select(Detainer, Case)
         .join(Case, Case.id == Detainer.case_id)
         .where(
-            Detainer.status.in_(list(ACTIVE_DETAINER)),
-            Detainer.expires_at.is_not(None),
+            Detainer.status.in_(list(HOLDING_DETAINER)),  # a declined one holds no one
             Detainer.expires_at > now,
             Detainer.expires_at <= now + DETAINER_URGENT_WITHIN,
         )
         .order_by(Detainer.expires_at, Detainer.id)
     ).all()
     for detainer, case in rows:
-        if not holds_person(detainer) or detainer.expires_at is None:
-            continue
+        assert detainer.expires_at is not None  # selected by it
         yield Due(
             f"detainer:{detainer.number}:{detainer.expires_at.isoformat()}", case,
             DETAINER_EXPIRING, case.assigned_officer or Role.ICE_OFFICER.value,
