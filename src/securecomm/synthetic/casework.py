@@ -165,6 +165,38 @@ def _interview(work: CaseWork, officer: Principal, case_number: str) -> None:
     work.call(interviews.complete_officer_review, officer, case_number, interview.id)
 
 
+def _charge_and_detain(
+    work: CaseWork,
+    officer: Principal,
+    case_number: str,
+    now: datetime,
+    allegations: list[str],
+    *,
+    risk_rationale: str,
+) -> None:
+    """A Notice to Appear (hearing in 20 days), then detention at the world's facility."""
+    work.call(
+        charging.charge,
+        officer,
+        case_number,
+        kind="notice_to_appear",
+        allegations=allegations,
+        charges=["INA 212(a)(6)(A)(i): present without admission or parole"],
+        court="Synthetic Immigration Court",
+        hearing_at=now + timedelta(days=20),
+    )
+    work.call(
+        custody.decide_custody,
+        officer,
+        case_number,
+        kind="detain",
+        flight_risk="high",
+        public_safety_risk="high",
+        risk_rationale=risk_rationale,
+        facility_code=FACILITY_CODE,
+    )
+
+
 def _issue(work: CaseWork, officer: Principal, case_number: str, release) -> str:
     detainer = work.call(
         detainers.issue_detainer, officer, case_number,
@@ -196,16 +228,10 @@ def _to_removal(
     work.call(detainers.record_jail_response, officer, case_number, answer="honoured",
               answered_by="Synthetic County Jail, booking desk")  # fmt: skip
     work.call(detainers.transfer_custody, officer, case_number, notes="Picked up at release")
-    work.call(
-        charging.charge, officer, case_number, kind="notice_to_appear",
-        allegations=["You are not a citizen or national of the United States (synthetic)."],
-        charges=["INA 212(a)(6)(A)(i): present without admission or parole"],
-        court="Synthetic Immigration Court", hearing_at=now + timedelta(days=20),
-    )  # fmt: skip
-    work.call(
-        custody.decide_custody, officer, case_number, kind="detain", flight_risk="high",
-        public_safety_risk="high", risk_rationale="Level 2 conviction; no status",
-        facility_code=FACILITY_CODE,
+    _charge_and_detain(
+        work, officer, case_number, now,
+        ["You are not a citizen or national of the United States (synthetic)."],
+        risk_rationale="Level 2 conviction; no status",
     )  # fmt: skip
     work.call(court.refer_to_court, officer, case_number)
     work.call(court.order_removal, officer, case_number, reference="IJ-SYN-0002")
@@ -343,17 +369,11 @@ def work_to_stage(
     clock.set(max(clock.now(), release + timedelta(hours=2)))
     work.call(detainers.transfer_custody, officer, case_number, notes="Picked up at release")
     tick()
-    work.call(
-        charging.charge, officer, case_number, kind="notice_to_appear",
-        allegations=["You are not a citizen or national of the United States.",
-                     "You entered without inspection in 2019 (synthetic)."],
-        charges=["INA 212(a)(6)(A)(i): present without admission or parole"],
-        court="Synthetic Immigration Court", hearing_at=clock.now() + timedelta(days=20),
-    )  # fmt: skip
-    work.call(
-        custody.decide_custody, officer, case_number, kind="detain", flight_risk="high",
-        public_safety_risk="high", risk_rationale="Level 1/2 conviction; no status",
-        facility_code=FACILITY_CODE,
+    _charge_and_detain(
+        work, officer, case_number, clock.now(),
+        ["You are not a citizen or national of the United States.",
+         "You entered without inspection in 2019 (synthetic)."],
+        risk_rationale="Level 1/2 conviction; no status",
     )  # fmt: skip
     work.call(court.refer_to_court, officer, case_number)
     if stage == "in_proceedings":
