@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from securecomm.api.statuses import status_of
-from securecomm.enforcement import audit, refusals
+from securecomm.enforcement import RejectMatch, VerifyIdentity, audit, refusals
 from securecomm.enforcement.cases import read_case
 from securecomm.enforcement.lookup import authorize, load_case
 from securecomm.enforcement.roles import Permission
@@ -131,13 +131,15 @@ def decide(request: Request, console: ConsoleDep, form: Posted, case_number: str
                 best = max((f.paired for f in console.prints.summary(ref)), default=0)
             except SecurecommError:
                 best = 0
-            console.work.verify_identity(
-                principal, case_number, paired_minutiae_ref=ref, paired_minutiae_count=best,
-                notes=reason,
-            )  # fmt: skip
+            console.work.handle(
+                VerifyIdentity(
+                    case_number, paired_minutiae_ref=ref, paired_minutiae_count=best, notes=reason
+                ),
+                principal,
+            )
         else:
-            console.work.reject_match(
-                principal, case_number, paired_minutiae_ref=ref, reason=reason
+            console.work.handle(
+                RejectMatch(case_number, paired_minutiae_ref=ref, reason=reason), principal
             )
     except SecurecommError as exc:
         return _page(
