@@ -1,29 +1,27 @@
 """The service entry point: ``CaseWork`` owns the transactions of case work.
 
-Every domain function (``verification.verify_identity``, ``detainers.issue_detainer``, …) takes
-``(session, clock, principal, …)`` and works inside the caller's transaction; ``CaseWork`` runs
-each call in its own transaction (commit on success, rollback on any error) with the injected
-clock.  The most used calls have named methods; ``call`` runs any domain function the same way::
+Every change to a case is a command (``enforcement.commands``: one frozen dataclass per
+action) run by ``CaseWork.handle(command, principal)`` in a transaction of its own with the
+injected clock (commit on success, rollback on any error, a refusal put on the audit log)::
 
     work = CaseWork.from_settings(Settings.from_env())
     case = work.open_case_from_match(notice, criminal_history, immigration_history)
-    work.verify_identity(officer, case.case_number, paired_minutiae_ref=..., ...)
-    work.call(detainers.issue_detainer, officer, case.case_number, bases=[...], ...)
+    work.handle(VerifyIdentity(case.case_number, paired_minutiae_ref=..., ...), examiner)
+    work.handle(IssueDetainer(case.case_number, bases=[...], basis_evidence=...), officer)
 
+``CaseWork.availability`` says what a principal may do on a case now, and why not the rest.
 Reading a case's personal data (``read_case``) is audited.
 """
 
 from __future__ import annotations
 
-import inspect
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -34,12 +32,14 @@ from securecomm.config import Settings
 from securecomm.enforcement import (
     audit,
     detainers,
+    documents,
     intake,
     queue,
     refusals,
-    status,
-    verification,
 )
+from securecomm.enforcement.availability import Availability, case_availability
+from securecomm.enforcement.commands import Command
+from securecomm.enforcement.documents import DetainerDocument, NoticeToAppearDocument
 from securecomm.enforcement.guards import active_detainer, holds_person
 from securecomm.enforcement.inputs import (
     CriminalHistoryEvent,
@@ -48,9 +48,9 @@ from securecomm.enforcement.inputs import (
     Jurisdiction,
     MatchNotice,
 )
-from securecomm.enforcement.levels import LevelAssessment
+from securecomm.enforcement.listing import CaseSummary, list_cases
 from securecomm.enforcement.lookup import authorize, load_case
-from securecomm.enforcement.models import Case, Detainer, ProsecutionReferral
+from securecomm.enforcement.models import Case, ProsecutionReferral
 from securecomm.enforcement.notices import NoticeCatalog
 from securecomm.enforcement.parameters import AUDIT_CONFLICT_RETRIES
 from securecomm.enforcement.repatriation import RepatEligibility, repat_eligibility
@@ -59,13 +59,11 @@ from securecomm.enforcement.staff import Staff
 from securecomm.enforcement.vocabulary import (
     CaseState,
     DetainerStatus,
-    ProbableCauseBasis,
     StatusFinding,
 )
 from securecomm.store.database import make_session_factory, unit_of_work
 from securecomm.store.migrate import open_database
 
-P = ParamSpec("P")
 R = TypeVar("R")
 
 
@@ -229,33 +227,9 @@ def _is_append_conflict(exc: Exception) -> bool:
     return "locked" in text or "busy" in text
 
 
-@cache
-def _parameter_names(fn: Callable[..., Any]) -> tuple[str, ...]:
-    """The names of ``fn``'s positional parameters after (session, clock)."""
-    try:
-        parameters = list(inspect.signature(fn).parameters.values())[2:]
-    except (TypeError, ValueError):  # pragma: no cover - builtins have no signature
-        return ()
-    return tuple(
-        p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-    )
-
-
-def _who_and_on_what(
-    fn: Callable[..., Any], args: tuple[Any, ...], kwargs: Mapping[str, Any]
-) -> tuple[Principal, str]:
-    """The acting principal and the case (or else what is acted on) of a domain call, by the
-    conventional parameter names; the pipeline's own principal when none is given."""
-    named = dict(zip(_parameter_names(fn), args, strict=False)) | dict(kwargs)
-    principal = named.get("principal")
-    if not isinstance(principal, Principal):
-        principal = SYSTEM_PRINCIPAL
-    subject = named.get("case_number") or named.get("facility_ori") or ""
-    return principal, str(subject)
-
-
 class CaseWork:
-    """Case-work services over one database, each call in its own transaction."""
+    """Case work over one database: every change is a command run by :meth:`handle`, each in
+    its own transaction; the reads a console composes run in :meth:`unit`."""
 
     def __init__(
         self,
@@ -267,7 +241,7 @@ class CaseWork:
         self.factory = factory
         self.clock: Clock = clock or SystemClock()
         self.notices = notices or NoticeCatalog.load()
-        #: Who works where (``assign`` checks the officer named against it).
+        #: Who works where (``Assign`` checks the officer named against it).
         self.staff = staff
 
     @classmethod
@@ -282,47 +256,49 @@ class CaseWork:
         _engine, factory = open_database(settings)
         return cls(factory, clock)
 
-    def call(
-        self,
-        fn: Callable[Concatenate[Session, Clock, P], R],
-        *args: P.args,
-        **kwargs: P.kwargs,
-    ) -> R:
-        """Run one domain function in a transaction of its own.
+    def handle(self, command: Command[R], principal: Principal) -> R:
+        """Run one command in a transaction of its own: the domain function behind it
+        authorises ``principal``, applies the transition table's guards and audits; success
+        commits, anything else rolls back whole.
 
-        Two transactions appending to the audit chain at once conflict on its head (the second
-        sees a stale head, or SQLite refuses its write lock); the loser is rolled back whole and
-        run again, so the chain stays linear without losing the call.
-
-        A refusal (``refusals.REFUSALS``) rolls the call back and is then put on the audit
-        log in a transaction of its own: who (the ``principal`` argument), what (the
-        function's name), on which case (the ``case_number`` argument) and the rule.
+        A refusal (``refusals.REFUSALS``) is then put on the audit log in a transaction of its
+        own: who, what (the command's name), on what (its subject) and the rule.  Two
+        transactions appending to the audit chain at once conflict on its head; the loser is
+        rolled back and run again, so the chain stays linear without losing the command.
         """
-        principal, subject = _who_and_on_what(fn, args, kwargs)
-        with self.refusals_recorded(principal, getattr(fn, "__name__", "call"), subject):
-            return self._in_transaction(fn, *args, **kwargs)
+        with self.refusals_recorded(principal, command.name, command.subject):
+            return self._in_transaction(
+                lambda session, clock: command.apply(session, clock, principal, self)
+            )
 
-    def _in_transaction(
-        self,
-        fn: Callable[Concatenate[Session, Clock, P], R],
-        *args: P.args,
-        **kwargs: P.kwargs,
-    ) -> R:
+    def availability(self, principal: Principal, case_number: str) -> list[Availability]:
+        """What ``principal`` may do on the case now, command by command, and why not."""
+        with self.factory() as session:
+            return case_availability(session, self.clock, principal, case_number)
+
+    def _in_transaction(self, fn: Callable[[Session, Clock], R]) -> R:
         for attempt in range(AUDIT_CONFLICT_RETRIES + 1):
             try:
                 with unit_of_work(self.factory) as session:
-                    return fn(session, self.clock, *args, **kwargs)
+                    return fn(session, self.clock)
             except (IntegrityError, OperationalError) as exc:
                 if attempt == AUDIT_CONFLICT_RETRIES or not _is_append_conflict(exc):
                     raise
                 time.sleep(random.uniform(0.002, 0.02) * (attempt + 1))
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _query(
+        self, principal: Principal, name: str, subject: str, fn: Callable[[Session, Clock], R]
+    ) -> R:
+        """A read (audited as reads of personal data are) in a transaction of its own."""
+        with self.refusals_recorded(principal, name, subject):
+            return self._in_transaction(fn)
+
     @contextmanager
     def unit(self, principal: Principal, action: str, subject: str = "") -> Iterator[Session]:
         """One transaction for an entry point that composes several reads (a console page):
         committed on success, rolled back on any error — and a refusal inside it is recorded
-        as ``call`` records it."""
+        as ``handle`` records it."""
         with (
             self.refusals_recorded(principal, action, subject),
             unit_of_work(self.factory) as session,
@@ -345,9 +321,13 @@ class CaseWork:
         self, principal: Principal, action: str, subject: str, exc: BaseException
     ) -> None:
         """Put one refusal on the audit log, in its own transaction."""
-        self._in_transaction(refusals.record_refusal, principal, action, subject, exc)
+        self._in_transaction(
+            lambda session, clock: refusals.record_refusal(
+                session, clock, principal, action, subject, exc
+            )
+        )
 
-    # The main path, named -------------------------------------------------------------
+    # Intake and the reads ---------------------------------------------------------------
 
     def open_case_from_match(
         self,
@@ -366,76 +346,61 @@ class CaseWork:
         principal: Principal = SYSTEM_PRINCIPAL,
     ) -> intake.Intake:
         """The case for a match, and whether it was opened, joined or already known."""
-        return self.call(
-            intake.take_match, principal, notice, criminal_history, immigration_history
-        )
+        return self._query(
+            principal, "take_match", "",
+            lambda session, clock: intake.take_match(
+                session, clock, principal, notice, criminal_history, immigration_history
+            ),
+        )  # fmt: skip
 
     def read_case(self, principal: Principal, case_number: str) -> CaseView:
-        return self.call(read_case, principal, case_number)
-
-    def verify_identity(
-        self, principal: Principal, case_number: str, *, paired_minutiae_ref: str,
-        paired_minutiae_count: int, notes: str = "",
-    ) -> Case:  # fmt: skip
-        return self.call(
-            verification.verify_identity, principal, case_number,
-            paired_minutiae_ref=paired_minutiae_ref,
-            paired_minutiae_count=paired_minutiae_count, notes=notes,
+        return self._query(
+            principal, "read_case", case_number,
+            lambda session, clock: read_case(session, clock, principal, case_number),
         )  # fmt: skip
 
-    def reject_match(
-        self, principal: Principal, case_number: str, *, paired_minutiae_ref: str, reason: str
-    ) -> Case:
-        return self.call(
-            verification.reject_match, principal, case_number,
-            paired_minutiae_ref=paired_minutiae_ref, reason=reason,
+    def list_cases(self, principal: Principal, *, office: str = "") -> list[CaseSummary]:
+        return self._query(
+            principal, "list_cases", office,
+            lambda session, clock: list_cases(session, clock, principal, office=office),
         )  # fmt: skip
-
-    def record_status_research(
-        self, principal: Principal, case_number: str, *, finding: StatusFinding | str,
-        record_references: Sequence[str] = (),
-        immigration_history: Sequence[ImmigrationHistoryEvent] = (),
-    ) -> Case:  # fmt: skip
-        return self.call(
-            status.record_status_research, principal, case_number, finding=finding,
-            record_references=record_references, immigration_history=immigration_history,
-        )  # fmt: skip
-
-    def assess_priority(
-        self, principal: Principal, case_number: str,
-        criminal_history: Sequence[CriminalHistoryEvent] | None = None,
-    ) -> LevelAssessment:  # fmt: skip
-        return self.call(
-            status.assess_priority, principal, case_number, criminal_history=criminal_history
-        )
-
-    def issue_detainer(
-        self, principal: Principal, case_number: str, *,
-        bases: Sequence[ProbableCauseBasis | str], basis_evidence: str,
-        release_eligible_at: datetime | None = None,
-    ) -> Detainer:  # fmt: skip
-        """Issue with this service's notice catalogue (the person's language must be in it)."""
-        return self.call(
-            detainers.issue_detainer, principal, case_number, bases=bases,
-            basis_evidence=basis_evidence, notices=self.notices,
-            release_eligible_at=release_eligible_at,
-        )  # fmt: skip
-
-    def assign(
-        self, principal: Principal, case_number: str, *, officer: str = "", team: str = ""
-    ) -> Case:
-        """Assign with this service's staff directory (the officer must be in it)."""
-        return self.call(
-            queue.assign, principal, case_number, officer=officer, team=team, staff=self.staff
-        )
-
-    def expire_due_detainers(self) -> list[str]:
-        return self.call(detainers.expire_due_detainers)
 
     def work_queue(
         self, principal: Principal, filters: queue.QueueFilter | None = None, *, limit: int = 100
     ) -> list[queue.QueueItem]:
-        return self.call(queue.work_queue, principal, filters, limit=limit)
+        return self._query(
+            principal, "work_queue", "",
+            lambda session, clock: queue.work_queue(
+                session, clock, principal, filters, limit=limit
+            ),
+        )  # fmt: skip
+
+    def detainer_document(self, principal: Principal, case_number: str) -> DetainerDocument:
+        """The case's latest detainer as a document (its reading is audited)."""
+        return self._query(
+            principal, "detainer_document", case_number,
+            lambda session, clock: documents.detainer_document(
+                session, clock, principal, case_number, self.notices
+            ),
+        )  # fmt: skip
+
+    def notice_to_appear_document(
+        self, principal: Principal, case_number: str
+    ) -> NoticeToAppearDocument:
+        """The case's Notice to Appear as a document (its reading is audited)."""
+        return self._query(
+            principal, "notice_to_appear_document", case_number,
+            lambda session, clock: documents.notice_to_appear_document(
+                session, clock, principal, case_number
+            ),
+        )  # fmt: skip
+
+    def expire_due_detainers(self) -> list[str]:
+        """The unattended 48-hour sweep (the worker runs it on a schedule)."""
+        return self._query(
+            SYSTEM_PRINCIPAL, "expire_due_detainers", "",
+            lambda session, clock: detainers.expire_due_detainers(session, clock),
+        )  # fmt: skip
 
     def verify_audit(self) -> audit.ChainReport:
         with self.factory() as session:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from securecomm.clock import Clock
 from securecomm.enforcement import audit
+from securecomm.enforcement.errors import PermissionDeniedError
 from securecomm.enforcement.guards import open_review
 from securecomm.enforcement.inputs import (
     CITIZENSHIP_EVENT_KINDS,
@@ -105,8 +106,10 @@ def record_review(
     *,
     finding: ReviewFinding | str,
     reason: str,
+    as_action: Action | None = None,
 ) -> CitizenshipReview:
-    """A supervisor's or counsel's finding (the role decides which of the two it is)."""
+    """A supervisor's or counsel's finding (the role decides which of the two it is; a caller
+    naming one, ``as_action``, is refused when the role would record the other)."""
     case = load_case(session, case_number)
     finding = ReviewFinding(finding)
     action = (
@@ -114,6 +117,13 @@ def record_review(
         if principal.role is Role.COUNSEL
         else Action.RECORD_SUPERVISOR_REVIEW
     )
+    if as_action is not None and as_action is not action:
+        raise PermissionDeniedError(
+            f"{principal} may not record "
+            f"{'counsel' if as_action is Action.RECORD_COUNSEL_REVIEW else 'the supervisor'}'s "
+            f"finding on case {case_number}",
+            rule="permission",
+        )
     apply_transition(
         session, case, action, principal, clock, reason=reason, evidence={"finding": finding}
     )

@@ -27,18 +27,34 @@ from datetime import datetime, timedelta
 
 from securecomm.clock import FixedClock
 from securecomm.enforcement import (
-    charging,
-    citizenship,
-    court,
-    custody,
-    decisions,
-    detainers,
-    interviews,
-    partners,
-    policies,
-    removal,
+    AssessPriority,
+    CaseWork,
+    Charge,
+    CloseNoAction,
+    CompleteOfficerReview,
+    ConductInterview,
+    DecideCustody,
+    EstablishCitizenship,
+    IssueDetainer,
+    OrderBecomesFinal,
+    OrderRemoval,
+    RecordCounselReview,
+    RecordJailResponse,
+    RecordStatusResearch,
+    RecordSupervisorReview,
+    RecordTravelDocument,
+    ReferToCourt,
+    RegisterFacility,
+    RegisterPartner,
+    RegisterPolicy,
+    RejectMatch,
+    RequestNotification,
+    RequestTravelDocument,
+    ScheduleInterview,
+    TransferCustody,
+    VerifyIdentity,
+    VerifyRemoval,
 )
-from securecomm.enforcement.cases import CaseWork
 from securecomm.enforcement.parameters import DETAINER_HOLD
 from securecomm.enforcement.roles import Principal
 from securecomm.enforcement.vocabulary import (
@@ -69,10 +85,15 @@ def principals(users: tuple[DemoUser, ...]) -> dict[str, Principal]:
 
 def register_facility(work: CaseWork, supervisor: Principal) -> None:
     """The field office's detention facility (custody decisions name it)."""
-    work.call(
-        custody.register_facility, supervisor, code=FACILITY_CODE,
-        name="Synthetic Processing Center", field_office=world.FIELD_OFFICE, capacity=40,
-    )  # fmt: skip
+    work.handle(
+        RegisterFacility(
+            code=FACILITY_CODE,
+            facility_name="Synthetic Processing Center",
+            field_office=world.FIELD_OFFICE,
+            capacity=40,
+        ),
+        supervisor,
+    )
 
 
 def administer(work: CaseWork, supervisor: Principal) -> None:
@@ -82,12 +103,24 @@ def administer(work: CaseWork, supervisor: Principal) -> None:
     register_facility(work, supervisor)
     for jail in world.JAILS:
         if jail.partner_287g:
-            work.call(partners.register_partner, supervisor, jail.ori, name=jail.name,
-                      signed_on=work.clock.now().date() - timedelta(days=30))  # fmt: skip
+            work.handle(
+                RegisterPartner(
+                    facility_ori=jail.ori,
+                    agency_name=jail.name,
+                    signed_on=work.clock.now().date() - timedelta(days=30),
+                ),
+                supervisor,
+            )
         if not jail.accepts_detainers:
-            work.call(policies.register_policy, supervisor, jail.ori, accepts_detainers=False,
-                      name=jail.name,
-                      source="Synthetic county ordinance 12-4 (no detainer holds)")  # fmt: skip
+            work.handle(
+                RegisterPolicy(
+                    facility_ori=jail.ori,
+                    accepts_detainers=False,
+                    policy_name=jail.name,
+                    source="Synthetic county ordinance 12-4 (no detainer holds)",
+                ),
+                supervisor,
+            )
 
 
 PairsCounter = Callable[[str], int]
@@ -122,14 +155,24 @@ def assess_cases(
                 f"({view.state.value}) — nothing can be done until counsel clears it")  # fmt: skip
             continue
         count = pairs(view.paired_minutiae_ref)
-        work.verify_identity(officer, case_number, paired_minutiae_ref=view.paired_minutiae_ref,
-                             paired_minutiae_count=count,
-                             notes="prints compared side by side in the examiner view")  # fmt: skip
-        work.record_status_research(
-            lesc, case_number, finding=FINDINGS[number],
-            record_references=["synthetic immigration file (CLAIMS/ENFORCE)"],
-        )  # fmt: skip
-        level = work.assess_priority(lesc, case_number).level
+        work.handle(
+            VerifyIdentity(
+                case_number,
+                paired_minutiae_ref=view.paired_minutiae_ref,
+                paired_minutiae_count=count,
+                notes="prints compared side by side in the examiner view",
+            ),
+            officer,
+        )
+        work.handle(
+            RecordStatusResearch(
+                case_number,
+                finding=FINDINGS[number],
+                record_references=["synthetic immigration file (CLAIMS/ENFORCE)"],
+            ),
+            lesc,
+        )
+        level = work.handle(AssessPriority(case_number), lesc).level
         referral = " · reentry referral open" if view.reentry_referral_open else ""
         say(f"subject {number} · {case_number}: match verified ({count} paired minutiae), "
             f"{FINDINGS[number].value}, {f'Level {level}' if level else 'no level'}"
@@ -143,8 +186,10 @@ def act_on_cases(
     officer = principals(users)["ice.officer"]
     for number, case_number in sorted(cases.items()):
         if number == 3:
-            work.call(decisions.close_no_action, officer, case_number,
-                      reason="Pending charge only; lawful status; no action")  # fmt: skip
+            work.handle(
+                CloseNoAction(case_number, reason="Pending charge only; lawful status; no action"),
+                officer,
+            )
             say(f"subject 3 · {case_number}: closed with no action (pending charge only)")
         elif number in (1, 2):
             _interview(work, officer, case_number)
@@ -156,13 +201,26 @@ def act_on_cases(
 
 
 def _interview(work: CaseWork, officer: Principal, case_number: str) -> None:
-    interview = work.call(
-        interviews.schedule_interview, officer, case_number, mode=InterviewMode.VIDEO,
-        scheduled_at=work.clock.now(), language="es", interpreter="Synthetic interpreter #1",
-    )  # fmt: skip
-    work.call(interviews.conduct_interview, officer, case_number, interview.id,
-              citizenship_claimed=False, notes="No claim to U.S. citizenship")  # fmt: skip
-    work.call(interviews.complete_officer_review, officer, case_number, interview.id)
+    interview = work.handle(
+        ScheduleInterview(
+            case_number,
+            mode=InterviewMode.VIDEO,
+            scheduled_at=work.clock.now(),
+            language="es",
+            interpreter="Synthetic interpreter #1",
+        ),
+        officer,
+    )
+    work.handle(
+        ConductInterview(
+            case_number,
+            interview_id=interview.id,
+            citizenship_claimed=False,
+            notes="No claim to U.S. citizenship",
+        ),
+        officer,
+    )
+    work.handle(CompleteOfficerReview(case_number, interview_id=interview.id), officer)
 
 
 def _charge_and_detain(
@@ -175,35 +233,40 @@ def _charge_and_detain(
     risk_rationale: str,
 ) -> None:
     """A Notice to Appear (hearing in 20 days), then detention at the world's facility."""
-    work.call(
-        charging.charge,
+    work.handle(
+        Charge(
+            case_number,
+            kind="notice_to_appear",
+            allegations=allegations,
+            charges=["INA 212(a)(6)(A)(i): present without admission or parole"],
+            court="Synthetic Immigration Court",
+            hearing_at=now + timedelta(days=20),
+        ),
         officer,
-        case_number,
-        kind="notice_to_appear",
-        allegations=allegations,
-        charges=["INA 212(a)(6)(A)(i): present without admission or parole"],
-        court="Synthetic Immigration Court",
-        hearing_at=now + timedelta(days=20),
     )
-    work.call(
-        custody.decide_custody,
+    work.handle(
+        DecideCustody(
+            case_number,
+            kind="detain",
+            flight_risk="high",
+            public_safety_risk="high",
+            risk_rationale=risk_rationale,
+            facility_code=FACILITY_CODE,
+        ),
         officer,
-        case_number,
-        kind="detain",
-        flight_risk="high",
-        public_safety_risk="high",
-        risk_rationale=risk_rationale,
-        facility_code=FACILITY_CODE,
     )
 
 
 def _issue(work: CaseWork, officer: Principal, case_number: str, release) -> str:
-    detainer = work.call(
-        detainers.issue_detainer, officer, case_number,
-        bases=[ProbableCauseBasis.BIOMETRIC_MATCH_AND_RECORDS],
-        basis_evidence="IDENT match verified by an officer; the immigration file (synthetic)",
-        notices=work.notices, release_eligible_at=release,
-    )  # fmt: skip
+    detainer = work.handle(
+        IssueDetainer(
+            case_number,
+            bases=[ProbableCauseBasis.BIOMETRIC_MATCH_AND_RECORDS],
+            basis_evidence="IDENT match verified by an officer; the immigration file (synthetic)",
+            release_eligible_at=release,
+        ),
+        officer,
+    )
     return (
         f"detainer {detainer.number} with its notice in Spanish, expires "
         f"{detainer.expires_at:%Y-%m-%d %H:%M:%S} UTC"
@@ -215,8 +278,12 @@ def _detainer_to_expiry(
 ) -> None:
     release = work.clock.now() - DETAINER_HOLD + EXPIRES_IN
     say(f"  {_issue(work, officer, case_number, release)}")
-    work.call(detainers.record_jail_response, officer, case_number, answer="declined",
-              answered_by="Synthetic County Jail, booking desk")  # fmt: skip
+    work.handle(
+        RecordJailResponse(
+            case_number, answer="declined", answered_by="Synthetic County Jail, booking desk"
+        ),
+        officer,
+    )
     say("  the jail declined the detainer; the worker's sweep records its expiry")
 
 
@@ -225,24 +292,33 @@ def _to_removal(
 ) -> None:
     now = work.clock.now()
     say(f"  {_issue(work, officer, case_number, now - timedelta(hours=1))}")
-    work.call(detainers.record_jail_response, officer, case_number, answer="honoured",
-              answered_by="Synthetic County Jail, booking desk")  # fmt: skip
-    work.call(detainers.transfer_custody, officer, case_number, notes="Picked up at release")
+    work.handle(
+        RecordJailResponse(
+            case_number, answer="honoured", answered_by="Synthetic County Jail, booking desk"
+        ),
+        officer,
+    )
+    work.handle(TransferCustody(case_number, notes="Picked up at release"), officer)
     _charge_and_detain(
         work, officer, case_number, now,
         ["You are not a citizen or national of the United States (synthetic)."],
         risk_rationale="Level 2 conviction; no status",
     )  # fmt: skip
-    work.call(court.refer_to_court, officer, case_number)
-    work.call(court.order_removal, officer, case_number, reference="IJ-SYN-0002")
-    work.call(court.order_becomes_final, officer, case_number, reason="Appeal waived")
-    work.call(removal.request_travel_document, officer, case_number, country="Synthetic Republic")
-    work.call(removal.record_travel_document, officer, case_number, reference="TD-SYN-0002")
-    work.call(
-        removal.verify_removal, officer, case_number, departed_at=work.clock.now(),
-        port="Synthetic International Airport", destination_country="Synthetic Republic",
-        verification_reference="I-205-SYN-0002",
-    )  # fmt: skip
+    work.handle(ReferToCourt(case_number), officer)
+    work.handle(OrderRemoval(case_number, reference="IJ-SYN-0002"), officer)
+    work.handle(OrderBecomesFinal(case_number, reason="Appeal waived"), officer)
+    work.handle(RequestTravelDocument(case_number, country="Synthetic Republic"), officer)
+    work.handle(RecordTravelDocument(case_number, reference="TD-SYN-0002"), officer)
+    work.handle(
+        VerifyRemoval(
+            case_number,
+            departed_at=work.clock.now(),
+            port="Synthetic International Airport",
+            destination_country="Synthetic Republic",
+            verification_reference="I-205-SYN-0002",
+        ),
+        officer,
+    )
     state = work.read_case(officer, case_number).state.value
     say(f"  the jail honoured it → custody at release → NTA → detained at {FACILITY_CODE} → "
         f"court → final order → travel document → removal verified: {state}")  # fmt: skip
@@ -295,49 +371,88 @@ def work_to_stage(
         return
     tick()
     if stage == "citizen":
-        for reviewer, reason in ((sup, "Naturalisation certificate verified with USCIS"),
-                                 (counsel, "Concur")):  # fmt: skip
-            work.call(citizenship.record_review, reviewer, case_number,
-                      finding=ReviewFinding.CITIZENSHIP_ESTABLISHED, reason=reason)  # fmt: skip
-        work.call(citizenship.establish_citizenship, sup, case_number, reason="U.S. citizen: close")
+        established = ReviewFinding.CITIZENSHIP_ESTABLISHED
+        work.handle(
+            RecordSupervisorReview(
+                case_number,
+                finding=established,
+                reason="Naturalisation certificate verified with USCIS",
+            ),
+            sup,
+        )
+        work.handle(RecordCounselReview(case_number, finding=established, reason="Concur"), counsel)
+        work.handle(EstablishCitizenship(case_number, reason="U.S. citizen: close"), sup)
         return
     if stage == "rejected":
-        work.reject_match(officer, case_number, paired_minutiae_ref=ref,
-                          reason="Core and delta disagree on the left print; not the same "
-                          "finger")  # fmt: skip
+        work.handle(
+            RejectMatch(
+                case_number,
+                paired_minutiae_ref=ref,
+                reason="Core and delta disagree on the left print; not the same finger",
+            ),
+            officer,
+        )
         return
-    work.verify_identity(officer, case_number, paired_minutiae_ref=ref,
-                         paired_minutiae_count=pairs(ref),
-                         notes="prints compared side by side in the examiner view")  # fmt: skip
+    work.handle(
+        VerifyIdentity(
+            case_number,
+            paired_minutiae_ref=ref,
+            paired_minutiae_count=pairs(ref),
+            notes="prints compared side by side in the examiner view",
+        ),
+        officer,
+    )
     if stage == "verified":
         return
     tick(6)
-    work.record_status_research(
-        lesc, case_number, finding=StatusFinding.NO_LAWFUL_STATUS_ON_RECORD,
-        record_references=["synthetic immigration file (CLAIMS): no lawful status on record"],
-    )  # fmt: skip
-    work.assess_priority(lesc, case_number)
+    work.handle(
+        RecordStatusResearch(
+            case_number,
+            finding=StatusFinding.NO_LAWFUL_STATUS_ON_RECORD,
+            record_references=["synthetic immigration file (CLAIMS): no lawful status on record"],
+        ),
+        lesc,
+    )
+    work.handle(AssessPriority(case_number), lesc)
     if stage == "assessed":
         return
     tick(20)
-    interview = work.call(
-        interviews.schedule_interview, officer, case_number, mode=InterviewMode.VIDEO,
-        scheduled_at=clock.now() + timedelta(hours=1), language=story.language,
-        interpreter="" if story.language == "en" else "Synthetic interpreter #7",
-    )  # fmt: skip
+    interview = work.handle(
+        ScheduleInterview(
+            case_number,
+            mode=InterviewMode.VIDEO,
+            scheduled_at=clock.now() + timedelta(hours=1),
+            language=story.language,
+            interpreter="" if story.language == "en" else "Synthetic interpreter #7",
+        ),
+        officer,
+    )
     tick()
-    work.call(interviews.conduct_interview, officer, case_number, interview.id,
-              citizenship_claimed=False, notes="No claim to U.S. citizenship")  # fmt: skip
-    work.call(interviews.complete_officer_review, officer, case_number, interview.id)
+    work.handle(
+        ConductInterview(
+            case_number,
+            interview_id=interview.id,
+            citizenship_claimed=False,
+            notes="No claim to U.S. citizenship",
+        ),
+        officer,
+    )
+    work.handle(CompleteOfficerReview(case_number, interview_id=interview.id), officer)
     if stage == "reviewed":
         return
     if stage == "no_action":
-        work.call(decisions.close_no_action, officer, case_number,
-                  reason="Pending charge only; no conviction; no action")  # fmt: skip
+        work.handle(
+            CloseNoAction(case_number, reason="Pending charge only; no conviction; no action"),
+            officer,
+        )
         return
     if stage == "declined_policy":
-        work.call(decisions.request_notification, officer, case_number,
-                  reason="Jurisdiction takes no detainers; notification requested")  # fmt: skip
+        work.handle(
+            RequestNotification(
+                case_number, reason="Jurisdiction takes no detainers; notification requested"
+            ),
+            officer,
+        )
         return
     release = {
         # released into the 48-hour window: the hold expires URGENT_EXPIRY_IN after now
@@ -347,13 +462,16 @@ def work_to_stage(
         "expired": clock.now() - timedelta(hours=1),
     }.get(stage, clock.now() + timedelta(hours=30))
     issuer = who["deputy.287g"] if jail.partner_287g and stage == "removed" else officer
-    work.call(
-        detainers.issue_detainer, issuer, case_number,
-        bases=[ProbableCauseBasis.BIOMETRIC_MATCH_AND_RECORDS],
-        basis_evidence="IDENT match verified by an officer; the immigration file shows no "
-        "lawful status (synthetic)",
-        notices=work.notices, release_eligible_at=release,
-    )  # fmt: skip
+    work.handle(
+        IssueDetainer(
+            case_number,
+            bases=[ProbableCauseBasis.BIOMETRIC_MATCH_AND_RECORDS],
+            basis_evidence="IDENT match verified by an officer; the immigration file shows no "
+            "lawful status (synthetic)",
+            release_eligible_at=release,
+        ),
+        issuer,
+    )
     if stage == "detainer_urgent":
         return
     if stage == "expired":
@@ -362,12 +480,16 @@ def work_to_stage(
         return
     tick(4)
     answer = "declined" if stage == "jail_declined" else "honoured"
-    work.call(detainers.record_jail_response, officer, case_number, answer=answer,
-              answered_by=f"Synthetic sergeant, {jail.name}")  # fmt: skip
+    work.handle(
+        RecordJailResponse(
+            case_number, answer=answer, answered_by=f"Synthetic sergeant, {jail.name}"
+        ),
+        officer,
+    )
     if stage == "jail_declined":
         return
     clock.set(max(clock.now(), release + timedelta(hours=2)))
-    work.call(detainers.transfer_custody, officer, case_number, notes="Picked up at release")
+    work.handle(TransferCustody(case_number, notes="Picked up at release"), officer)
     tick()
     _charge_and_detain(
         work, officer, case_number, clock.now(),
@@ -375,19 +497,24 @@ def work_to_stage(
          "You entered without inspection in 2019 (synthetic)."],
         risk_rationale="Level 1/2 conviction; no status",
     )  # fmt: skip
-    work.call(court.refer_to_court, officer, case_number)
+    work.handle(ReferToCourt(case_number), officer)
     if stage == "in_proceedings":
         return
     tick(24 * 4)
-    work.call(court.order_removal, officer, case_number, reference="IJ-SYN-0001")
+    work.handle(OrderRemoval(case_number, reference="IJ-SYN-0001"), officer)
     tick(24 * 3)
-    work.call(court.order_becomes_final, officer, case_number, reason="No appeal within 30 days")
-    work.call(removal.request_travel_document, officer, case_number, country="Synthetic Republic")
+    work.handle(OrderBecomesFinal(case_number, reason="No appeal within 30 days"), officer)
+    work.handle(RequestTravelDocument(case_number, country="Synthetic Republic"), officer)
     tick(24 * 2)
-    work.call(removal.record_travel_document, officer, case_number, reference="TD-SYN-0001")
+    work.handle(RecordTravelDocument(case_number, reference="TD-SYN-0001"), officer)
     tick(24 * 2)
-    work.call(
-        removal.verify_removal, officer, case_number, departed_at=clock.now() - timedelta(hours=1),
-        port="Synthetic International Airport", destination_country="Synthetic Republic",
-        verification_reference="I-205-SYN-0001",
-    )  # fmt: skip
+    work.handle(
+        VerifyRemoval(
+            case_number,
+            departed_at=clock.now() - timedelta(hours=1),
+            port="Synthetic International Airport",
+            destination_country="Synthetic Republic",
+            verification_reference="I-205-SYN-0001",
+        ),
+        officer,
+    )
