@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 
-from securecomm.clock import FixedClock
-from securecomm.enforcement import decisions, detainers, interviews
+from sqlalchemy.orm import Session
+
+from securecomm.clock import Clock, FixedClock
 from securecomm.enforcement.cases import CaseWork
+from securecomm.enforcement.commands import (
+    AssessPriority,
+    CompleteOfficerReview,
+    ConductInterview,
+    IssueDetainer,
+    RecordCounselReview,
+    RecordStatusResearch,
+    RecordSupervisorReview,
+    RequestNotification,
+    ScheduleInterview,
+    VerifyIdentity,
+)
 from securecomm.enforcement.inputs import (
     CriminalHistoryEvent,
     Disposition,
@@ -18,7 +32,15 @@ from securecomm.enforcement.inputs import (
     SubjectIdentifiers,
 )
 from securecomm.enforcement.roles import Principal, Role
-from securecomm.enforcement.vocabulary import InterviewMode, ProbableCauseBasis, StatusFinding
+from securecomm.enforcement.vocabulary import (
+    InterviewMode,
+    ProbableCauseBasis,
+    ReviewFinding,
+    StatusFinding,
+)
+from securecomm.store.database import unit_of_work
+
+R = TypeVar("R")
 
 START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 JAIL = "TX0570000"
@@ -35,6 +57,22 @@ MANAGER = Principal("program.manager", Role.PROGRAM_MANAGER)
 BOOKING = Principal("booking.officer", Role.BOOKING_OFFICER, facility_ori=JAIL)
 PARTNER = Principal("deputy.287g", Role.PARTNER_287G_OFFICER, facility_ori=JAIL)
 PARTNER_ELSEWHERE = Principal("deputy.287g.2", Role.PARTNER_287G_OFFICER, facility_ori=OTHER_JAIL)
+
+
+def in_transaction(work: CaseWork, fn: Callable[[Session, Clock], R]) -> R:
+    """Test set-up, not case work: run ``fn(session, clock)`` in one transaction of ``work``'s
+    database (committed on success) and return what it returns."""
+    with unit_of_work(work.factory) as session:
+        return fn(session, work.clock)
+
+
+def review_command(
+    principal: Principal, case_number: str, *, finding: ReviewFinding | str, reason: str
+) -> RecordSupervisorReview:
+    """The citizenship-review command of ``principal``'s role: counsel's finding for counsel, the
+    supervisor's for anyone else (as ``citizenship.record_review`` chose by the role)."""
+    command = RecordCounselReview if principal.role is Role.COUNSEL else RecordSupervisorReview
+    return command(case_number, finding=finding, reason=reason)
 
 
 def notice(
@@ -87,17 +125,23 @@ class Flow:
 
     def verified(self, tcn: str = "T1", **kwargs: object) -> str:
         cn = self.open(tcn, **kwargs)  # type: ignore[arg-type]
-        self.work.verify_identity(
-            OFFICER, cn, paired_minutiae_ref=notice(tcn).ident.paired_minutiae_ref
-            if "ref" not in kwargs else str(kwargs["ref"]), paired_minutiae_count=14,
+        self.work.handle(
+            VerifyIdentity(
+                cn, paired_minutiae_ref=notice(tcn).ident.paired_minutiae_ref
+                if "ref" not in kwargs else str(kwargs["ref"]), paired_minutiae_count=14,
+            ),
+            OFFICER,
         )  # fmt: skip
         return cn
 
     def researched(self, tcn: str = "T1", finding=StatusFinding.NO_LAWFUL_STATUS_ON_RECORD,
                    **kwargs: object) -> str:  # fmt: skip
         cn = self.verified(tcn, **kwargs)
-        self.work.record_status_research(
-            LESC, cn, finding=finding, record_references=["EID encounter 2019-04-02: EWI"]
+        self.work.handle(
+            RecordStatusResearch(
+                cn, finding=finding, record_references=["EID encounter 2019-04-02: EWI"]
+            ),
+            LESC,
         )
         return cn
 
@@ -105,30 +149,34 @@ class Flow:
         kwargs.setdefault("history", [conviction("2303"), pending("1313")])
         language = str(kwargs.get("language", "es"))
         cn = self.researched(tcn, **kwargs)
-        self.work.assess_priority(LESC, cn)
-        interview = self.work.call(
-            interviews.schedule_interview, OFFICER, cn, mode=InterviewMode.VIDEO,
-            scheduled_at=self.clock.now() + timedelta(hours=1), language=language,
-            interpreter="" if language == "en" else "Lionbridge #4411",
+        self.work.handle(AssessPriority(cn), LESC)
+        interview = self.work.handle(
+            ScheduleInterview(
+                cn, mode=InterviewMode.VIDEO, scheduled_at=self.clock.now() + timedelta(hours=1),
+                language=language, interpreter="" if language == "en" else "Lionbridge #4411",
+            ),
+            OFFICER,
         )  # fmt: skip
-        self.work.call(
-            interviews.conduct_interview, OFFICER, cn, interview.id, citizenship_claimed=False
+        self.work.handle(
+            ConductInterview(cn, interview_id=interview.id, citizenship_claimed=False), OFFICER
         )
-        self.work.call(interviews.complete_officer_review, OFFICER, cn, interview.id)
+        self.work.handle(CompleteOfficerReview(cn, interview_id=interview.id), OFFICER)
         return cn
 
     def detained_request(self, tcn: str = "T1", principal: Principal = OFFICER,
                          **kwargs: object) -> str:  # fmt: skip
         cn = self.reviewed(tcn, **kwargs)
-        self.work.call(
-            detainers.issue_detainer, principal, cn,
-            bases=[ProbableCauseBasis.BIOMETRIC_MATCH_AND_RECORDS],
-            basis_evidence="IDENT match verified; EID shows entry without inspection 2019",
-            release_eligible_at=self.clock.now() + timedelta(days=2),
+        self.work.handle(
+            IssueDetainer(
+                cn, bases=[ProbableCauseBasis.BIOMETRIC_MATCH_AND_RECORDS],
+                basis_evidence="IDENT match verified; EID shows entry without inspection 2019",
+                release_eligible_at=self.clock.now() + timedelta(days=2),
+            ),
+            principal,
         )  # fmt: skip
         return cn
 
     def notification(self, tcn: str = "T1") -> str:
         cn = self.reviewed(tcn)
-        self.work.call(decisions.request_notification, OFFICER, cn, reason="policy")
+        self.work.handle(RequestNotification(cn, reason="policy"), OFFICER)
         return cn

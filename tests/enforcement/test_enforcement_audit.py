@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from enforcement_support import OFFICER, SUPERVISOR, Flow
+from enforcement_support import OFFICER, SUPERVISOR, Flow, in_transaction
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
@@ -15,8 +15,9 @@ from typer.testing import CliRunner
 from securecomm.cli.audit import app
 from securecomm.clock import FixedClock
 from securecomm.config import Settings
-from securecomm.enforcement import audit, decisions
+from securecomm.enforcement import audit
 from securecomm.enforcement.cases import CaseWork
+from securecomm.enforcement.commands import ExerciseDiscretion
 from securecomm.enforcement.models import AuditEntry
 from securecomm.store.migrate import upgrade
 
@@ -43,7 +44,7 @@ def settled(migrated_home: Path, clock: FixedClock) -> CaseWork:
     work = CaseWork.from_settings(Settings.from_env(), clock)
     flow = Flow(work, clock)
     cn = flow.reviewed()
-    work.call(decisions.exercise_discretion, OFFICER, cn, reason="humanitarian")
+    work.handle(ExerciseDiscretion(cn, reason="humanitarian"), OFFICER)
     work.read_case(SUPERVISOR, cn)
     return work
 
@@ -58,7 +59,7 @@ def raw(work: CaseWork, *statements: str) -> None:
 
 
 def count(work: CaseWork) -> int:
-    return work.call(lambda s, c: s.query(AuditEntry).count())
+    return in_transaction(work, lambda s, c: s.query(AuditEntry).count())
 
 
 def verify_cli() -> tuple[int, str]:
@@ -88,7 +89,7 @@ def test_an_empty_log_is_nothing_to_verify_and_fails(
 
 
 def test_every_transition_and_read_is_logged(settled: CaseWork) -> None:
-    actions = settled.call(lambda s, c: [e.action for e in s.query(AuditEntry)])
+    actions = in_transaction(settled, lambda s, c: [e.action for e in s.query(AuditEntry)])
     assert actions[0] == "case.opened"
     assert "case.read" in actions
     assert "case.exercise_discretion" in actions
@@ -119,8 +120,9 @@ def test_database_refuses_update_and_delete(settled: CaseWork, sql: str) -> None
 def test_edited_entry_is_named(settled: CaseWork) -> None:
     raw(settled, "UPDATE audit_entries SET details = replace(details, 'humanitarian', 'x') "
                  "WHERE action = 'case.exercise_discretion'")  # fmt: skip
-    seq = settled.call(
-        lambda s, c: s.query(AuditEntry).filter_by(action="case.exercise_discretion").one().seq
+    seq = in_transaction(
+        settled,
+        lambda s, c: s.query(AuditEntry).filter_by(action="case.exercise_discretion").one().seq,
     )
     report = settled.verify_audit()
     assert report.broken_seq == seq and "edited" in report.problem

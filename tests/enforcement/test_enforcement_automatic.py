@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from enforcement_support import BOOKING, Flow, conviction, notice
 
 from securecomm.clock import FixedClock
-from securecomm.enforcement import carry_matches_into_cases, detainers
+from securecomm.enforcement import carry_matches_into_cases
+from securecomm.enforcement.commands import RecordJailResponse
 from securecomm.enforcement.inputs import ImmigrationEventKind, ImmigrationHistoryEvent
 from securecomm.enforcement.vocabulary import CaseState, JailAnswer
 
@@ -24,8 +25,10 @@ def test_matches_become_cases_once_and_expiry_is_swept(flow: Flow, clock: FixedC
     assert again.opened == [] and again.already_open == first.opened
 
     cn = flow.detained_request("M3")
-    flow.work.call(detainers.record_jail_response, BOOKING, cn, answer=JailAnswer.HONOURED,
-                   answered_by="jail shift supervisor")  # fmt: skip
+    flow.work.handle(
+        RecordJailResponse(cn, answer=JailAnswer.HONOURED, answered_by="jail shift supervisor"),
+        BOOKING,
+    )
     clock.advance(timedelta(days=5))
     report = carry_matches_into_cases(flow.work, [])
     assert report.expired_detainers == [cn]

@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from enforcement_support import BOOKING, OFFICER, SUPERVISOR, Flow, conviction
+from enforcement_support import BOOKING, OFFICER, SUPERVISOR, Flow, conviction, in_transaction
 
 from securecomm.clock import FixedClock
-from securecomm.enforcement import audit, detainers
+from securecomm.enforcement import audit
+from securecomm.enforcement.commands import RecordJailResponse, RecordReleaseTime
 from securecomm.enforcement.models import Detainer
 from securecomm.enforcement.queue import QueueItem
 from securecomm.enforcement.vocabulary import CaseState, DetainerStatus, JailAnswer
@@ -28,8 +29,9 @@ def answered(flow: Flow, answer: JailAnswer | None, tcn: str = "J1") -> tuple[st
     release = flow.clock.now() + timedelta(days=2)
     cn = flow.detained_request(tcn, history=[conviction("1204")])
     if answer is not None:
-        flow.work.call(detainers.record_jail_response, BOOKING, cn, answer=answer,
-                       answered_by="jail shift supervisor")  # fmt: skip
+        flow.work.handle(
+            RecordJailResponse(cn, answer=answer, answered_by="jail shift supervisor"), BOOKING
+        )
     return cn, release
 
 
@@ -39,7 +41,9 @@ def queued(flow: Flow, cn: str) -> QueueItem:
 
 
 def detainer_of(flow: Flow, cn: str) -> Detainer:
-    return flow.work.call(lambda s, c: s.query(Detainer).filter_by(number=f"{cn}-D1").one())
+    return in_transaction(
+        flow.work, lambda s, c: s.query(Detainer).filter_by(number=f"{cn}-D1").one()
+    )
 
 
 @pytest.mark.parametrize("answer", NO_HOLD)
@@ -64,8 +68,9 @@ def test_no_hold_sorts_after_a_case_with_a_deadline(
 ) -> None:
     cn, release = answered(flow, answer, "J1")
     other = flow.reviewed("J2", history=[conviction("1204")])
-    flow.work.call(detainers.record_release_time, OFFICER, other,
-                   release_eligible_at=release + timedelta(days=5))  # fmt: skip
+    flow.work.handle(
+        RecordReleaseTime(other, release_eligible_at=release + timedelta(days=5)), OFFICER
+    )
     clock.set(release + HOLD + timedelta(hours=1))
     assert [i.case_number for i in flow.work.work_queue(SUPERVISOR)] == [other, cn]
 
@@ -97,7 +102,7 @@ def test_the_sweep_still_closes_it_once_keeping_the_answer(
     assert d.status is DetainerStatus.EXPIRED and d.closed_at == clock.now()
     assert d.jail_answer is answer and d.jail_answered_by == "jail shift supervisor"
     assert cn not in [i.case_number for i in flow.work.work_queue(SUPERVISOR)]
-    entries = flow.work.call(lambda s, c: audit.entries_for(s, cn))
+    entries = in_transaction(flow.work, lambda s, c: audit.entries_for(s, cn))
     actions = [e.action for e in entries]
     assert actions.count("case.expire_detainer") == 1
     (response,) = [e for e in entries if e.action == "case.record_jail_response"]

@@ -8,9 +8,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from enforcement_support import AUDITOR, MANAGER, OFFICER, Flow
+from enforcement_support import AUDITOR, MANAGER, OFFICER, Flow, in_transaction
 
-from securecomm.enforcement import audit, charging, decisions, detainers, documents
+from securecomm.enforcement import audit, documents
+from securecomm.enforcement.cases import CaseWork
+from securecomm.enforcement.commands import (
+    Charge,
+    ExerciseDiscretion,
+    IssueDetainer,
+    TransferCustody,
+)
 from securecomm.enforcement.errors import DocumentError, PermissionDeniedError, UnknownCaseError
 from securecomm.enforcement.notices import NoticeCatalog
 from securecomm.enforcement.vocabulary import ChargingKind
@@ -18,7 +25,7 @@ from securecomm.enforcement.vocabulary import ChargingKind
 
 def test_detainer_html_has_basis_deadline_and_both_notices(flow: Flow) -> None:
     cn = flow.detained_request()
-    doc = flow.work.call(documents.detainer_document, OFFICER, cn)
+    doc = flow.work.detainer_document(OFFICER, cn)
     html = documents.render_detainer_html(doc)
     assert doc.number in html and "I-247" in html
     assert "biometric confirmation of the subject" in html
@@ -32,7 +39,7 @@ def test_detainer_html_has_basis_deadline_and_both_notices(flow: Flow) -> None:
 def test_the_embeddable_document_is_the_page_without_its_frame(flow: Flow) -> None:
     """One text of the detainer: the console embeds the same article the whole page shows."""
     cn = flow.detained_request()
-    doc = flow.work.call(documents.detainer_document, OFFICER, cn)
+    doc = flow.work.detainer_document(OFFICER, cn)
     article = documents.render_detainer_html(doc, standalone=False)
     assert article.startswith('<article class="enforcement-document"')
     assert "<style" not in article and "<html" not in article and 'style="' not in article
@@ -47,18 +54,22 @@ def test_the_embeddable_document_is_the_page_without_its_frame(flow: Flow) -> No
 
 def test_html_escapes_record_values(flow: Flow) -> None:
     cn = flow.reviewed()
-    flow.work.call(
-        detainers.issue_detainer, OFFICER, cn, bases=["statements_and_evidence"],
-        basis_evidence="<script>alert(1)</script> admitted entry without inspection",
-        release_eligible_at=flow.clock.now() + timedelta(days=2),
-    )  # fmt: skip
-    html = documents.render_detainer_html(flow.work.call(documents.detainer_document, OFFICER, cn))
+    flow.work.handle(
+        IssueDetainer(
+            cn,
+            bases=["statements_and_evidence"],
+            basis_evidence="<script>alert(1)</script> admitted entry without inspection",
+            release_eligible_at=flow.clock.now() + timedelta(days=2),
+        ),
+        OFFICER,
+    )
+    html = documents.render_detainer_html(flow.work.detainer_document(OFFICER, cn))
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
 def test_detainer_pdf_is_a_pdf_with_a_page_per_notice(flow: Flow) -> None:
     cn = flow.detained_request()
-    pdf = documents.render_detainer_pdf(flow.work.call(documents.detainer_document, OFFICER, cn))
+    pdf = documents.render_detainer_pdf(flow.work.detainer_document(OFFICER, cn))
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
     assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 3  # request, es, en
     assert b"DejaVu" in pdf  # the Unicode font is embedded for the Spanish notice
@@ -66,11 +77,11 @@ def test_detainer_pdf_is_a_pdf_with_a_page_per_notice(flow: Flow) -> None:
 
 def test_reading_a_document_is_audited_and_needs_read_rights(flow: Flow) -> None:
     cn = flow.detained_request()
-    flow.work.call(documents.detainer_document, AUDITOR, cn)
-    entries = flow.work.call(lambda s, c: audit.entries_for(s, cn))
+    flow.work.detainer_document(AUDITOR, cn)
+    entries = in_transaction(flow.work, lambda s, c: audit.entries_for(s, cn))
     assert entries[-1].action == "document.detainer" and entries[-1].actor == "auditor"
     with pytest.raises(PermissionDeniedError):
-        flow.work.call(documents.detainer_document, MANAGER, cn)
+        flow.work.detainer_document(MANAGER, cn)
 
 
 def test_extra_notice_languages_come_from_a_directory(tmp_path: Path, flow: Flow) -> None:
@@ -78,10 +89,11 @@ def test_extra_notice_languages_come_from_a_directory(tmp_path: Path, flow: Flow
     catalog = NoticeCatalog.load(tmp_path)
     assert catalog.languages == ("en", "es", "fr")
     cn = flow.reviewed(language="fr")
-    flow.work.call(detainers.issue_detainer, OFFICER, cn, bases=["statements_and_evidence"],
-                   basis_evidence="admission", notices=catalog,
-                   release_eligible_at=flow.clock.now() + timedelta(days=2))  # fmt: skip
-    doc = flow.work.call(documents.detainer_document, OFFICER, cn, catalog)
+    work = CaseWork(flow.work.factory, flow.clock, notices=catalog)  # the service's catalogue
+    work.handle(IssueDetainer(cn, bases=["statements_and_evidence"], basis_evidence="admission",
+                              release_eligible_at=flow.clock.now() + timedelta(days=2)),
+                OFFICER)  # fmt: skip
+    doc = work.detainer_document(OFFICER, cn)
     assert doc.notices[0].text.startswith("AVIS À LA PERSONNE")
     assert b"%PDF" in documents.render_detainer_pdf(doc)[:8]
     with pytest.raises(DocumentError, match="does not exist"):
@@ -90,15 +102,22 @@ def test_extra_notice_languages_come_from_a_directory(tmp_path: Path, flow: Flow
 
 def _served_nta(flow: Flow, tcn: str = "N1") -> documents.NoticeToAppearDocument:
     cn = flow.notification(tcn)
-    flow.work.call(detainers.transfer_custody, OFFICER, cn)
-    flow.work.call(
-        charging.charge, OFFICER, cn, kind=ChargingKind.NOTICE_TO_APPEAR,
-        allegations=["You are not a citizen or national of the United States.",
-                     "You entered the United States at or near El Paso on 2019-04-02."],
-        charges=["212(a)(6)(A)(i) of the Immigration and Nationality Act"],
-        court="Dallas Immigration Court", hearing_at=flow.clock.now() + timedelta(days=21),
-    )  # fmt: skip
-    return flow.work.call(documents.notice_to_appear_document, OFFICER, cn)
+    flow.work.handle(TransferCustody(cn), OFFICER)
+    flow.work.handle(
+        Charge(
+            cn,
+            kind=ChargingKind.NOTICE_TO_APPEAR,
+            allegations=[
+                "You are not a citizen or national of the United States.",
+                "You entered the United States at or near El Paso on 2019-04-02.",
+            ],
+            charges=["212(a)(6)(A)(i) of the Immigration and Nationality Act"],
+            court="Dallas Immigration Court",
+            hearing_at=flow.clock.now() + timedelta(days=21),
+        ),
+        OFFICER,
+    )
+    return flow.work.notice_to_appear_document(OFFICER, cn)
 
 
 def test_notice_to_appear_html_and_pdf(flow: Flow) -> None:
@@ -111,8 +130,8 @@ def test_notice_to_appear_html_and_pdf(flow: Flow) -> None:
 
 def test_missing_documents_are_named(flow: Flow) -> None:
     cn = flow.reviewed()
-    flow.work.call(decisions.exercise_discretion, OFFICER, cn, reason="r")
+    flow.work.handle(ExerciseDiscretion(cn, reason="r"), OFFICER)
     with pytest.raises(UnknownCaseError, match="has no detainer"):
-        flow.work.call(documents.detainer_document, OFFICER, cn)
+        flow.work.detainer_document(OFFICER, cn)
     with pytest.raises(UnknownCaseError, match="has no notice to appear"):
-        flow.work.call(documents.notice_to_appear_document, OFFICER, cn)
+        flow.work.notice_to_appear_document(OFFICER, cn)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from enforcement_support import START, Flow
+from enforcement_support import START, Flow, in_transaction
 
 from securecomm import ansinist, system
 from securecomm.enforcement.models import Case, ProsecutionReferral
@@ -94,7 +94,7 @@ def add_pipeline_rows(
         )  # fmt: skip  (as the delivery step does)
         return notice.id
 
-    return flow.work.call(add)
+    return in_transaction(flow.work, add)
 
 
 def no_gallery(name: str):
@@ -109,16 +109,20 @@ def run(flow: Flow) -> WorkerStats:
 
 
 def cases(flow: Flow) -> list[str]:
-    return flow.work.call(lambda s, c: [x.case_number for x in s.query(Case).order_by(Case.id)])
+    return in_transaction(
+        flow.work, lambda s, c: [x.case_number for x in s.query(Case).order_by(Case.id)]
+    )
 
 
 def state_of(flow: Flow, case_number: str) -> CaseState:
-    return flow.work.call(lambda s, c: s.query(Case).filter_by(case_number=case_number).one().state)
+    return in_transaction(
+        flow.work, lambda s, c: s.query(Case).filter_by(case_number=case_number).one().state
+    )
 
 
 def job_states(flow: Flow, kind: str) -> list[str]:
-    return flow.work.call(
-        lambda s, c: [j.state.value for j in s.query(jobs.Job).filter_by(kind=kind)]
+    return in_transaction(
+        flow.work, lambda s, c: [j.state.value for j in s.query(jobs.Job).filter_by(kind=kind)]
     )
 
 
@@ -128,21 +132,24 @@ def test_notice_becomes_one_case_with_history_referral_and_examiner_view(flow: F
     taken = cases(flow)
     assert len(taken) == 1
     assert run(flow).done <= 1 and cases(flow) == taken  # taken once (at most the sweep again)
-    case = flow.work.call(lambda s, c: s.query(Case).one())
+    case = in_transaction(flow.work, lambda s, c: s.query(Case).one())
     assert case.case_number == taken[0] and case.state is CaseState.MATCH_RECEIVED
     assert case.subject_name == "SYNTHETIC, SUBJECT"
     assert case.subject_date_of_birth == date(1988, 5, 6)
     assert case.candidate_score == 88.5
     assert case.paired_minutiae_ref.endswith("/candidate:7")
     assert case.field_office == "DALICE000" and case.facility_ori == "TX0570000"
-    codes = flow.work.call(lambda s, c: [o.ncic_code for o in s.query(Case).one().offenses])
+    codes = in_transaction(
+        flow.work, lambda s, c: [o.ncic_code for o in s.query(Case).one().offenses]
+    )
     assert codes == ["3532", ""]
-    assert flow.work.call(lambda s, c: s.query(ProsecutionReferral).count()) == 1
-    notice = flow.work.call(lambda s, c: s.query(FieldOfficeNotice).one())
+    assert in_transaction(flow.work, lambda s, c: s.query(ProsecutionReferral).count()) == 1
+    notice = in_transaction(flow.work, lambda s, c: s.query(FieldOfficeNotice).one())
     assert notice.case_reference == case.case_number and notice.taken_at is not None
     assert job_states(flow, NOTICE_STEP) == ["done"]
-    milestones = flow.work.call(
-        lambda s, c: [(t.name, t.seconds) for t in s.query(StepTiming).filter_by(kind="milestone")]
+    milestones = in_transaction(
+        flow.work,
+        lambda s, c: [(t.name, t.seconds) for t in s.query(StepTiming).filter_by(kind="milestone")],
     )
     assert milestones == [("case", 2 * 3600.0)]  # booked two hours before the case opened
 
@@ -151,7 +158,7 @@ def test_citizenship_status_in_research_opens_the_gate(flow: Flow) -> None:
     research = replace(RESEARCH, statuses=status("naturalized", "2015-09-17"))
     add_pipeline_rows(flow, "P2", research)
     run(flow)
-    case = flow.work.call(lambda s, c: s.query(Case).one())
+    case = in_transaction(flow.work, lambda s, c: s.query(Case).one())
     assert case.state is CaseState.CITIZENSHIP_REVIEW
 
 
@@ -160,9 +167,11 @@ def test_a_notice_without_a_match_is_parked_not_retried_and_left_untaken(flow: F
     stats = run(flow)
     assert stats.failed == 1 and stats.retried == 0  # a data error: retrying cannot help
     assert job_states(flow, NOTICE_STEP) == ["failed"]
-    error = flow.work.call(lambda s, c: s.query(jobs.Job).filter_by(kind=NOTICE_STEP).one())
+    error = in_transaction(
+        flow.work, lambda s, c: s.query(jobs.Job).filter_by(kind=NOTICE_STEP).one()
+    )
     assert "not a match" in error.last_error
-    notice = flow.work.call(lambda s, c: s.query(FieldOfficeNotice).one())
+    notice = in_transaction(flow.work, lambda s, c: s.query(FieldOfficeNotice).one())
     assert notice.taken_at is None and cases(flow) == []
 
 
@@ -172,10 +181,12 @@ def test_a_notice_with_malformed_research_is_parked_naming_it(flow: Flow) -> Non
     def damage(session, clock) -> None:
         session.get(FieldOfficeNotice, notice_id).research = {"fin": "1234567890"}
 
-    flow.work.call(damage)
+    in_transaction(flow.work, damage)
     stats = run(flow)
     assert stats.failed == 1 and stats.retried == 0
-    error = flow.work.call(lambda s, c: s.query(jobs.Job).filter_by(kind=NOTICE_STEP).one())
+    error = in_transaction(
+        flow.work, lambda s, c: s.query(jobs.Job).filter_by(kind=NOTICE_STEP).one()
+    )
     assert f"field office notice {notice_id}" in error.last_error
     assert "published shape" in error.last_error and cases(flow) == []
 
@@ -188,9 +199,13 @@ def test_rebooking_joins_the_open_case_and_each_notice_is_taken_once(flow: Flow)
     run(flow)
     opened = cases(flow)
     assert len(opened) == 2
-    states = flow.work.call(lambda s, c: [x.state for x in s.query(Case).order_by(Case.id)])
+    states = in_transaction(
+        flow.work, lambda s, c: [x.state for x in s.query(Case).order_by(Case.id)]
+    )
     assert states[1] is CaseState.CITIZENSHIP_REVIEW
-    notices = flow.work.call(lambda s, c: [n.case_reference for n in s.query(FieldOfficeNotice)])
+    notices = in_transaction(
+        flow.work, lambda s, c: [n.case_reference for n in s.query(FieldOfficeNotice)]
+    )
     assert notices == [opened[0], opened[1], opened[0]]
     run(flow)
     assert cases(flow) == opened
@@ -220,7 +235,7 @@ def test_finished_scheduled_runs_are_pruned_after_a_week_and_nothing_else(flow: 
                            now=clock.now())  # fmt: skip
         job.state, job.finished_at = jobs.JobState.FAILED, clock.now()
 
-    flow.work.call(failed_sweep)
+    in_transaction(flow.work, failed_sweep)
     flow.clock.advance(timedelta(days=3))
     run(flow)  # a new period: a new sweep; nothing is a week old yet
     assert job_states(flow, EXPIRE_STEP) == ["done", "failed", "done"]

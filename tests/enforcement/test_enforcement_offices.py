@@ -15,10 +15,12 @@ from enforcement_support import (
     OFFICER,
     SUPERVISOR,
     Flow,
+    in_transaction,
+    review_command,
 )
 from sqlalchemy import select
 
-from securecomm.enforcement import citizenship
+from securecomm.enforcement.commands import ClearCitizenshipReview, VerifyIdentity
 from securecomm.enforcement.errors import InputError, PermissionDeniedError
 from securecomm.enforcement.inputs import ImmigrationEventKind, ImmigrationHistoryEvent
 from securecomm.enforcement.models import AuditEntry, Case, CitizenshipReview
@@ -52,7 +54,8 @@ def gated(flow: Flow, tcn: str, office: str) -> str:
 
 
 def queue_of(flow: Flow, principal: Principal) -> ReviewQueue:
-    return flow.work.call(review_queue, principal, **WINDOW)
+    with flow.work.unit(principal, "review_queue") as session:
+        return review_queue(session, flow.clock, principal, **WINDOW)
 
 
 def numbers(items) -> set[str]:
@@ -97,7 +100,8 @@ def test_supervisor_and_counsel_see_only_their_offices_reviews(flow: Flow) -> No
         assert numbers(queue.reviews) == {own}, principal
         assert other not in queue.case_numbers
     # the audit entry names only what was shown, and the office it was limited to
-    entries = flow.work.call(
+    entries = in_transaction(
+        flow.work,
         lambda s, c: (
             s.execute(
                 select(AuditEntry)
@@ -106,7 +110,7 @@ def test_supervisor_and_counsel_see_only_their_offices_reviews(flow: Flow) -> No
             )
             .scalars()
             .all()
-        )
+        ),
     )
     details = [json.loads(e.details) for e in entries]
     assert [(e.actor, d["cases"], d["office"]) for e, d in zip(entries, details, strict=True)] == [
@@ -130,23 +134,26 @@ def test_supervisor_and_counsel_are_refused_on_another_offices_case(flow: Flow) 
     nyc = gated(flow, "N1", "NYC")
     for principal in (SUPERVISOR, COUNSEL):
         with pytest.raises(PermissionDeniedError, match=f"case {nyc} belongs to field office NYC"):
-            flow.work.call(
-                citizenship.record_review, principal, nyc, finding=NOT_ESTABLISHED, reason="r"
+            flow.work.handle(
+                review_command(principal, nyc, finding=NOT_ESTABLISHED, reason="r"), principal
             )
         with pytest.raises(PermissionDeniedError, match="acts only on cases of field office DAL"):
             flow.work.read_case(principal, nyc)
     with pytest.raises(PermissionDeniedError, match="field office DAL"):
-        flow.work.call(citizenship.clear_citizenship_review, SUPERVISOR, nyc, reason="r")
-    review = flow.work.call(lambda s, c: s.execute(select(CitizenshipReview)).scalar_one())
+        flow.work.handle(ClearCitizenshipReview(nyc, reason="r"), SUPERVISOR)
+    review = in_transaction(
+        flow.work, lambda s, c: s.execute(select(CitizenshipReview)).scalar_one()
+    )
     assert review.supervisor_finding is None and review.counsel_finding is None
     # the office's own reviewers proceed
     for principal in (NYC_SUPERVISOR, NYC_COUNSEL):
-        flow.work.call(
-            citizenship.record_review, principal, nyc, finding=NOT_ESTABLISHED, reason="checked"
+        flow.work.handle(
+            review_command(principal, nyc, finding=NOT_ESTABLISHED, reason="checked"), principal
         )
-    flow.work.call(citizenship.clear_citizenship_review, NYC_SUPERVISOR, nyc, reason="both")
-    state = flow.work.call(
-        lambda s, c: s.execute(select(Case.state).where(Case.case_number == nyc)).scalar_one()
+    flow.work.handle(ClearCitizenshipReview(nyc, reason="both"), NYC_SUPERVISOR)
+    state = in_transaction(
+        flow.work,
+        lambda s, c: s.execute(select(Case.state).where(Case.case_number == nyc)).scalar_one(),
     )
     assert state is not CaseState.CITIZENSHIP_REVIEW
 
@@ -154,7 +161,9 @@ def test_supervisor_and_counsel_are_refused_on_another_offices_case(flow: Flow) 
 def test_officer_is_refused_on_another_offices_case_and_queue(flow: Flow) -> None:
     dal, nyc = flow.open("D1"), flow.open("N1", fin="FIN-N1", field_office="NYC")
     with pytest.raises(PermissionDeniedError, match=f"case {nyc} belongs to field office NYC"):
-        flow.work.verify_identity(OFFICER, nyc, paired_minutiae_ref="x", paired_minutiae_count=14)
+        flow.work.handle(
+            VerifyIdentity(nyc, paired_minutiae_ref="x", paired_minutiae_count=14), OFFICER
+        )
     assert {i.case_number for i in flow.work.work_queue(OFFICER)} == {dal}
     assert flow.work.work_queue(OFFICER, QueueFilter(office="NYC")) == []
     assert {i.case_number for i in flow.work.work_queue(NYC_OFFICER)} == {nyc}
@@ -179,6 +188,6 @@ def test_detainers_needing_attention_follow_the_case_office(flow: Flow) -> None:
             select(Case).where(Case.case_number == cn)
         ).scalar_one().field_office = "NYC"
 
-    flow.work.call(move_to_nyc)
+    in_transaction(flow.work, move_to_nyc)
     assert queue_of(flow, SUPERVISOR).detainers == []
     assert numbers(queue_of(flow, NYC_SUPERVISOR).detainers) == {cn}

@@ -16,8 +16,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from securecomm.clock import FixedClock
-from securecomm.enforcement import detainers
 from securecomm.enforcement.cases import CaseWork
+from securecomm.enforcement.commands import RecordJailResponse, TransferCustody
 from securecomm.enforcement.vocabulary import CaseState, JailAnswer
 from securecomm.store.database import Base
 
@@ -53,10 +53,12 @@ def pg_flow(clock: FixedClock, schema: str) -> Iterator[Flow]:
 
 def test_detainer_path_and_chain_on_postgres(pg_flow: Flow) -> None:
     cn = pg_flow.detained_request()
-    pg_flow.work.call(detainers.record_jail_response, BOOKING, cn, answer=JailAnswer.HONOURED,
-                      answered_by="jail shift supervisor")  # fmt: skip
+    pg_flow.work.handle(
+        RecordJailResponse(cn, answer=JailAnswer.HONOURED, answered_by="jail shift supervisor"),
+        BOOKING,
+    )
     pg_flow.clock.advance(timedelta(days=2, hours=1))
-    pg_flow.work.call(detainers.transfer_custody, OFFICER, cn)
+    pg_flow.work.handle(TransferCustody(cn), OFFICER)
     assert pg_flow.work.read_case(OFFICER, cn).state is CaseState.TRANSFERRED
     assert pg_flow.work.verify_audit().intact
 

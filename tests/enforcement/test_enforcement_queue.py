@@ -17,11 +17,19 @@ from enforcement_support import (
     SUPERVISOR,
     Flow,
     conviction,
+    in_transaction,
 )
 
 from securecomm.clock import FixedClock
-from securecomm.enforcement import audit, detainers, queue
+from securecomm.enforcement import audit, queue
 from securecomm.enforcement.cases import CaseWork
+from securecomm.enforcement.commands import (
+    Assign,
+    RecordJailResponse,
+    RecordReleaseTime,
+    RejectMatch,
+    TransferCustody,
+)
 from securecomm.enforcement.errors import InputError, PermissionDeniedError
 from securecomm.enforcement.queue import QueueFilter
 from securecomm.enforcement.roles import Principal, Role
@@ -40,8 +48,9 @@ def mixed(flow: Flow) -> dict[str, str]:
         "unlevelled": flow.open("Q4", facility=OTHER_JAIL),
     }
     for key, hours in (("l2_soon", 5), ("l1_late", 90), ("l1_soon", 30)):
-        flow.work.call(detainers.record_release_time, OFFICER, cases[key],
-                       release_eligible_at=now + timedelta(hours=hours))  # fmt: skip
+        flow.work.handle(
+            RecordReleaseTime(cases[key], release_eligible_at=now + timedelta(hours=hours)), OFFICER
+        )
     return cases
 
 
@@ -60,8 +69,9 @@ def test_detainer_expiry_is_the_deadline_once_release_time_passed(
 ) -> None:
     held = flow.detained_request("D1", history=[conviction("1204")])  # release in 48 h
     soon = flow.reviewed("D2", history=[conviction("1204")])
-    flow.work.call(detainers.record_release_time, OFFICER, soon,
-                   release_eligible_at=clock.now() + timedelta(hours=70))  # fmt: skip
+    flow.work.handle(
+        RecordReleaseTime(soon, release_eligible_at=clock.now() + timedelta(hours=70)), OFFICER
+    )
     assert numbers(flow.work.work_queue(SUPERVISOR)) == [held, soon]
     clock.advance(timedelta(hours=50))  # held: release passed 2 h ago, expiry in 46 h
     items = flow.work.work_queue(SUPERVISOR)
@@ -92,14 +102,14 @@ STAFF = StaffList.of(
 
 def test_assignment_to_officers_and_cap_teams(flow: Flow, mixed: dict[str, str]) -> None:
     w = flow.work
-    w.call(queue.assign, SUPERVISOR, mixed["l1_soon"], officer="ice.officer", team="CAP-DAL-1",
-           staff=STAFF)  # fmt: skip
-    w.call(queue.assign, SUPERVISOR, mixed["l2_soon"], team="CAP-DAL-2")
+    staffed = CaseWork(w.factory, w.clock, staff=STAFF)  # naming an officer needs the directory
+    staffed.handle(Assign(mixed["l1_soon"], officer="ice.officer", team="CAP-DAL-1"), SUPERVISOR)
+    w.handle(Assign(mixed["l2_soon"], team="CAP-DAL-2"), SUPERVISOR)
     assert numbers(w.work_queue(SUPERVISOR, QueueFilter(team="CAP-DAL-1"))) == [mixed["l1_soon"]]
     mine = w.work_queue(OFFICER, QueueFilter(assigned_officer="ice.officer"))
     assert numbers(mine) == [mixed["l1_soon"]]
     with pytest.raises(PermissionDeniedError):
-        w.call(queue.assign, OFFICER, mixed["l1_late"], officer="ice.officer", staff=STAFF)
+        staffed.handle(Assign(mixed["l1_late"], officer="ice.officer"), OFFICER)
 
 
 def test_a_supervisor_assigns_only_to_ice_officers_of_its_own_field_office(
@@ -107,27 +117,27 @@ def test_a_supervisor_assigns_only_to_ice_officers_of_its_own_field_office(
 ) -> None:
     w = CaseWork(flow.work.factory, flow.clock, staff=STAFF)
     cn = mixed["l1_late"]
-    w.assign(SUPERVISOR, cn, officer="ice.officer.2")
+    w.handle(Assign(cn, officer="ice.officer.2"), SUPERVISOR)
     assert w.read_case(SUPERVISOR, cn).assigned_officer == "ice.officer.2"
     with pytest.raises(PermissionDeniedError, match="only to officers of field office DAL"):
-        w.assign(SUPERVISOR, cn, officer="ice.officer.nyc")
+        w.handle(Assign(cn, officer="ice.officer.nyc"), SUPERVISOR)
     for other in ("counsel", "lesc.specialist", "program.manager", "deputy.287g", "supervisor"):
         with pytest.raises(PermissionDeniedError, match="only to an ICE officer") as refused:
-            w.assign(SUPERVISOR, cn, officer=other)
+            w.handle(Assign(cn, officer=other), SUPERVISOR)
         assert refused.value.rule == "assignee_role"
     with pytest.raises(InputError, match="no active account 'nobody'"):
-        w.assign(SUPERVISOR, cn, officer="nobody")
+        w.handle(Assign(cn, officer="nobody"), SUPERVISOR)
     with pytest.raises(PermissionDeniedError, match="acts only on cases of field office NYC"):
-        w.assign(NYC_SUPERVISOR, cn, officer="ice.officer.nyc")  # not its office's case
+        w.handle(Assign(cn, officer="ice.officer.nyc"), NYC_SUPERVISOR)  # not its office's case
     with pytest.raises(InputError, match="no staff directory"):  # nothing to check against
-        flow.work.assign(SUPERVISOR, cn, officer="ice.officer")
+        flow.work.handle(Assign(cn, officer="ice.officer"), SUPERVISOR)
     assert w.read_case(SUPERVISOR, cn).assigned_officer == "ice.officer.2"
-    refused = [e for e in w.call(lambda s, c: audit.entries_for(s, cn)) if e.action.startswith(
-        "refused.")]  # fmt: skip
+    entries = in_transaction(w, lambda s, c: audit.entries_for(s, cn))
+    refused = [e for e in entries if e.action.startswith("refused.")]
     assert [e.action for e in refused] == [
         "refused.assignee_office", *["refused.assignee_role"] * 5, "refused.office_scope",
     ]  # fmt: skip
-    w.assign(SUPERVISOR, cn, team="CAP-DAL-1")  # a team alone, the officer cleared
+    w.handle(Assign(cn, team="CAP-DAL-1"), SUPERVISOR)  # a team alone, the officer cleared
     assert w.read_case(SUPERVISOR, cn).assigned_officer == ""
 
 
@@ -135,7 +145,7 @@ def test_a_program_manager_plans_but_cannot_assign_a_case(flow: Flow, mixed: dic
     """Managers plan; they do not touch cases, not even to take one themselves."""
     for officer in ("program.manager", "ice.officer"):
         with pytest.raises(PermissionDeniedError, match="may not assign cases"):
-            flow.work.call(queue.assign, MANAGER, mixed["l1_late"], officer=officer)
+            flow.work.handle(Assign(mixed["l1_late"], officer=officer), MANAGER)
     assert flow.work.read_case(SUPERVISOR, mixed["l1_late"]).assigned_officer == ""
 
 
@@ -146,17 +156,19 @@ def test_jail_bound_roles_see_only_their_jail(flow: Flow, mixed: dict[str, str])
 
 def test_reading_the_queue_is_audited(flow: Flow, mixed: dict[str, str]) -> None:
     flow.work.work_queue(LESC, QueueFilter(level=1))
-    last = flow.work.call(lambda s, c: audit.entries_for(s, "all"))[-1]
+    last = in_transaction(flow.work, lambda s, c: audit.entries_for(s, "all"))[-1]
     assert last.action == "queue.read" and last.actor == "lesc.specialist"
     assert audit.details_of(last)["cases"] == [mixed["l1_soon"], mixed["l1_late"]]
 
 
 def test_closed_cases_leave_the_queue(flow: Flow, mixed: dict[str, str]) -> None:
-    flow.work.reject_match(
+    flow.work.handle(
+        RejectMatch(
+            mixed["unlevelled"],
+            paired_minutiae_ref="ident:match/TX0570000-T1/view",
+            reason="different person",
+        ),
         OFFICER,
-        mixed["unlevelled"],
-        paired_minutiae_ref="ident:match/TX0570000-T1/view",
-        reason="different person",
     )
     assert mixed["unlevelled"] not in numbers(flow.work.work_queue(SUPERVISOR))
 
@@ -165,13 +177,15 @@ def test_no_deadline_once_custody_has_passed_to_ice(flow: Flow, clock: FixedCloc
     """After transfer the release time and the detainer are history, not deadlines: a case in
     ICE custody must not sort ahead of one whose person the jail still holds."""
     held = flow.detained_request("X1", history=[conviction("1204")])  # release in 48 h
-    flow.work.call(detainers.record_jail_response, OFFICER, held, answer="honoured",
-                   answered_by="jail shift supervisor")  # fmt: skip
+    flow.work.handle(
+        RecordJailResponse(held, answer="honoured", answered_by="jail shift supervisor"), OFFICER
+    )
     waiting = flow.reviewed("X2", history=[conviction("1204")])
-    flow.work.call(detainers.record_release_time, OFFICER, waiting,
-                   release_eligible_at=clock.now() + timedelta(hours=100))  # fmt: skip
+    flow.work.handle(
+        RecordReleaseTime(waiting, release_eligible_at=clock.now() + timedelta(hours=100)), OFFICER
+    )
     clock.advance(timedelta(hours=49))  # held: released into ICE custody an hour ago
-    flow.work.call(detainers.transfer_custody, OFFICER, held)
+    flow.work.handle(TransferCustody(held), OFFICER)
     items = {i.case_number: i for i in flow.work.work_queue(SUPERVISOR)}
     assert items[held].state is CaseState.TRANSFERRED
     assert items[held].deadline is None and items[held].detainer_expires_at is None
@@ -183,8 +197,9 @@ def test_a_passed_release_time_without_a_detainer_is_no_deadline(
     flow: Flow, clock: FixedClock
 ) -> None:
     cn = flow.notification("N1")
-    flow.work.call(detainers.record_release_time, OFFICER, cn,
-                   release_eligible_at=clock.now() + timedelta(hours=3))  # fmt: skip
+    flow.work.handle(
+        RecordReleaseTime(cn, release_eligible_at=clock.now() + timedelta(hours=3)), OFFICER
+    )
     assert flow.work.work_queue(SUPERVISOR)[0].deadline == clock.now() + timedelta(hours=3)
     clock.advance(timedelta(hours=4))
     assert flow.work.work_queue(SUPERVISOR)[0].deadline is None

@@ -7,8 +7,9 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from enforcement_support import (
@@ -21,19 +22,23 @@ from enforcement_support import (
     PARTNER_ELSEWHERE,
     Flow,
     conviction,
+    in_transaction,
 )
 from sqlalchemy import create_engine, func, select, text
 
 from securecomm.clock import FixedClock
-from securecomm.enforcement import (
-    audit,
-    citizenship,
-    detainers,
-    interviews,
-    partners,
-    refusals,
-)
+from securecomm.enforcement import audit, refusals
 from securecomm.enforcement.cases import CaseWork, read_case
+from securecomm.enforcement.commands import (
+    AssessPriority,
+    CompleteOfficerReview,
+    IssueDetainer,
+    OpenCitizenshipReview,
+    RecordJailResponse,
+    RegisterPartner,
+    ScheduleInterview,
+    TransferCustody,
+)
 from securecomm.enforcement.errors import (
     CitizenshipGateError,
     DetainerExpiredError,
@@ -103,7 +108,7 @@ def snapshot(flow: Flow, cn: str) -> dict[str, Any]:
             "entries": session.scalar(select(func.count()).select_from(AuditEntry)),
         }
 
-    return flow.work.call(read)
+    return in_transaction(flow.work, read)
 
 
 def refused_once(flow: Flow, cn: str, attempt: Callable[[], object], error: type) -> AuditEntry:
@@ -115,21 +120,23 @@ def refused_once(flow: Flow, cn: str, attempt: Callable[[], object], error: type
     after = snapshot(flow, cn)
     assert after["case"] == before["case"] and after["detainers"] == before["detainers"]
     assert after["entries"] == before["entries"] + 1
-    entry = flow.work.call(lambda s, c: s.get(AuditEntry, after["entries"]))
+    entry = in_transaction(flow.work, lambda s, c: s.get(AuditEntry, after["entries"]))
     assert refusals.recorded(caught.value) and caught.value.refusal_seq == entry.seq
     assert flow.work.verify_audit().intact
     return entry
 
 
 def issue(flow: Flow, cn: str, principal: Principal = OFFICER, **kwargs: object) -> object:
-    return flow.work.call(
-        detainers.issue_detainer, principal, cn, bases=BASIS, basis_evidence=EVIDENCE, **kwargs
+    return flow.work.handle(
+        IssueDetainer(cn, bases=BASIS, basis_evidence=EVIDENCE, **kwargs), principal
     )
 
 
 def sign_agreement(flow: Flow, ori: str) -> None:
-    flow.work.call(partners.register_partner, MANAGER, ori, name="County 287(g)",
-                   signed_on=date(2025, 1, 1))  # fmt: skip
+    flow.work.handle(
+        RegisterPartner(facility_ori=ori, agency_name="County 287(g)", signed_on=date(2025, 1, 1)),
+        MANAGER,
+    )
 
 
 # --- authorization -------------------------------------------------------------------------
@@ -173,15 +180,20 @@ def test_an_officer_of_another_field_office_and_a_role_without_the_permission(
 def test_an_officer_review_without_a_conducted_interview(any_flow: Flow) -> None:
     flow = any_flow
     cn = flow.researched(history=[conviction("2303")])
-    flow.work.assess_priority(LESC, cn)
-    interview = flow.work.call(
-        interviews.schedule_interview, OFFICER, cn, mode=InterviewMode.VIDEO,
-        scheduled_at=flow.clock.now() + timedelta(hours=1), language="es",
-        interpreter="Lionbridge #4411",
-    )  # fmt: skip
+    flow.work.handle(AssessPriority(cn), LESC)
+    interview = flow.work.handle(
+        ScheduleInterview(
+            cn,
+            mode=InterviewMode.VIDEO,
+            scheduled_at=flow.clock.now() + timedelta(hours=1),
+            language="es",
+            interpreter="Lionbridge #4411",
+        ),
+        OFFICER,
+    )
     entry = refused_once(
         flow, cn,
-        lambda: flow.work.call(interviews.complete_officer_review, OFFICER, cn, interview.id),
+        lambda: flow.work.handle(CompleteOfficerReview(cn, interview_id=interview.id), OFFICER),
         EvidenceRequiredError,
     )  # fmt: skip
     details = audit.details_of(entry)
@@ -193,7 +205,7 @@ def test_an_officer_review_without_a_conducted_interview(any_flow: Flow) -> None
 def test_an_action_not_possible_from_the_cases_state(any_flow: Flow) -> None:
     flow = any_flow
     cn = flow.reviewed()
-    entry = refused_once(flow, cn, lambda: flow.work.call(detainers.transfer_custody, OFFICER, cn),
+    entry = refused_once(flow, cn, lambda: flow.work.handle(TransferCustody(cn), OFFICER),
                          IllegalTransitionError)  # fmt: skip
     assert entry.action == "refused.transition_table"
     assert audit.details_of(entry)["kind"] == "guard"
@@ -205,9 +217,14 @@ def test_an_action_not_possible_from_the_cases_state(any_flow: Flow) -> None:
 def test_a_detainer_while_the_citizenship_gate_is_open(any_flow: Flow) -> None:
     flow = any_flow
     cn = flow.reviewed()
-    flow.work.call(citizenship.open_citizenship_review, BOOKING, cn,
-                   indicator=CitizenshipIndicatorKind.CLAIM_OTHER,
-                   source="told the booking officer he was born in El Paso")  # fmt: skip
+    flow.work.handle(
+        OpenCitizenshipReview(
+            cn,
+            indicator=CitizenshipIndicatorKind.CLAIM_OTHER,
+            source="told the booking officer he was born in El Paso",
+        ),
+        BOOKING,
+    )
     entry = refused_once(flow, cn, lambda: issue(flow, cn), CitizenshipGateError)
     details = audit.details_of(entry)
     assert entry.action == "refused.citizenship_gate" and entry.actor == "ice.officer"
@@ -220,10 +237,12 @@ def test_an_unverified_match_and_an_expired_detainer(any_flow: Flow) -> None:
     entry = refused_once(flow, cn, lambda: issue(flow, cn), VerificationRequiredError)
     assert entry.action == "refused.identity_verified"
     held = flow.detained_request("T2")  # release eligible in 48 h: expires in 96 h
-    flow.work.call(detainers.record_jail_response, BOOKING, held, answer=JailAnswer.HONOURED,
-                   answered_by="jail shift supervisor")  # fmt: skip
+    flow.work.handle(
+        RecordJailResponse(held, answer=JailAnswer.HONOURED, answered_by="jail shift supervisor"),
+        BOOKING,
+    )
     flow.clock.advance(timedelta(days=4, hours=1))
-    transfer = lambda: flow.work.call(detainers.transfer_custody, OFFICER, held)  # noqa: E731
+    transfer = lambda: flow.work.handle(TransferCustody(held), OFFICER)  # noqa: E731
     entry = refused_once(flow, held, transfer, DetainerExpiredError)
     details = audit.details_of(entry)
     assert entry.action == "refused.detainer_in_time" and details["kind"] == "safeguard"
@@ -238,33 +257,54 @@ def test_the_refusal_survives_the_rollback_of_what_the_action_wrote(any_flow: Fl
     of it is rolled back, and the refusal alone is appended, in sequence, to a chain intact."""
     flow = any_flow
     cn = flow.reviewed()
-    flow.work.call(citizenship.open_citizenship_review, BOOKING, cn,
-                   indicator=CitizenshipIndicatorKind.CLAIM_OTHER, source="claim")  # fmt: skip
+    flow.work.handle(
+        OpenCitizenshipReview(cn, indicator=CitizenshipIndicatorKind.CLAIM_OTHER, source="claim"),
+        BOOKING,
+    )
 
-    def write_then_refused(session, clock, principal, case_number):
-        case = load_case(session, case_number)
-        case.assigned_team = "WRITTEN-BEFORE-REFUSAL"
-        audit.record(session, clock, principal, "case.partial_write", case_number, {})
-        apply_transition(session, case, Action.ISSUE_DETAINER, principal, clock,
-                         evidence={"bases": BASIS})  # fmt: skip
+    @dataclass(frozen=True)
+    class WriteThenRefused:
+        """A command that writes to the case and the log, then is refused by the gate."""
 
-    entry = refused_once(flow, cn, lambda: flow.work.call(write_then_refused, OFFICER, cn),
+        case_number: str
+        name: ClassVar[str] = "write_then_refused"
+
+        @property
+        def subject(self) -> str:
+            return self.case_number
+
+        def apply(self, session, clock, principal, services) -> None:
+            case = load_case(session, self.case_number)
+            case.assigned_team = "WRITTEN-BEFORE-REFUSAL"
+            audit.record(session, clock, principal, "case.partial_write", self.case_number, {})
+            apply_transition(session, case, Action.ISSUE_DETAINER, principal, clock,
+                             evidence={"bases": BASIS})  # fmt: skip
+
+    entry = refused_once(flow, cn, lambda: flow.work.handle(WriteThenRefused(cn), OFFICER),
                          CitizenshipGateError)  # fmt: skip
-    actions = flow.work.call(lambda s, c: [e.action for e in audit.entries_for(s, cn)])
+    actions = in_transaction(flow.work, lambda s, c: [e.action for e in audit.entries_for(s, cn)])
     assert "case.partial_write" not in actions and actions[-1] == "refused.citizenship_gate"
     assert audit.details_of(entry)["action"] == "write_then_refused"
-    assert flow.work.call(lambda s, c: load_case(s, cn).assigned_team) == ""
-    assert flow.work.call(lambda s, c: load_case(s, cn).state) is CaseState.CITIZENSHIP_REVIEW
+    assert in_transaction(flow.work, lambda s, c: load_case(s, cn).assigned_team) == ""
+    assert (
+        in_transaction(flow.work, lambda s, c: load_case(s, cn).state)
+        is CaseState.CITIZENSHIP_REVIEW
+    )
 
 
 def test_what_is_not_a_refusal_leaves_no_entry(flow: Flow) -> None:
     """A case that does not exist, a malformed value: the request was wrong, nothing was
     refused."""
-    count = flow.work.call(lambda s, c: s.scalar(select(func.count()).select_from(AuditEntry)))
+    count = in_transaction(
+        flow.work, lambda s, c: s.scalar(select(func.count()).select_from(AuditEntry))
+    )
     with pytest.raises(UnknownCaseError):
         flow.work.read_case(OFFICER, "SC-NOPE")
     assert (
-        flow.work.call(lambda s, c: s.scalar(select(func.count()).select_from(AuditEntry))) == count
+        in_transaction(
+            flow.work, lambda s, c: s.scalar(select(func.count()).select_from(AuditEntry))
+        )
+        == count
     )
 
 
@@ -278,5 +318,5 @@ def test_a_refusal_through_the_unit_door_is_recorded_once(flow: Flow) -> None:
     seq = caught.value.refusal_seq
     with pytest.raises(PermissionDeniedError), flow.work.refusals_recorded(NYC_OFFICER, "x", cn):
         raise caught.value  # already on the log: passed on, not recorded again
-    entries = flow.work.call(lambda s, c: audit.entries_for(s, cn))
+    entries = in_transaction(flow.work, lambda s, c: audit.entries_for(s, cn))
     assert [e.seq for e in entries if e.action.startswith("refused.")] == [seq]

@@ -19,21 +19,38 @@ from enforcement_support import (
     SUPERVISOR,
     Flow,
     conviction,
+    in_transaction,
+    review_command,
 )
 from sqlalchemy import text
 
 from securecomm.afis.matching.parameters import MAX_NP, MIN_NP
 from securecomm.clock import FixedClock
-from securecomm.enforcement import (
-    audit,
-    charging,
-    citizenship,
-    court,
-    decisions,
-    detainers,
-    interviews,
-    partners,
-    policies,
+from securecomm.enforcement import audit
+from securecomm.enforcement.commands import (
+    AssessPriority,
+    Charge,
+    ClearCitizenshipReview,
+    CloseNoAction,
+    ConductInterview,
+    EnterOrderWithoutHearing,
+    EstablishCitizenship,
+    ExpireDetainer,
+    IssueDetainer,
+    LiftDetainer,
+    OpenCitizenshipReview,
+    RecordCounselReview,
+    RecordJailResponse,
+    RecordReleaseTime,
+    RecordStatusResearch,
+    RecordSupervisorReview,
+    RegisterPartner,
+    RegisterPolicy,
+    RejectMatch,
+    RequestNotification,
+    ScheduleInterview,
+    TransferCustody,
+    VerifyIdentity,
 )
 from securecomm.enforcement.errors import (
     CitizenshipGateError,
@@ -78,13 +95,13 @@ EVIDENCE = "IDENT match verified by officer; EID shows entry without inspection"
 
 def issue(flow: Flow, cn: str, principal=OFFICER, bases=BASIS, **kwargs):
     kwargs.setdefault("release_eligible_at", flow.clock.now() + timedelta(days=3))
-    return flow.work.call(
-        detainers.issue_detainer, principal, cn, bases=bases, basis_evidence=EVIDENCE, **kwargs
+    return flow.work.handle(
+        IssueDetainer(cn, bases=bases, basis_evidence=EVIDENCE, **kwargs), principal
     )
 
 
 def case_row(flow: Flow, cn: str) -> Case:
-    return flow.work.call(lambda s, c: s.query(Case).filter_by(case_number=cn).one())
+    return in_transaction(flow.work, lambda s, c: s.query(Case).filter_by(case_number=cn).one())
 
 
 # --- 1. a human verifies every match ------------------------------------------------------
@@ -110,24 +127,30 @@ def test_detainer_refused_without_verification_even_if_state_is_forged(flow: Flo
 def test_nothing_proceeds_before_verification(flow: Flow) -> None:
     cn = flow.open()
     with pytest.raises(VerificationRequiredError):
-        flow.work.record_status_research(
-            LESC, cn, finding=StatusFinding.NO_LAWFUL_STATUS_ON_RECORD, record_references=["x"]
+        flow.work.handle(
+            RecordStatusResearch(
+                cn, finding=StatusFinding.NO_LAWFUL_STATUS_ON_RECORD, record_references=["x"]
+            ),
+            LESC,
         )
 
 
 def test_verification_must_be_on_this_matchs_view_showing_paired_minutiae(flow: Flow) -> None:
     cn = flow.open()
     with pytest.raises(EvidenceRequiredError, match="examiner view"):
-        flow.work.verify_identity(
-            OFFICER, cn, paired_minutiae_ref="other", paired_minutiae_count=20
+        flow.work.handle(
+            VerifyIdentity(cn, paired_minutiae_ref="other", paired_minutiae_count=20), OFFICER
         )
     for none_shown in (0, MIN_PAIRED_MINUTIAE_SHOWN - 1):
         with pytest.raises(EvidenceRequiredError, match="no paired-minutiae view"):
-            flow.work.verify_identity(
-                OFFICER, cn, paired_minutiae_ref=REF, paired_minutiae_count=none_shown
+            flow.work.handle(
+                VerifyIdentity(cn, paired_minutiae_ref=REF, paired_minutiae_count=none_shown),
+                OFFICER,
             )
     with pytest.raises(PermissionDeniedError):
-        flow.work.verify_identity(PARTNER, cn, paired_minutiae_ref=REF, paired_minutiae_count=20)
+        flow.work.handle(
+            VerifyIdentity(cn, paired_minutiae_ref=REF, paired_minutiae_count=20), PARTNER
+        )
     assert case_row(flow, cn).state is CaseState.MATCH_RECEIVED
 
 
@@ -136,11 +159,12 @@ def test_a_match_below_the_comparators_pair_cap_can_be_confirmed(flow: Flow) -> 
     a 12-point floor could only be met at the cap.  The officer decides on the view."""
     assert MIN_PAIRED_MINUTIAE_SHOWN <= MIN_NP <= MAX_NP  # a view the comparator can produce
     cn = flow.open()
-    flow.work.verify_identity(OFFICER, cn, paired_minutiae_ref=REF, paired_minutiae_count=5)
+    flow.work.handle(VerifyIdentity(cn, paired_minutiae_ref=REF, paired_minutiae_count=5), OFFICER)
     row = case_row(flow, cn)
     assert row.state is CaseState.IDENTITY_VERIFIED
-    entry = flow.work.call(
-        lambda s, c: s.query(AuditEntry).filter_by(subject=cn, action="case.verify_identity").one()
+    entry = in_transaction(
+        flow.work,
+        lambda s, c: s.query(AuditEntry).filter_by(subject=cn, action="case.verify_identity").one(),
     )
     evidence = audit.details_of(entry)["evidence"]
     assert evidence["paired_minutiae_ref"] == REF and evidence["paired_minutiae_count"] == 5
@@ -161,20 +185,24 @@ def test_the_pipeline_result_cannot_be_given_by_the_officer(flow: Flow) -> None:
         )  # fmt: skip
 
     with pytest.raises(EvidenceRequiredError, match="never values given by the officer"):
-        flow.work.call(typed_score)
+        in_transaction(flow.work, typed_score)
     assert case_row(flow, cn).state is CaseState.MATCH_RECEIVED
 
 
 def test_rejection_closes_the_case_with_its_reason(flow: Flow) -> None:
     cn = flow.open()
     with pytest.raises(EvidenceRequiredError, match="needs a reason"):
-        flow.work.reject_match(OFFICER, cn, paired_minutiae_ref=REF, reason="")
-    flow.work.reject_match(OFFICER, cn, paired_minutiae_ref=REF, reason="core and delta differ")
+        flow.work.handle(RejectMatch(cn, paired_minutiae_ref=REF, reason=""), OFFICER)
+    flow.work.handle(
+        RejectMatch(cn, paired_minutiae_ref=REF, reason="core and delta differ"), OFFICER
+    )
     row = case_row(flow, cn)
     assert row.state is CaseState.MATCH_REJECTED
     assert row.closing_reason == "core and delta differ"
     with pytest.raises(IllegalTransitionError, match="is match_rejected"):
-        flow.work.verify_identity(OFFICER, cn, paired_minutiae_ref=REF, paired_minutiae_count=20)
+        flow.work.handle(
+            VerifyIdentity(cn, paired_minutiae_ref=REF, paired_minutiae_count=20), OFFICER
+        )
 
 
 # --- 2. foreign birth or a missing record is never a basis -------------------------------
@@ -198,8 +226,11 @@ def test_detainer_refused_on_foreign_birth_or_missing_record_alone(flow: Flow, b
 def test_removability_finding_needs_records(flow: Flow) -> None:
     cn = flow.verified()
     with pytest.raises(ProhibitedBasisError, match="needs the immigration records"):
-        flow.work.record_status_research(
-            LESC, cn, finding=StatusFinding.NO_LAWFUL_STATUS_ON_RECORD, record_references=[]
+        flow.work.handle(
+            RecordStatusResearch(
+                cn, finding=StatusFinding.NO_LAWFUL_STATUS_ON_RECORD, record_references=[]
+            ),
+            LESC,
         )
 
 
@@ -214,19 +245,21 @@ def test_undocumented_basis_is_refused(flow: Flow) -> None:
     with pytest.raises(EvidenceRequiredError, match="needs evidence bases"):
         issue(flow, cn, bases=[])
     with pytest.raises(EvidenceRequiredError):
-        flow.work.call(detainers.issue_detainer, OFFICER, cn, bases=BASIS, basis_evidence=" ")
+        flow.work.handle(IssueDetainer(cn, bases=BASIS, basis_evidence=" "), OFFICER)
 
 
 # --- 3. the citizenship gate ---------------------------------------------------------------
 
 
 def claim_in_interview(flow: Flow, cn: str) -> None:
-    interview = flow.work.call(
-        interviews.schedule_interview, OFFICER, cn, mode=InterviewMode.IN_PERSON,
-        scheduled_at=flow.clock.now(), language="en",
-    )  # fmt: skip
-    flow.work.call(
-        interviews.conduct_interview, OFFICER, cn, interview.id, citizenship_claimed=True
+    interview = flow.work.handle(
+        ScheduleInterview(
+            cn, mode=InterviewMode.IN_PERSON, scheduled_at=flow.clock.now(), language="en"
+        ),
+        OFFICER,
+    )
+    flow.work.handle(
+        ConductInterview(cn, interview_id=interview.id, citizenship_claimed=True), OFFICER
     )
 
 
@@ -237,13 +270,13 @@ def test_detainer_refused_while_the_gate_is_open(flow: Flow) -> None:
     with pytest.raises(CitizenshipGateError, match="nothing proceeds"):
         issue(flow, cn)
     with pytest.raises(CitizenshipGateError):
-        flow.work.call(decisions.close_no_action, OFFICER, cn, reason="x")
+        flow.work.handle(CloseNoAction(cn, reason="x"), OFFICER)
 
 
 def test_gate_opening_lifts_a_detainer_in_force(flow: Flow) -> None:
     cn = flow.detained_request()
     claim_in_interview(flow, cn)
-    d = flow.work.call(lambda s, c: s.query(Detainer).one())
+    d = in_transaction(flow.work, lambda s, c: s.query(Detainer).one())
     assert d.status is DetainerStatus.LIFTED
     assert d.lift_reason is LiftReason.CITIZENSHIP_UNDER_REVIEW
 
@@ -253,16 +286,24 @@ def test_gate_clears_only_after_supervisor_and_counsel_as_two_people(flow: Flow)
     claim_in_interview(flow, cn)
     no = ReviewFinding.CITIZENSHIP_NOT_ESTABLISHED
     with pytest.raises(EvidenceRequiredError, match="supervisor and counsel"):
-        flow.work.call(citizenship.clear_citizenship_review, SUPERVISOR, cn, reason="r")
-    flow.work.call(citizenship.record_review, SUPERVISOR, cn, finding=no,
-                   reason="birth certificate from Jalisco, no U.S. parent")  # fmt: skip
+        flow.work.handle(ClearCitizenshipReview(cn, reason="r"), SUPERVISOR)
+    flow.work.handle(
+        RecordSupervisorReview(
+            cn, finding=no, reason="birth certificate from Jalisco, no U.S. parent"
+        ),
+        SUPERVISOR,
+    )
     with pytest.raises(EvidenceRequiredError, match="from counsel"):
-        flow.work.call(citizenship.clear_citizenship_review, SUPERVISOR, cn, reason="r")
+        flow.work.handle(ClearCitizenshipReview(cn, reason="r"), SUPERVISOR)
     with pytest.raises(PermissionDeniedError):
-        flow.work.call(citizenship.record_review, OFFICER, cn, finding=no, reason="r")
-    flow.work.call(citizenship.record_review, COUNSEL, cn, finding=no,
-                   reason="no derivation: parents not naturalised before 18")  # fmt: skip
-    flow.work.call(citizenship.clear_citizenship_review, SUPERVISOR, cn, reason="both reviewed")
+        flow.work.handle(review_command(OFFICER, cn, finding=no, reason="r"), OFFICER)
+    flow.work.handle(
+        RecordCounselReview(
+            cn, finding=no, reason="no derivation: parents not naturalised before 18"
+        ),
+        COUNSEL,
+    )
+    flow.work.handle(ClearCitizenshipReview(cn, reason="both reviewed"), SUPERVISOR)
     # the detainer was lifted when the gate opened: the officer decides anew
     assert case_row(flow, cn).state is CaseState.OFFICER_REVIEWED
     issue(flow, cn)
@@ -273,11 +314,16 @@ def test_citizenship_established_ends_the_case_and_flags_the_record(flow: Flow) 
     cn = flow.reviewed()
     claim_in_interview(flow, cn)
     with pytest.raises(EvidenceRequiredError):
-        flow.work.call(citizenship.establish_citizenship, COUNSEL, cn, reason="r")
-    flow.work.call(citizenship.record_review, COUNSEL, cn,
-                   finding=ReviewFinding.CITIZENSHIP_ESTABLISHED,
-                   reason="U.S. passport verified with State")  # fmt: skip
-    flow.work.call(citizenship.establish_citizenship, COUNSEL, cn, reason="passport verified")
+        flow.work.handle(EstablishCitizenship(cn, reason="r"), COUNSEL)
+    flow.work.handle(
+        RecordCounselReview(
+            cn,
+            finding=ReviewFinding.CITIZENSHIP_ESTABLISHED,
+            reason="U.S. passport verified with State",
+        ),
+        COUNSEL,
+    )
+    flow.work.handle(EstablishCitizenship(cn, reason="passport verified"), COUNSEL)
     row = case_row(flow, cn)
     assert row.state is CaseState.CITIZENSHIP_ESTABLISHED
     assert row.record_correction_requested
@@ -298,14 +344,21 @@ def test_citizenship_record_in_history_opens_the_gate_at_intake(flow: Flow, kind
     cn = flow.open(immigration=history)
     assert case_row(flow, cn).state is CaseState.CITIZENSHIP_REVIEW
     with pytest.raises(CitizenshipGateError):
-        flow.work.verify_identity(OFFICER, cn, paired_minutiae_ref=REF, paired_minutiae_count=20)
+        flow.work.handle(
+            VerifyIdentity(cn, paired_minutiae_ref=REF, paired_minutiae_count=20), OFFICER
+        )
 
 
 def test_anyone_on_the_case_can_raise_an_indicator(flow: Flow) -> None:
     cn = flow.researched()
-    flow.work.call(citizenship.open_citizenship_review, BOOKING, cn,
-                   indicator=CitizenshipIndicatorKind.CLAIM_OTHER,
-                   source="told the booking officer he was born in El Paso")  # fmt: skip
+    flow.work.handle(
+        OpenCitizenshipReview(
+            cn,
+            indicator=CitizenshipIndicatorKind.CLAIM_OTHER,
+            source="told the booking officer he was born in El Paso",
+        ),
+        BOOKING,
+    )
     assert case_row(flow, cn).citizenship_gate_open
 
 
@@ -313,40 +366,51 @@ def test_anyone_on_the_case_can_raise_an_indicator(flow: Flow) -> None:
 
 
 def test_jurisdiction_that_takes_no_detainers_gets_a_notification_request(flow: Flow) -> None:
-    flow.work.call(policies.register_policy, SUPERVISOR, JAIL, accepts_detainers=False,
-                   name="County", source="county ordinance 2014-12")  # fmt: skip
+    flow.work.handle(
+        RegisterPolicy(
+            facility_ori=JAIL,
+            accepts_detainers=False,
+            policy_name="County",
+            source="county ordinance 2014-12",
+        ),
+        SUPERVISOR,
+    )
     cn = flow.reviewed()
     with pytest.raises(DetainersDeclinedError, match="request notification"):
         issue(flow, cn)
-    flow.work.call(decisions.request_notification, OFFICER, cn, reason="county policy")
+    flow.work.handle(RequestNotification(cn, reason="county policy"), OFFICER)
     assert case_row(flow, cn).state is CaseState.NOTIFICATION_REQUESTED
 
 
 def test_jail_answer_is_recorded_never_assumed(flow: Flow) -> None:
     cn = flow.detained_request()
     with pytest.raises(IllegalTransitionError, match="is detainer_issued"):
-        flow.work.call(detainers.transfer_custody, OFFICER, cn)
-    flow.work.call(detainers.record_jail_response, BOOKING, cn, answer=JailAnswer.DECLINED,
-                   answered_by="Lt. Ames")  # fmt: skip
-    d = flow.work.call(lambda s, c: s.query(Detainer).one())
+        flow.work.handle(TransferCustody(cn), OFFICER)
+    flow.work.handle(
+        RecordJailResponse(cn, answer=JailAnswer.DECLINED, answered_by="Lt. Ames"), BOOKING
+    )
+    d = in_transaction(flow.work, lambda s, c: s.query(Detainer).one())
     assert d.jail_answer is JailAnswer.DECLINED and d.jail_answered_by == "Lt. Ames"
     with pytest.raises(IllegalTransitionError):
-        flow.work.call(detainers.transfer_custody, OFFICER, cn)
+        flow.work.handle(TransferCustody(cn), OFFICER)
 
 
 def test_detainer_expires_48_hours_after_release_eligibility(flow: Flow, clock: FixedClock) -> None:
     cn = flow.detained_request()  # release eligible in 2 days
     release = clock.now() + timedelta(days=2)
-    flow.work.call(detainers.record_jail_response, BOOKING, cn, answer=JailAnswer.HONOURED,
-                   answered_by="jail shift supervisor")  # fmt: skip
-    d = flow.work.call(lambda s, c: s.query(Detainer).one())
+    flow.work.handle(
+        RecordJailResponse(cn, answer=JailAnswer.HONOURED, answered_by="jail shift supervisor"),
+        BOOKING,
+    )
+    d = in_transaction(flow.work, lambda s, c: s.query(Detainer).one())
     assert d.expires_at == release + timedelta(hours=48)
     clock.set(release + timedelta(hours=48, seconds=1))
     with pytest.raises(DetainerExpiredError, match="expired at"):
-        flow.work.call(detainers.transfer_custody, OFFICER, cn)
+        flow.work.handle(TransferCustody(cn), OFFICER)
     with pytest.raises(DetainerExpiredError, match="cannot be extended"):
-        flow.work.call(detainers.record_release_time, BOOKING, cn,
-                       release_eligible_at=clock.now() + timedelta(days=1))  # fmt: skip
+        flow.work.handle(
+            RecordReleaseTime(cn, release_eligible_at=clock.now() + timedelta(days=1)), BOOKING
+        )
     assert flow.work.expire_due_detainers() == [cn]
     assert case_row(flow, cn).state is CaseState.DETAINER_EXPIRED
     assert flow.work.expire_due_detainers() == []
@@ -355,13 +419,15 @@ def test_detainer_expires_48_hours_after_release_eligibility(flow: Flow, clock: 
 def test_transfer_possible_up_to_the_48th_hour(flow: Flow, clock: FixedClock) -> None:
     cn = flow.detained_request()
     release = clock.now() + timedelta(days=2)
-    flow.work.call(detainers.record_jail_response, BOOKING, cn, answer=JailAnswer.HONOURED,
-                   answered_by="jail shift supervisor")  # fmt: skip
+    flow.work.handle(
+        RecordJailResponse(cn, answer=JailAnswer.HONOURED, answered_by="jail shift supervisor"),
+        BOOKING,
+    )
     clock.set(release + timedelta(hours=48))
     assert flow.work.expire_due_detainers() == []
     with pytest.raises(SafeguardError, match="not reached its expiry"):
-        flow.work.call(detainers.expire_detainer, OFFICER, cn)
-    flow.work.call(detainers.transfer_custody, OFFICER, cn)
+        flow.work.handle(ExpireDetainer(cn), OFFICER)
+    flow.work.handle(TransferCustody(cn), OFFICER)
     assert case_row(flow, cn).state is CaseState.TRANSFERRED
 
 
@@ -372,8 +438,8 @@ def test_detainer_without_release_time_is_refused_at_issue(flow: Flow) -> None:
     with pytest.raises(EvidenceRequiredError, match="release-eligible time is required"):
         issue(flow, cn, release_eligible_at=None)
     assert case_row(flow, cn).state is CaseState.OFFICER_REVIEWED
-    assert flow.work.call(lambda s, c: s.query(Detainer).count()) == 0
-    refused = [e for e in flow.work.call(lambda s, c: s.query(AuditEntry).all())
+    assert in_transaction(flow.work, lambda s, c: s.query(Detainer).count()) == 0
+    refused = [e for e in in_transaction(flow.work, lambda s, c: s.query(AuditEntry).all())
                if e.action == "refused.hold_window_open"]  # fmt: skip
     assert len(refused) == 1 and audit.details_of(refused[0])["action"] == "issue_detainer"
 
@@ -383,15 +449,17 @@ def test_detainer_of_an_older_release_unknown_row_cannot_be_acted_on(flow: Flow)
     as if its 48 hours were not running: the guard asks for the release time first."""
     cn = flow.reviewed()
     issue(flow, cn)
-    flow.work.call(detainers.record_jail_response, BOOKING, cn, answer=JailAnswer.HONOURED,
-                   answered_by="jail shift supervisor")  # fmt: skip
+    flow.work.handle(
+        RecordJailResponse(cn, answer=JailAnswer.HONOURED, answered_by="jail shift supervisor"),
+        BOOKING,
+    )
 
     def forget_release(session, clock):
         session.query(Detainer).one().expires_at = None
 
-    flow.work.call(forget_release)
+    in_transaction(flow.work, forget_release)
     with pytest.raises(EvidenceRequiredError, match="no release-eligible time"):
-        flow.work.call(detainers.transfer_custody, OFFICER, cn)
+        flow.work.handle(TransferCustody(cn), OFFICER)
 
 
 def test_detainer_needs_a_notice_in_the_persons_language(flow: Flow) -> None:
@@ -404,11 +472,14 @@ def test_detainer_needs_a_notice_in_the_persons_language(flow: Flow) -> None:
 def test_lift_needs_reason(flow: Flow) -> None:
     cn = flow.detained_request()
     with pytest.raises(EvidenceRequiredError):
-        flow.work.call(detainers.lift_detainer, OFFICER, cn,
-                       lift_reason=LiftReason.ISSUED_IN_ERROR, explanation="")  # fmt: skip
-    flow.work.call(detainers.lift_detainer, OFFICER, cn, lift_reason=LiftReason.ISSUED_IN_ERROR,
-                   explanation="wrong booking")  # fmt: skip
-    d = flow.work.call(lambda s, c: s.query(Detainer).one())
+        flow.work.handle(
+            LiftDetainer(cn, lift_reason=LiftReason.ISSUED_IN_ERROR, explanation=""), OFFICER
+        )
+    flow.work.handle(
+        LiftDetainer(cn, lift_reason=LiftReason.ISSUED_IN_ERROR, explanation="wrong booking"),
+        OFFICER,
+    )
+    d = in_transaction(flow.work, lambda s, c: s.query(Detainer).one())
     assert d.status is DetainerStatus.LIFTED and d.lift_explanation == "wrong booking"
 
 
@@ -416,8 +487,10 @@ def test_lift_needs_reason(flow: Flow) -> None:
 
 
 def sign_agreement(flow: Flow, ori: str = JAIL) -> None:
-    flow.work.call(partners.register_partner, MANAGER, ori, name="County 287(g)",
-                   signed_on=date(2025, 1, 1))  # fmt: skip
+    flow.work.handle(
+        RegisterPartner(facility_ori=ori, agency_name="County 287(g)", signed_on=date(2025, 1, 1)),
+        MANAGER,
+    )
 
 
 def test_287g_officer_refused_on_another_jails_case(flow: Flow) -> None:
@@ -439,14 +512,13 @@ def test_287g_officer_acts_on_own_jail_only_under_an_active_agreement(flow: Flow
     issue(flow, cn, principal=PARTNER)
     assert case_row(flow, cn).state is CaseState.DETAINER_ISSUED
     with pytest.raises(PermissionDeniedError):  # not delegated: lifting
-        flow.work.call(detainers.lift_detainer, PARTNER, cn, lift_reason="other", explanation="x")
+        flow.work.handle(LiftDetainer(cn, lift_reason="other", explanation="x"), PARTNER)
 
 
 def test_booking_officer_answers_only_for_own_jail(flow: Flow) -> None:
     cn = flow.detained_request(tcn="Z1", facility="CA0190000")
     with pytest.raises(PermissionDeniedError):
-        flow.work.call(detainers.record_jail_response, BOOKING, cn, answer="honoured",
-                       answered_by="x")  # fmt: skip
+        flow.work.handle(RecordJailResponse(cn, answer="honoured", answered_by="x"), BOOKING)
 
 
 def test_auditor_and_manager_cannot_act_on_cases(flow: Flow) -> None:
@@ -463,7 +535,7 @@ def test_auditor_and_manager_cannot_act_on_cases(flow: Flow) -> None:
 def test_reentry_after_removal_opens_a_prosecution_referral(flow: Flow) -> None:
     removed = ImmigrationHistoryEvent(ImmigrationEventKind.REMOVED, date(2021, 8, 3), "I-205 9")
     cn = flow.open(immigration=[removed])
-    referral = flow.work.call(lambda s, c: s.query(ProsecutionReferral).one())
+    referral = in_transaction(flow.work, lambda s, c: s.query(ProsecutionReferral).one())
     assert referral.prior_removal_on == date(2021, 8, 3)
     assert referral.statute == "8 U.S.C. 1326"
     view = flow.work.read_case(OFFICER, cn)
@@ -473,15 +545,22 @@ def test_reentry_after_removal_opens_a_prosecution_referral(flow: Flow) -> None:
 
 def test_no_referral_without_prior_removal(flow: Flow) -> None:
     flow.open()
-    assert flow.work.call(lambda s, c: s.query(ProsecutionReferral).count()) == 0
+    assert in_transaction(flow.work, lambda s, c: s.query(ProsecutionReferral).count()) == 0
 
 
 def test_rapid_repat_pathway_for_an_eligible_state_conviction(flow: Flow) -> None:
     cn = flow.reviewed(history=[conviction("2303", 300)])
     assert flow.work.read_case(OFFICER, cn).rapid_repat.eligible
-    flow.work.call(charging.charge, OFFICER_2, cn, kind=ChargingKind.STIPULATED_REMOVAL,
-                   reference="stipulation signed 2026-03-02", rapid_repat=True)  # fmt: skip
-    flow.work.call(court.enter_order_without_hearing, OFFICER, cn, reference="IJ stip order 5")
+    flow.work.handle(
+        Charge(
+            cn,
+            kind=ChargingKind.STIPULATED_REMOVAL,
+            reference="stipulation signed 2026-03-02",
+            rapid_repat=True,
+        ),
+        OFFICER_2,
+    )
+    flow.work.handle(EnterOrderWithoutHearing(cn, reference="IJ stip order 5"), OFFICER)
     assert case_row(flow, cn).state is CaseState.FINAL_ORDER
 
 
@@ -490,44 +569,54 @@ def test_rapid_repat_refused_with_violent_history(flow: Flow, code: str) -> None
     cn = flow.reviewed(history=[conviction("2303", 300), conviction(code, 200)])
     assert not flow.work.read_case(OFFICER, cn).rapid_repat.eligible
     with pytest.raises(SafeguardError, match="not eligible for Rapid REPAT: violent"):
-        flow.work.call(charging.charge, OFFICER, cn, kind=ChargingKind.STIPULATED_REMOVAL,
-                       reference="stip", rapid_repat=True)  # fmt: skip
+        flow.work.handle(
+            Charge(cn, kind=ChargingKind.STIPULATED_REMOVAL, reference="stip", rapid_repat=True),
+            OFFICER,
+        )
 
 
 def test_no_interview_before_verification_or_while_the_gate_is_open(flow: Flow) -> None:
     cn = flow.open()
     schedule = dict(mode=InterviewMode.PHONE, scheduled_at=flow.clock.now(), language="en")
     with pytest.raises(VerificationRequiredError):
-        flow.work.call(interviews.schedule_interview, OFFICER, cn, **schedule)
+        flow.work.handle(ScheduleInterview(cn, **schedule), OFFICER)
     cn = flow.reviewed("T2")
     claim_in_interview(flow, cn)
     with pytest.raises(CitizenshipGateError):
-        flow.work.call(interviews.schedule_interview, OFFICER, cn, **schedule)
+        flow.work.handle(ScheduleInterview(cn, **schedule), OFFICER)
 
 
 def test_interview_in_another_language_needs_an_interpreter(flow: Flow) -> None:
     cn = flow.researched()
     with pytest.raises(EvidenceRequiredError, match="needs an interpreter"):
-        flow.work.call(interviews.schedule_interview, OFFICER, cn, mode=InterviewMode.VIDEO,
-                       scheduled_at=flow.clock.now(), language="es")  # fmt: skip
+        flow.work.handle(
+            ScheduleInterview(
+                cn, mode=InterviewMode.VIDEO, scheduled_at=flow.clock.now(), language="es"
+            ),
+            OFFICER,
+        )
 
 
 def test_no_detainer_once_the_hold_window_is_over(flow: Flow, clock: FixedClock) -> None:
     cn = flow.reviewed()
     with pytest.raises(DetainerExpiredError, match="can no longer be issued"):
-        flow.work.issue_detainer(
+        flow.work.handle(
+            IssueDetainer(
+                cn,
+                bases=BASIS,
+                basis_evidence=EVIDENCE,
+                release_eligible_at=clock.now() - timedelta(hours=49),
+            ),
             OFFICER,
+        )
+    d = flow.work.handle(
+        IssueDetainer(
             cn,
             bases=BASIS,
             basis_evidence=EVIDENCE,
-            release_eligible_at=clock.now() - timedelta(hours=49),
-        )
-    d = flow.work.issue_detainer(
+            release_eligible_at=clock.now() - timedelta(hours=47),
+        ),
         OFFICER,
-        cn,
-        bases=BASIS,
-        basis_evidence=EVIDENCE,
-        release_eligible_at=clock.now() - timedelta(hours=47),
     )
     assert d.expires_at == clock.now() + timedelta(hours=1)
 
@@ -536,7 +625,7 @@ def test_interview_language_becomes_the_notice_language(flow: Flow) -> None:
     cn = flow.reviewed(language="en")  # booked with no language; interviewed in English
     assert case_row(flow, cn).subject_language == "en"
     issue(flow, cn)
-    d = flow.work.call(lambda s, c: s.query(Detainer).one())
+    d = in_transaction(flow.work, lambda s, c: s.query(Detainer).one())
     assert d.notice_language == "en"
 
 
@@ -545,23 +634,31 @@ def test_an_interview_is_not_recorded_as_conducted_hours_before_its_time(flow: F
     schedule; it is refused saying what to do, nothing is recorded, and at the time it is
     accepted (once: a second record of the same interview is refused)."""
     cn = flow.researched()
-    flow.work.assess_priority(LESC, cn)
-    interview = flow.work.call(
-        interviews.schedule_interview, OFFICER, cn, mode=InterviewMode.VIDEO,
-        scheduled_at=flow.clock.now() + timedelta(hours=3), language="en",
-    )  # fmt: skip
+    flow.work.handle(AssessPriority(cn), LESC)
+    interview = flow.work.handle(
+        ScheduleInterview(
+            cn,
+            mode=InterviewMode.VIDEO,
+            scheduled_at=flow.clock.now() + timedelta(hours=3),
+            language="en",
+        ),
+        OFFICER,
+    )
     with pytest.raises(InputError, match=r"scheduled for .*, 3 h 00 min from now; record it"):
-        flow.work.call(interviews.conduct_interview, OFFICER, cn, interview.id,
-                       citizenship_claimed=False)  # fmt: skip
-    stored = flow.work.call(lambda s, c: s.get(Interview, interview.id))
+        flow.work.handle(
+            ConductInterview(cn, interview_id=interview.id, citizenship_claimed=False), OFFICER
+        )
+    stored = in_transaction(flow.work, lambda s, c: s.get(Interview, interview.id))
     assert stored.conducted_at is None
     flow.clock.set(flow.clock.now() + timedelta(hours=2, minutes=30))  # 30 min early: the jail
-    flow.work.call(interviews.conduct_interview, OFFICER, cn, interview.id,
-                   citizenship_claimed=False)  # fmt: skip
+    flow.work.handle(
+        ConductInterview(cn, interview_id=interview.id, citizenship_claimed=False), OFFICER
+    )
     with pytest.raises(InputError, match="already recorded as conducted"):
-        flow.work.call(interviews.conduct_interview, OFFICER, cn, interview.id,
-                       citizenship_claimed=True)  # fmt: skip
-    stored = flow.work.call(lambda s, c: s.get(Interview, interview.id))
+        flow.work.handle(
+            ConductInterview(cn, interview_id=interview.id, citizenship_claimed=True), OFFICER
+        )
+    stored = in_transaction(flow.work, lambda s, c: s.get(Interview, interview.id))
     assert stored.citizenship_claimed is False and not case_row(flow, cn).citizenship_gate_open
 
 

@@ -28,6 +28,7 @@ from enforcement_support import (
     REF,
     START,
     SUPERVISOR,
+    in_transaction,
     notice,
 )
 from hypothesis import HealthCheck, settings
@@ -36,21 +37,50 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from sqlalchemy import select
 
 from securecomm.clock import FixedClock
-from securecomm.enforcement import (
-    audit,
-    charging,
-    citizenship,
-    court,
-    custody,
-    decisions,
-    detainers,
-    interviews,
-    partners,
-    policies,
-    removal,
-    status,
-)
+from securecomm.enforcement import audit, custody
 from securecomm.enforcement.cases import CaseWork
+from securecomm.enforcement.commands import (
+    AssessPriority,
+    Charge,
+    ClearCitizenshipReview,
+    CloseNoAction,
+    CompleteOfficerReview,
+    ConductInterview,
+    DecideAppeal,
+    DecideCustody,
+    EnterOrderWithoutHearing,
+    EstablishCitizenship,
+    ExerciseDiscretion,
+    ExpireDetainer,
+    FileAppeal,
+    GrantRelief,
+    IssueDetainer,
+    LiftDetainer,
+    OpenCitizenshipReview,
+    OrderBecomesFinal,
+    OrderRemoval,
+    RecordAbsconding,
+    RecordCounselReview,
+    RecordJailResponse,
+    RecordReleaseTime,
+    RecordStatusResearch,
+    RecordSupervisorReview,
+    RecordTravelDocument,
+    ReferToCourt,
+    RegisterFacility,
+    RegisterPartner,
+    RegisterPolicy,
+    RejectMatch,
+    ReleaseOnSupervision,
+    RequestNotification,
+    RequestTravelDocument,
+    ScheduleInterview,
+    TerminateProceedings,
+    TransferCustody,
+    VerifyIdentity,
+    VerifyRemoval,
+    WaitForConviction,
+)
 from securecomm.enforcement.guards import ACTIVE_DETAINER
 from securecomm.enforcement.inputs import (
     CriminalHistoryEvent,
@@ -107,10 +137,16 @@ class CaseMachine(RuleBasedStateMachine):
         Base.metadata.create_all(engine)
         self.clock = FixedClock(START)
         self.work = CaseWork.from_engine(engine, self.clock)
-        self.work.call(policies.register_policy, SUPERVISOR, OTHER_JAIL, accepts_detainers=False)
-        self.work.call(partners.register_partner, MANAGER, JAIL, name="p", signed_on=START.date())
-        self.work.call(custody.register_facility, SUPERVISOR, code="F", name="F",
-                       field_office="DAL", capacity=1)  # fmt: skip
+        self.work.handle(
+            RegisterPolicy(facility_ori=OTHER_JAIL, accepts_detainers=False), SUPERVISOR
+        )
+        self.work.handle(
+            RegisterPartner(facility_ori=JAIL, agency_name="p", signed_on=START.date()), MANAGER
+        )
+        self.work.handle(
+            RegisterFacility(code="F", facility_name="F", field_office="DAL", capacity=1),
+            SUPERVISOR,
+        )
         self.cases: list[str] = []
         self.engine = engine
 
@@ -118,9 +154,9 @@ class CaseMachine(RuleBasedStateMachine):
         self.engine.dispose()
         shutil.rmtree(self.dir, ignore_errors=True)
 
-    def attempt(self, fn, *args, **kwargs) -> None:
+    def attempt(self, command, who) -> None:
         with contextlib.suppress(SecurecommError):
-            self.work.call(fn, *args, **kwargs)
+            self.work.handle(command, who)
 
     def case(self, data: st.DataObject) -> str | None:
         return data.draw(st.sampled_from(self.cases)) if self.cases else None
@@ -161,10 +197,11 @@ class CaseMachine(RuleBasedStateMachine):
         ref = REF if good_ref else "other"
         try:
             if reject:
-                self.work.reject_match(who, cn, paired_minutiae_ref=ref, reason="no match")
+                self.work.handle(RejectMatch(cn, paired_minutiae_ref=ref, reason="no match"), who)
             else:
-                self.work.verify_identity(who, cn, paired_minutiae_ref=ref,
-                                          paired_minutiae_count=count)  # fmt: skip
+                self.work.handle(
+                    VerifyIdentity(cn, paired_minutiae_ref=ref, paired_minutiae_count=count), who
+                )
         except SecurecommError:
             pass
 
@@ -180,10 +217,14 @@ class CaseMachine(RuleBasedStateMachine):
             else []
         )
         self.attempt(
-            status.record_status_research,
-            who, cn, finding=finding, record_references=["EID"] if refs else [],
-            immigration_history=history,
-        )  # fmt: skip
+            RecordStatusResearch(
+                cn,
+                finding=finding,
+                record_references=["EID"] if refs else [],
+                immigration_history=history,
+            ),
+            who,
+        )
 
     @rule(data=st.data(), who=st.sampled_from(PRINCIPALS),
           history=st.none() | st.lists(events, max_size=4))  # fmt: skip
@@ -191,7 +232,7 @@ class CaseMachine(RuleBasedStateMachine):
         if (cn := self.case(data)) is None:
             return
         with contextlib.suppress(SecurecommError):
-            self.work.assess_priority(who, cn, history)
+            self.work.handle(AssessPriority(cn, criminal_history=history), who)
 
     @rule(data=st.data(), who=st.sampled_from(PRINCIPALS), claim=st.booleans(),
           mode=st.sampled_from(list(InterviewMode)), complete=st.booleans())  # fmt: skip
@@ -201,40 +242,46 @@ class CaseMachine(RuleBasedStateMachine):
 
     def _interview(self, cn, who, claim, mode, complete) -> None:
         with contextlib.suppress(SecurecommError):
-            i = self.work.call(interviews.schedule_interview, who, cn, mode=mode,
-                               scheduled_at=self.clock.now(), language="es",
-                               interpreter="int")  # fmt: skip
-            self.work.call(interviews.conduct_interview, who, cn, i.id, citizenship_claimed=claim)
+            i = self.work.handle(
+                ScheduleInterview(
+                    cn, mode=mode, scheduled_at=self.clock.now(), language="es", interpreter="int"
+                ),
+                who,
+            )
+            self.work.handle(
+                ConductInterview(cn, interview_id=i.id, citizenship_claimed=claim), who
+            )
         if complete:
-            ids = self.work.call(lambda s, c: list(s.execute(select(Interview.id)).scalars()))
+            ids = in_transaction(
+                self.work, lambda s, c: list(s.execute(select(Interview.id)).scalars())
+            )
             for interview_id in ids[-1:]:
-                self.attempt(interviews.complete_officer_review, who, cn, interview_id)
+                self.attempt(CompleteOfficerReview(cn, interview_id=interview_id), who)
 
     @rule(data=st.data(), who=st.sampled_from(PRINCIPALS),
           finding=st.sampled_from(list(ReviewFinding)),
+          review=st.sampled_from([RecordSupervisorReview, RecordCounselReview]),
           step=st.sampled_from(["review", "clear", "establish", "raise"]))  # fmt: skip
-    def gate(self, data, who, finding, step) -> None:
+    def gate(self, data, who, finding, review, step) -> None:
         if (cn := self.case(data)) is None:
             return
-        if step == "review":
-            self.attempt(citizenship.record_review, who, cn, finding=finding, reason="r")
+        if step == "review":  # either reviewer's command, whatever the role
+            self.attempt(review(cn, finding=finding, reason="r"), who)
         elif step == "clear":
-            self.attempt(citizenship.clear_citizenship_review, who, cn, reason="r")
+            self.attempt(ClearCitizenshipReview(cn, reason="r"), who)
         elif step == "establish":
-            self.attempt(citizenship.establish_citizenship, who, cn, reason="r")
+            self.attempt(EstablishCitizenship(cn, reason="r"), who)
         else:
-            self.attempt(citizenship.open_citizenship_review, who, cn,
-                         indicator="claim_other", source="said so")  # fmt: skip
+            self.attempt(OpenCitizenshipReview(cn, indicator="claim_other", source="said so"), who)
 
     @rule(data=st.data(), who=st.sampled_from(PRINCIPALS),
           which=st.sampled_from(["close", "discretion", "wait", "notify"]))  # fmt: skip
     def decide(self, data, who, which) -> None:
         if (cn := self.case(data)) is None:
             return
-        fn = {"close": decisions.close_no_action, "discretion": decisions.exercise_discretion,
-              "wait": decisions.wait_for_conviction,
-              "notify": decisions.request_notification}[which]  # fmt: skip
-        self.attempt(fn, who, cn, reason="because")
+        command = {"close": CloseNoAction, "discretion": ExerciseDiscretion,
+                   "wait": WaitForConviction, "notify": RequestNotification}[which]  # fmt: skip
+        self.attempt(command(cn, reason="because"), who)
 
     @rule(data=st.data(), who=st.sampled_from(PRINCIPALS),
           bases=st.lists(st.sampled_from(list(ProbableCauseBasis)), max_size=2),
@@ -243,8 +290,10 @@ class CaseMachine(RuleBasedStateMachine):
         if (cn := self.case(data)) is None:
             return
         release = None if release_in is None else self.clock.now() + timedelta(hours=release_in)
-        self.attempt(detainers.issue_detainer, who, cn, bases=bases, basis_evidence="records",
-                     release_eligible_at=release)  # fmt: skip
+        self.attempt(
+            IssueDetainer(cn, bases=bases, basis_evidence="records", release_eligible_at=release),
+            who,
+        )
 
     @rule(data=st.data(), who=st.sampled_from(PRINCIPALS),
           answer=st.sampled_from(list(JailAnswer)),
@@ -254,21 +303,20 @@ class CaseMachine(RuleBasedStateMachine):
         if (cn := self.case(data)) is None:
             return
         if step == "answer":
-            self.attempt(detainers.record_jail_response, who, cn, answer=answer, answered_by="x")
+            self.attempt(RecordJailResponse(cn, answer=answer, answered_by="x"), who)
         elif step == "release":
             self.attempt(
-                detainers.record_release_time,
+                RecordReleaseTime(
+                    cn, release_eligible_at=self.clock.now() + timedelta(hours=hours)
+                ),
                 who,
-                cn,
-                release_eligible_at=self.clock.now() + timedelta(hours=hours),
             )
         elif step == "lift":
-            self.attempt(detainers.lift_detainer, who, cn, lift_reason=LiftReason.OTHER,
-                         explanation="x")  # fmt: skip
+            self.attempt(LiftDetainer(cn, lift_reason=LiftReason.OTHER, explanation="x"), who)
         elif step == "transfer":
-            self.attempt(detainers.transfer_custody, who, cn)
+            self.attempt(TransferCustody(cn), who)
         else:
-            self.attempt(detainers.expire_detainer, who, cn)
+            self.attempt(ExpireDetainer(cn), who)
 
     @rule(hours=st.integers(1, 72))
     def time_passes(self, hours) -> None:
@@ -282,16 +330,26 @@ class CaseMachine(RuleBasedStateMachine):
         if (cn := self.case(data)) is None:
             return
         extra = dict(allegations=["a"], charges=["c"], reference="ref") if complete else {}
-        self.attempt(charging.charge, who, cn, kind=kind, rapid_repat=repat, **extra)
+        self.attempt(Charge(cn, kind=kind, rapid_repat=repat, **extra), who)
 
     @rule(data=st.data(), who=st.sampled_from(PRINCIPALS),
           kind=st.sampled_from(list(CustodyKind)))  # fmt: skip
     def custody(self, data, who, kind) -> None:
         if (cn := self.case(data)) is None:
             return
-        self.attempt(custody.decide_custody, who, cn, kind=kind, flight_risk="low",
-                     public_safety_risk="low", risk_rationale="r", bond_amount=1500,
-                     facility_code="F", atd_program="ISAP")  # fmt: skip
+        self.attempt(
+            DecideCustody(
+                cn,
+                kind=kind,
+                flight_risk="low",
+                public_safety_risk="low",
+                risk_rationale="r",
+                bond_amount=1500,
+                facility_code="F",
+                atd_program="ISAP",
+            ),
+            who,
+        )
 
     @rule(data=st.data(), who=st.sampled_from(PRINCIPALS),
           step=st.sampled_from(["refer", "summary", "relief", "terminate", "order", "appeal",
@@ -299,21 +357,18 @@ class CaseMachine(RuleBasedStateMachine):
     def court(self, data, who, step) -> None:
         if (cn := self.case(data)) is None:
             return
-        calls = {
-            "refer": (court.refer_to_court, {}),
-            "summary": (court.enter_order_without_hearing, {"reference": "r"}),
-            "relief": (court.grant_relief, {"reference": "r"}),
-            "terminate": (court.terminate_proceedings, {"reference": "r", "reason": "r"}),
-            "order": (court.order_removal, {"reference": "r"}),
-            "appeal": (court.file_appeal, {"reference": "r"}),
-            "dismiss": (court.decide_appeal, {"outcome": AppealOutcome.DISMISSED,
-                                              "reference": "r"}),
-            "remand": (court.decide_appeal, {"outcome": AppealOutcome.REMANDED,
-                                             "reference": "r"}),
-            "final": (court.order_becomes_final, {"reason": "no appeal"}),
-        }  # fmt: skip
-        fn, kwargs = calls[step]
-        self.attempt(fn, who, cn, **kwargs)
+        commands = {
+            "refer": ReferToCourt(cn),
+            "summary": EnterOrderWithoutHearing(cn, reference="r"),
+            "relief": GrantRelief(cn, reference="r"),
+            "terminate": TerminateProceedings(cn, reference="r", reason="r"),
+            "order": OrderRemoval(cn, reference="r"),
+            "appeal": FileAppeal(cn, reference="r"),
+            "dismiss": DecideAppeal(cn, outcome=AppealOutcome.DISMISSED, reference="r"),
+            "remand": DecideAppeal(cn, outcome=AppealOutcome.REMANDED, reference="r"),
+            "final": OrderBecomesFinal(cn, reason="no appeal"),
+        }
+        self.attempt(commands[step], who)
 
     @rule(
         data=st.data(),
@@ -324,17 +379,24 @@ class CaseMachine(RuleBasedStateMachine):
         if (cn := self.case(data)) is None:
             return
         if step == "request":
-            self.attempt(removal.request_travel_document, who, cn, country="Mexico")
+            self.attempt(RequestTravelDocument(cn, country="Mexico"), who)
         elif step == "issued":
-            self.attempt(removal.record_travel_document, who, cn, reference="TD")
+            self.attempt(RecordTravelDocument(cn, reference="TD"), who)
         elif step == "removed":
-            self.attempt(removal.verify_removal, who, cn, departed_at=self.clock.now(),
-                         port="Laredo", destination_country="Mexico",
-                         verification_reference="I-205")  # fmt: skip
+            self.attempt(
+                VerifyRemoval(
+                    cn,
+                    departed_at=self.clock.now(),
+                    port="Laredo",
+                    destination_country="Mexico",
+                    verification_reference="I-205",
+                ),
+                who,
+            )
         elif step == "supervise":
-            self.attempt(removal.release_on_supervision, who, cn, reason="r")
+            self.attempt(ReleaseOnSupervision(cn, reason="r"), who)
         else:
-            self.attempt(removal.record_absconding, who, cn, reason="r")
+            self.attempt(RecordAbsconding(cn, reason="r"), who)
 
     @rule(data=st.data(), choice=st.integers(0, 3), count=st.integers(1, 8))
     def guided_steps(self, data, choice, count) -> None:
@@ -354,55 +416,50 @@ class CaseMachine(RuleBasedStateMachine):
         self.guided_steps(data, choice, count)
 
     def _guided_step(self, cn: str, choice: int) -> None:
-        state = self.work.call(lambda s, c: s.execute(
+        state = in_transaction(self.work, lambda s, c: s.execute(
             select(Case.state).where(Case.case_number == cn)).scalar_one())  # fmt: skip
         st_ = CaseState
         steps = {
-            st_.MATCH_RECEIVED: lambda: self.work.verify_identity(
-                OFFICER, cn, paired_minutiae_ref=REF, paired_minutiae_count=15),
+            st_.MATCH_RECEIVED: lambda: self.work.handle(
+                VerifyIdentity(cn, paired_minutiae_ref=REF, paired_minutiae_count=15), OFFICER),
             st_.IDENTITY_VERIFIED: lambda: self.attempt(
-                status.record_status_research,
-                LESC, cn, finding=StatusFinding.REMOVAL_ORDER_ON_RECORD,
-                record_references=["EID"]),
-            st_.STATUS_RESEARCHED: lambda: self.work.assess_priority(LESC, cn),
+                RecordStatusResearch(cn, finding=StatusFinding.REMOVAL_ORDER_ON_RECORD,
+                                     record_references=["EID"]), LESC),
+            st_.STATUS_RESEARCHED: lambda: self.work.handle(AssessPriority(cn), LESC),
             st_.PRIORITY_ASSESSED: lambda: self._interview(
                 cn, OFFICER, False, InterviewMode.VIDEO, True),
             st_.OFFICER_REVIEWED: lambda: self.attempt(
-                detainers.issue_detainer, OFFICER, cn,
-                bases=[ProbableCauseBasis.STATEMENTS_AND_EVIDENCE], basis_evidence="admission",
-                release_eligible_at=self.clock.now() + timedelta(hours=24))
+                IssueDetainer(cn, bases=[ProbableCauseBasis.STATEMENTS_AND_EVIDENCE],
+                              basis_evidence="admission",
+                              release_eligible_at=self.clock.now() + timedelta(hours=24)),
+                OFFICER)
             if choice != 1
-            else self.attempt(decisions.request_notification, OFFICER, cn, reason="r"),
+            else self.attempt(RequestNotification(cn, reason="r"), OFFICER),
             st_.DETAINER_ISSUED: lambda: self.attempt(
-                detainers.record_jail_response, BOOKING, cn,
-                answer=[JailAnswer.HONOURED, JailAnswer.NOTIFY_ONLY, JailAnswer.DECLINED,
-                        JailAnswer.HONOURED][choice], answered_by="jail"),
-            st_.DETAINER_HONOURED: lambda: self.attempt(detainers.transfer_custody, OFFICER, cn),
-            st_.DETAINER_NOTIFY_ONLY: lambda: self.attempt(
-                detainers.transfer_custody, OFFICER, cn),
-            st_.NOTIFICATION_REQUESTED: lambda: self.attempt(
-                detainers.transfer_custody, OFFICER, cn),
+                RecordJailResponse(cn, answer=[JailAnswer.HONOURED, JailAnswer.NOTIFY_ONLY,
+                                               JailAnswer.DECLINED, JailAnswer.HONOURED][choice],
+                                   answered_by="jail"), BOOKING),
+            st_.DETAINER_HONOURED: lambda: self.attempt(TransferCustody(cn), OFFICER),
+            st_.DETAINER_NOTIFY_ONLY: lambda: self.attempt(TransferCustody(cn), OFFICER),
+            st_.NOTIFICATION_REQUESTED: lambda: self.attempt(TransferCustody(cn), OFFICER),
             st_.TRANSFERRED: lambda: self.attempt(
-                charging.charge, OFFICER, cn, kind=list(ChargingKind)[choice],
-                allegations=["a"], charges=["c"], reference="r"),
+                Charge(cn, kind=list(ChargingKind)[choice], allegations=["a"], charges=["c"],
+                       reference="r"), OFFICER),
             st_.CHARGED: lambda: self.attempt(
-                custody.decide_custody, OFFICER, cn, kind=list(CustodyKind)[choice],
-                flight_risk="low", public_safety_risk="low", risk_rationale="r",
-                bond_amount=1500, facility_code="F", atd_program="ISAP"),
+                DecideCustody(cn, kind=list(CustodyKind)[choice], flight_risk="low",
+                              public_safety_risk="low", risk_rationale="r", bond_amount=1500,
+                              facility_code="F", atd_program="ISAP"), OFFICER),
             st_.CUSTODY_DECIDED: lambda: (
-                self.attempt(court.refer_to_court, OFFICER, cn),
-                self.attempt(court.enter_order_without_hearing, OFFICER, cn, reference="r")),
-            st_.IN_PROCEEDINGS: lambda: self.attempt(court.order_removal, OFFICER, cn,
-                                                     reference="r"),
-            st_.REMOVAL_ORDERED: lambda: self.attempt(court.order_becomes_final, OFFICER, cn,
-                                                      reason="r"),
-            st_.FINAL_ORDER: lambda: self.attempt(removal.request_travel_document, OFFICER, cn,
-                                                  country="MX"),
+                self.attempt(ReferToCourt(cn), OFFICER),
+                self.attempt(EnterOrderWithoutHearing(cn, reference="r"), OFFICER)),
+            st_.IN_PROCEEDINGS: lambda: self.attempt(OrderRemoval(cn, reference="r"), OFFICER),
+            st_.REMOVAL_ORDERED: lambda: self.attempt(OrderBecomesFinal(cn, reason="r"), OFFICER),
+            st_.FINAL_ORDER: lambda: self.attempt(RequestTravelDocument(cn, country="MX"), OFFICER),
             st_.TRAVEL_DOCUMENT_REQUESTED: lambda: self.attempt(
-                removal.record_travel_document, OFFICER, cn, reference="TD"),
+                RecordTravelDocument(cn, reference="TD"), OFFICER),
             st_.TRAVEL_DOCUMENT_ISSUED: lambda: self.attempt(
-                removal.verify_removal, OFFICER, cn, departed_at=self.clock.now(), port="p",
-                destination_country="MX", verification_reference="v"),
+                VerifyRemoval(cn, departed_at=self.clock.now(), port="p",
+                              destination_country="MX", verification_reference="v"), OFFICER),
         }  # fmt: skip
         if state in steps:
             with contextlib.suppress(SecurecommError):

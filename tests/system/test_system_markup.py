@@ -36,8 +36,20 @@ from securecomm import ansinist, system
 from securecomm.api import create_app
 from securecomm.clock import FixedClock
 from securecomm.config import Settings
-from securecomm.enforcement import charging, detainers, documents, interviews
+from securecomm.enforcement import documents
 from securecomm.enforcement.cases import CaseWork
+from securecomm.enforcement.commands import (
+    AssessPriority,
+    Charge,
+    CompleteOfficerReview,
+    ConductInterview,
+    IssueDetainer,
+    RecordJailResponse,
+    RecordStatusResearch,
+    ScheduleInterview,
+    TransferCustody,
+    VerifyIdentity,
+)
 from securecomm.enforcement.inputs import (
     CriminalHistoryEvent,
     Disposition,
@@ -125,33 +137,64 @@ def _to_documents(w: World, case_number: str, verified: bool = False) -> None:
     officer, lesc = _principal("ice.officer"), _principal("lesc.specialist")
     view = w.work.read_case(officer, case_number)
     if not verified:
-        w.work.verify_identity(officer, case_number, paired_minutiae_ref=view.paired_minutiae_ref,
-                               paired_minutiae_count=12, notes=f"verified {SCRIPT}")  # fmt: skip
+        w.work.handle(
+            VerifyIdentity(
+                case_number,
+                paired_minutiae_ref=view.paired_minutiae_ref,
+                paired_minutiae_count=12,
+                notes=f"verified {SCRIPT}",
+            ),
+            officer,
+        )
     finding = StatusFinding.NO_LAWFUL_STATUS_ON_RECORD
-    w.work.record_status_research(lesc, case_number, finding=finding,
-                                  record_references=[f"file {IMG}"])  # fmt: skip
-    w.work.assess_priority(lesc, case_number)
-    interview = w.work.call(
-        interviews.schedule_interview, officer, case_number, mode=InterviewMode.VIDEO,
-        scheduled_at=w.clock.now(), language="es", interpreter=f"interpreter {IMG}",
-    )  # fmt: skip
-    w.work.call(interviews.conduct_interview, officer, case_number, interview.id,
-                citizenship_claimed=False, notes=f"no claim {SCRIPT}")  # fmt: skip
-    w.work.call(interviews.complete_officer_review, officer, case_number, interview.id)
-    w.work.call(
-        detainers.issue_detainer, officer, case_number,
-        bases=[ProbableCauseBasis.BIOMETRIC_MATCH_AND_RECORDS],
-        basis_evidence=f"evidence {SCRIPT} {IMG}", notices=w.work.notices,
-        release_eligible_at=w.clock.now() + timedelta(hours=6),
-    )  # fmt: skip
-    w.work.call(detainers.record_jail_response, officer, case_number, answer="honoured",
-                answered_by=f"desk {IMG}")  # fmt: skip
-    w.work.call(detainers.transfer_custody, officer, case_number, notes=f"picked up {SCRIPT}")
-    w.work.call(
-        charging.charge, officer, case_number, kind="notice_to_appear",
-        allegations=[f"allegation {SCRIPT}"], charges=[f"charge {IMG}"],
-        court=f"court {SCRIPT}", hearing_at=w.clock.now() + timedelta(days=20),
-    )  # fmt: skip
+    w.work.handle(
+        RecordStatusResearch(case_number, finding=finding, record_references=[f"file {IMG}"]), lesc
+    )
+    w.work.handle(AssessPriority(case_number), lesc)
+    interview = w.work.handle(
+        ScheduleInterview(
+            case_number,
+            mode=InterviewMode.VIDEO,
+            scheduled_at=w.clock.now(),
+            language="es",
+            interpreter=f"interpreter {IMG}",
+        ),
+        officer,
+    )
+    w.work.handle(
+        ConductInterview(
+            case_number,
+            interview_id=interview.id,
+            citizenship_claimed=False,
+            notes=f"no claim {SCRIPT}",
+        ),
+        officer,
+    )
+    w.work.handle(CompleteOfficerReview(case_number, interview_id=interview.id), officer)
+    w.work.handle(
+        IssueDetainer(
+            case_number,
+            bases=[ProbableCauseBasis.BIOMETRIC_MATCH_AND_RECORDS],
+            basis_evidence=f"evidence {SCRIPT} {IMG}",
+            release_eligible_at=w.clock.now() + timedelta(hours=6),
+        ),
+        officer,
+    )
+    w.work.handle(
+        RecordJailResponse(case_number, answer="honoured", answered_by=f"desk {IMG}"), officer
+    )
+    w.work.handle(TransferCustody(case_number, notes=f"picked up {SCRIPT}"), officer)
+    w.work.handle(
+        Charge(
+            case_number,
+            kind="notice_to_appear",
+            allegations=[f"allegation {SCRIPT}"],
+            charges=[f"charge {IMG}"],
+            court=f"court {SCRIPT}",
+            hearing_at=w.clock.now() + timedelta(days=20),
+        ),
+        officer,
+    )
 
 
 def _crawl(client: TestClient) -> dict[str, object]:
@@ -195,9 +238,8 @@ def test_markup_is_refused_in_the_name_and_shown_escaped_everywhere_else(
                    priority=system.STAGE_PRIORITY, schedule=system.SCHEDULE)  # fmt: skip
     finally:
         context.components.galleries.close()
-    piped = w.work.call(
-        lambda s, c: s.scalar(select(Case.case_number).where(Case.booking_tcn == tcn))
-    )
+    with unit_of_work(w.work.factory) as session:
+        piped = session.scalar(select(Case.case_number).where(Case.booking_tcn == tcn))
     assert piped is not None, "the booking reached no case"
     _to_documents(w, piped)
     # a case whose subject's name is markup, on the same prints
