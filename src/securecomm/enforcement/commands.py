@@ -138,6 +138,7 @@ class VerifyIdentity(CaseCommand[Case]):
     """An examiner confirms the biometric match (having seen the paired minutiae)."""
 
     action = Action.VERIFY_IDENTITY
+    after_verification = False
     paired_minutiae_ref: str
     paired_minutiae_count: int
     notes: str = ""
@@ -157,6 +158,7 @@ class RejectMatch(CaseCommand[Case]):
     """An examiner finds the prints are not the same person's."""
 
     action = Action.REJECT_MATCH
+    after_verification = False
     paired_minutiae_ref: str
     reason: str
     paired_minutiae_count: int = 0
