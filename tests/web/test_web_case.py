@@ -156,7 +156,7 @@ def test_documents_are_enforcements_own_in_html_and_pdf_and_are_audited(web: Web
     assert detainer.status_code == 200
     assert "not to exceed 48 hours" not in detainer.text  # the console's old copy is gone
     # the detainer is enforcement's document, embedded as it renders it
-    doc = web.console.work.call(documents.detainer_document, OFFICER, case_number)
+    doc = web.console.work.detainer_document(OFFICER, case_number)
     assert documents.render_detainer_html(doc, standalone=False) in detainer.text
     assert f"{case_number}-D1" in detainer.text and "I-247" in detainer.text
     assert 'id="notice-es" lang="es"' in detainer.text and 'lang="en"' in detainer.text

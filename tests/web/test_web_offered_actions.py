@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from web_support import WebApp, post_form
 
-from securecomm.enforcement import policies
+from securecomm.enforcement import RegisterPolicy
 from securecomm.enforcement.roles import Principal, Role
 from securecomm.synthetic import world
 
@@ -40,8 +40,14 @@ def test_a_jail_that_takes_no_detainers_is_not_offered_one(web: WebApp) -> None:
     assert "does not accept detainers: request notification of release instead" in unavailable
     # Once the jurisdiction's policy accepts detainers, the same case is offered one.
     manager = Principal("program.manager", Role.PROGRAM_MANAGER)
-    web.console.work.call(policies.register_policy, manager, world.NOTIFY_ONLY_JAIL,
-                          accepts_detainers=True, name="changed policy (synthetic)")  # fmt: skip
+    web.console.work.handle(
+        RegisterPolicy(
+            facility_ori=world.NOTIFY_ONLY_JAIL,
+            accepts_detainers=True,
+            policy_name="changed policy (synthetic)",
+        ),
+        manager,
+    )
     offered, _ = _actions(web.client("ice.officer").get(f"/console/cases/{notify_only}").text)
     assert 'data-action="issue_detainer"' in offered
 
@@ -51,8 +57,14 @@ def test_a_refused_detainer_form_keeps_every_ticked_basis(web: WebApp) -> None:
     text and both ticked probable-cause boxes (they were all cleared)."""
     case_number = web.case_at("reviewed", world.NOTIFY_ONLY_JAIL)
     manager = Principal("program.manager", Role.PROGRAM_MANAGER)
-    web.console.work.call(policies.register_policy, manager, world.NOTIFY_ONLY_JAIL,
-                          accepts_detainers=True, name="changed policy (synthetic)")  # fmt: skip
+    web.console.work.handle(
+        RegisterPolicy(
+            facility_ori=world.NOTIFY_ONLY_JAIL,
+            accepts_detainers=True,
+            policy_name="changed policy (synthetic)",
+        ),
+        manager,
+    )
     officer = web.client("ice.officer")
     page = f"/console/cases/{case_number}"
     bases = ["biometric_match_and_records", "statements_and_evidence"]

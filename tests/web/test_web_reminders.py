@@ -19,7 +19,7 @@ def _reminders(queue_html: str) -> str:
 
 
 def test_a_reminder_is_shown_to_its_addressees_and_acknowledged_once(web: WebApp) -> None:
-    sent = web.console.work.call(lambda s, c: reminders.send_due_reminders(s, c))
+    sent = web.console.work.send_due_reminders()
     urgent = web.case_at("detainer_urgent")
     expiring = [r for r in sent if r.kind == reminders.DETAINER_EXPIRING]
     assert len(expiring) == 1, "the world's urgent detainer (hours left) is due"
@@ -48,5 +48,5 @@ def test_a_reminder_is_shown_to_its_addressees_and_acknowledged_once(web: WebApp
         assert row is not None and row.acknowledged_by == "ice.officer"
         actions = [e.action for e in session.query(AuditEntry).all()]
     assert "reminder.acknowledged" in actions and "refused.reminder_addressee" in actions
-    again = web.console.work.call(lambda s, c: reminders.send_due_reminders(s, c))
+    again = web.console.work.send_due_reminders()
     assert again == [], "a deadline is reminded once"

@@ -9,7 +9,7 @@ from web_support import WebApp, csrf_of
 from securecomm.enforcement.roles import PERMISSION_MATRIX, PERMISSION_WORDS, Permission, Role
 from securecomm.synthetic import world
 from securecomm.synthetic.home import USERS
-from securecomm.web.actions import FORMS, offered_forms
+from securecomm.web.actions import FORMS
 from securecomm.web.auth import SignedInUser
 
 PAGES = {
@@ -89,20 +89,26 @@ def test_offered_actions_are_those_the_table_and_matrix_allow(web: WebApp, role:
     user = _user(role, world.JAIL if role.value in ("booking_officer",
                                                       "partner_287g_officer") else "")  # fmt: skip
     for stage in ("reviewed", "gate_open", "match", "in_proceedings"):
-        case = web.case(web.case_at(stage))
-        for form in offered_forms(case, user):
-            if form.action is None:
-                assert user.can(form.permission)
+        case_number = web.case_at(stage)
+        case = web.case(case_number)
+        possible = [
+            a.command
+            for a in web.console.work.availability(user.principal, case_number)
+            if a.possible
+        ]
+        for command in possible:
+            if command.action is None:
+                assert command.permission is not None and user.can(command.permission)
                 continue
-            spec = TRANSITIONS[form.action]
+            spec = TRANSITIONS[command.action]
             assert case.state in spec.sources
             assert any(p in PERMISSION_MATRIX[role] for p in spec.permissions)
         if case.citizenship_gate_open:
-            assert all(f.key != "issue_detainer" for f in offered_forms(case, user))
+            assert all(c.name != "issue_detainer" for c in possible)
 
 
-def test_every_action_of_the_table_has_a_form() -> None:
-    from securecomm.enforcement.vocabulary import Action
-    from securecomm.web.actions import VERIFICATION_ACTIONS
+def test_every_case_command_has_a_form_or_the_verification_view() -> None:
+    from securecomm.enforcement import CASE_COMMANDS
+    from securecomm.web.actions import VERIFICATION_COMMANDS
 
-    assert {f.action for f in FORMS if f.action} | VERIFICATION_ACTIONS == set(Action)
+    assert {f.command for f in FORMS} | VERIFICATION_COMMANDS == set(CASE_COMMANDS)

@@ -19,7 +19,6 @@ from rich.table import Table
 from securecomm.cli.output import console, user_errors
 from securecomm.config import Settings
 from securecomm.enforcement.cases import CaseWork
-from securecomm.enforcement.listing import list_cases
 from securecomm.enforcement.roles import Principal, Role
 
 app = typer.Typer(help="The cases on this home (read-only, audited).", no_args_is_help=True)
@@ -39,7 +38,7 @@ def list_command(
 ) -> None:
     """List every case: case, booking TCNs, state, level, field office."""
     work = CaseWork.from_settings(Settings.from_env())
-    cases = work.call(list_cases, _operator(), office=office or "")
+    cases = work.list_cases(_operator(), office=office or "")
     if as_json:
         typer.echo(json.dumps([c.as_json() for c in cases], indent=2))
         return

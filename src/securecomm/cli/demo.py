@@ -37,7 +37,6 @@ from securecomm.cli.output import console, user_errors
 from securecomm.clock import SystemClock
 from securecomm.config import Settings
 from securecomm.enforcement.cases import CaseWork
-from securecomm.enforcement.listing import list_cases
 from securecomm.enforcement.models import Case, Detainer
 from securecomm.enforcement.vocabulary import DetainerStatus
 from securecomm.errors import SecurecommError
@@ -204,7 +203,7 @@ def _wait_for_cases(work: CaseWork, auditor, tcns: dict[int, list[str]]) -> dict
     deadline = time.monotonic() + CASES_TIMEOUT_SECONDS
     with console.status("the worker takes the field-office notices into cases …"):
         while True:
-            by_tcn = {t: c for c in work.call(list_cases, auditor) for t in c.tcn}
+            by_tcn = {t: c for c in work.list_cases(auditor) for t in c.tcn}
             if all(t in by_tcn for ts in expected.values() for t in ts):
                 break
             if time.monotonic() > deadline:
@@ -263,7 +262,7 @@ def _queue(work: CaseWork) -> None:
 def _final_states(work: CaseWork, auditor) -> None:
     console.rule("5 · where each case stands")
     table = Table("case", "booking TCN(s)", "state", "level")
-    for case in work.call(list_cases, auditor):
+    for case in work.list_cases(auditor):
         level = f"Level {case.level}" if case.level else "—"
         table.add_row(case.case_id, "\n".join(case.tcn), case.state, level)
     console.print(table)

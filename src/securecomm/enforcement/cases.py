@@ -36,6 +36,7 @@ from securecomm.enforcement import (
     intake,
     queue,
     refusals,
+    reminders,
 )
 from securecomm.enforcement.availability import Availability, case_availability
 from securecomm.enforcement.commands import Command
@@ -50,7 +51,7 @@ from securecomm.enforcement.inputs import (
 )
 from securecomm.enforcement.listing import CaseSummary, list_cases
 from securecomm.enforcement.lookup import authorize, load_case
-from securecomm.enforcement.models import Case, ProsecutionReferral
+from securecomm.enforcement.models import Case, ProsecutionReferral, Reminder
 from securecomm.enforcement.notices import NoticeCatalog
 from securecomm.enforcement.parameters import AUDIT_CONFLICT_RETRIES
 from securecomm.enforcement.repatriation import RepatEligibility, repat_eligibility
@@ -400,6 +401,13 @@ class CaseWork:
         return self._query(
             SYSTEM_PRINCIPAL, "expire_due_detainers", "",
             lambda session, clock: detainers.expire_due_detainers(session, clock),
+        )  # fmt: skip
+
+    def send_due_reminders(self) -> list[Reminder]:
+        """The unattended reminders of deadlines (the worker runs it on a schedule)."""
+        return self._query(
+            SYSTEM_PRINCIPAL, "send_due_reminders", "",
+            lambda session, clock: reminders.send_due_reminders(session, clock),
         )  # fmt: skip
 
     def verify_audit(self) -> audit.ChainReport:

@@ -29,7 +29,6 @@ from securecomm import system
 from securecomm.clock import FixedClock
 from securecomm.config import Settings
 from securecomm.enforcement.cases import CaseWork
-from securecomm.enforcement.listing import list_cases
 from securecomm.enforcement.models import Case
 from securecomm.interop.components import available_components
 from securecomm.interop.context import PipelineContext
@@ -184,7 +183,7 @@ def play(
                 clock.advance(timedelta(minutes=10))
             tcn = book(number)
             bookings += 1
-            by_tcn = {t: c.case_id for c in work.call(list_cases, auditor) for t in c.tcn}
+            by_tcn = {t: c.case_id for c in work.list_cases(auditor) for t in c.tcn}
             if tcn not in by_tcn:
                 raise WorldError(f"the worker opened no case for booking {tcn} (subject {number})")
             cases[number] = by_tcn[tcn]

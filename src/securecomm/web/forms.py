@@ -34,9 +34,6 @@ class Field:
     help: str = ""
     #: Choices computed from the case (e.g. its interviews): ``(session, case) -> choices``.
     choices_from: Callable[[Any, Any], Choices] | None = field(default=None, compare=False)
-    #: For a required ``choices_from`` field: what to do first when there is nothing to choose
-    #: (the form is then not offered, and this says why).
-    when_empty: str = ""
 
 
 def _one(form: Mapping[str, Any], name: str) -> str:

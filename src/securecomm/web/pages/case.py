@@ -2,9 +2,10 @@
 charges apart, history from the audit log, documents, and the actions the state and role allow.
 
 Reading the page goes through ``enforcement.cases.read_case``, which authorises the reader and
-writes the audit entry; every action is the enforcement service's, run in its own transaction,
-and a refusal is shown with the service's own message.  Both go through case work's door
-(``CaseWork.unit`` / ``CaseWork.call``), which puts a refusal on the audit log.
+writes the audit entry; every action is a case command run by ``CaseWork.handle`` in its own
+transaction, a refusal shown with the service's own message.  Both go through case work's door
+(``CaseWork.unit`` / ``CaseWork.handle``), which puts a refusal on the audit log.  Which
+actions are offered, and why the others are not yet, is case work's availability.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from securecomm.api.statuses import status_of
-from securecomm.enforcement import audit, policies, refusals
+from securecomm.enforcement import audit, refusals
+from securecomm.enforcement.availability import case_availability
 from securecomm.enforcement.cases import CaseView, read_case
 from securecomm.enforcement.errors import UnknownCaseError
 from securecomm.enforcement.levels import load_level_table
@@ -32,11 +34,11 @@ from securecomm.enforcement.models import (
     Interview,
 )
 from securecomm.enforcement.roles import Permission
-from securecomm.enforcement.vocabulary import Action, CaseState
+from securecomm.enforcement.vocabulary import CaseState
 from securecomm.errors import SecurecommError
 from securecomm.interop.outbox import MessageKind, OutboxMessage
 from securecomm.interop.submissions import Submission
-from securecomm.web.actions import FORMS_BY_KEY, ActionForm, offered_forms
+from securecomm.web.actions import FORMS_BY_KEY
 from securecomm.web.auth import SignedInUser
 from securecomm.web.context import Console
 from securecomm.web.forms import parse
@@ -101,16 +103,24 @@ def case_context(
 
     detainers = rows(Detainer, Detainer.id)
     entries = audit.entries_for(session, case_number)
-    forms = offered_forms(view, user)
+    # Offer only what can succeed now; say what to do first for the rest.
+    availability = case_availability(session, console.clock, user.principal, case_number)
+    forms = [
+        FORMS_BY_KEY[a.command.name]
+        for a in availability
+        if a.possible and a.command.name in FORMS_BY_KEY
+    ]
+    unavailable = [
+        (FORMS_BY_KEY[a.command.name], a.why_not)
+        for a in availability
+        if a.why_not and not a.out_of_reach and a.command.name in FORMS_BY_KEY
+    ]
     choices = {
         (form.key, f.name): f.choices_from(session, case_number)
         for form in forms
         for f in form.fields
         if f.choices_from is not None
     }
-    # Offer only what can succeed now; say what to do first for the rest.
-    unavailable = [(form, why) for form in forms if (why := _not_now(session, view, form, choices))]
-    forms = [form for form in forms if form.key not in {f.key for f, _ in unavailable}]
     return {
         "view": view,
         "convictions": view.convictions,
@@ -135,24 +145,6 @@ def case_context(
         and view.state is CaseState.MATCH_RECEIVED,
         "notice_languages": console.work.notices.languages,
     }
-
-
-def _not_now(
-    session: Session, view: CaseView, form: ActionForm, choices: dict[tuple[str, str], Any]
-) -> str:
-    """Why ``form`` would only be refused now ("" if it may succeed): nothing to pick in a
-    required field, or a detainer for a jail that takes none."""
-    for f in form.fields:
-        if f.required and f.choices_from is not None and not choices[(form.key, f.name)]:
-            return f.when_empty or f"there is nothing to choose for {f.label.lower()}"
-    if form.action is Action.ISSUE_DETAINER:
-        policy = policies.declining_policy(session, view.facility_ori)
-        if policy is not None:
-            return (
-                f"jail {view.facility_ori} ({policy.name or 'its registered policy'}) does not "
-                "accept detainers: request notification of release instead"
-            )
-    return ""
 
 
 def _describe(table: Any, code: str) -> str:
@@ -181,7 +173,7 @@ def case_action(
         raise UnknownCaseError(f"there is no case action {key!r}")
     try:
         values = parse(spec.fields, form.values, form.lists)
-        spec.run(console.work, form.user.principal, case_number, values)
+        console.work.handle(spec.command_for(case_number, values), form.user.principal)
     except SecurecommError as exc:
         try:  # showing the answer is no second attempt: not through case work's door
             with console.unit() as session:

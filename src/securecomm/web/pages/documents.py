@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
-from securecomm.enforcement import documents
+from securecomm.enforcement import CaseWork, Principal, documents
 from securecomm.enforcement.errors import UnknownCaseError
 from securecomm.enforcement.roles import Permission
 from securecomm.web.auth import SignedInUser
@@ -37,23 +37,22 @@ class DocumentKind:
     """One kind of document: how enforcement assembles it and renders it."""
 
     title: str
-    assemble: Callable[..., Any]
+    #: Case work's audited read of the document: ``(work, principal, case_number)``.
+    assemble: Callable[[CaseWork, Principal, str], Any]
     html: Callable[..., str]
     pdf: Callable[[Any], bytes]
-    needs_notices: bool = False
 
 
 KINDS = {
     "detainer": DocumentKind(
         "Detainer request and notice",
-        documents.detainer_document,
+        CaseWork.detainer_document,
         documents.render_detainer_html,
         documents.render_detainer_pdf,
-        needs_notices=True,
     ),
     "nta": DocumentKind(
         "Notice to appear",
-        documents.notice_to_appear_document,
+        CaseWork.notice_to_appear_document,
         documents.render_notice_to_appear_html,
         documents.render_notice_to_appear_pdf,
     ),
@@ -70,8 +69,7 @@ def document(
     kind = KINDS.get(key)
     if kind is None:
         raise UnknownCaseError(f"there is no document {name!r} (one of {', '.join(KINDS)})")
-    extra = (console.work.notices,) if kind.needs_notices else ()
-    doc = console.work.call(kind.assemble, user.principal, case_number, *extra)
+    doc = kind.assemble(console.work, user.principal, case_number)
     if as_pdf:
         return Response(
             kind.pdf(doc),

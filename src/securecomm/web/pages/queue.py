@@ -14,8 +14,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
+from securecomm.enforcement import AcknowledgeReminder, reminders
 from securecomm.enforcement import queue as work_queue
-from securecomm.enforcement import reminders
 from securecomm.enforcement.lifecycle import OPEN_STATES
 from securecomm.enforcement.lookup import visible_cases
 from securecomm.enforcement.models import Case
@@ -68,7 +68,7 @@ def queue_page(
     state: str = "",
 ) -> Response:
     filters = _filters(user, office, facility, level, state)
-    items = console.work.call(work_queue.work_queue, user.principal, filters, limit=QUEUE_LIMIT)
+    items = console.work.work_queue(user.principal, filters, limit=QUEUE_LIMIT)
     with console.unit() as session:
         base = select(Case.field_office, Case.facility_ori).where(Case.state.in_(list(OPEN_STATES)))
         rows = session.execute(visible_cases(base, user.principal).distinct()).all()
@@ -94,5 +94,5 @@ def queue_page(
 @router.post("/reminders/{reminder_id}/acknowledge")
 def acknowledge(console: ConsoleDep, form: Posted, reminder_id: int) -> Response:
     """The addressee has seen the reminder (only its addressee may say so: audited)."""
-    console.work.call(reminders.acknowledge_reminder, form.user.principal, reminder_id)
+    console.work.handle(AcknowledgeReminder(reminder_id), form.user.principal)
     return RedirectResponse(f"{PREFIX}/queue", status_code=303)
