@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
+from securecomm.enforcement.inputs import Disposition, Jurisdiction
 from securecomm.enforcement.models import (
     Case,
     CaseBooking,
+    CaseOffense,
     ChargingDocument,
     CitizenshipReview,
     CustodyDecision,
@@ -35,10 +37,11 @@ from securecomm.program.statistics import (
     to_csv,
     to_html,
 )
+from securecomm.records.agencies import Agency, AgencyKind
 from securecomm.store.database import Base, make_engine
 
 TX = "TX1010000"
-CA = "CA0190000"
+CA = "CA0190000"  # not in the agency registry: its county is unknown
 
 
 def t(month: int, day: int) -> datetime:
@@ -46,6 +49,11 @@ def t(month: int, day: int) -> datetime:
 
 
 def _case(n: int, ori: str, opened: datetime, level: int | None) -> Case:
+    """A case whose criminal-history snapshot has one conviction of ``level`` (none if None)."""
+    offenses = [] if level is None else [
+        CaseOffense(ncic_code="1315", disposition=Disposition.CONVICTED, offense_date=opened.date(),
+                    jurisdiction=Jurisdiction.STATE, level=level)
+    ]  # fmt: skip
     return Case(
         case_number=f"C-{n}",
         state=CaseState.MATCH_RECEIVED,
@@ -60,7 +68,13 @@ def _case(n: int, ori: str, opened: datetime, level: int | None) -> Case:
         opened_at=opened,
         updated_at=opened,
         level=level,
+        offenses=offenses,
     )
+
+
+def _agency(ori: str, county: str) -> Agency:
+    return Agency(ori=ori, name=f"{county} JAIL", state=ori[:2], county=county,
+                  kind=AgencyKind.JAIL, created_at=t(1, 1))  # fmt: skip
 
 
 @pytest.fixture()
@@ -68,6 +82,7 @@ def engine(tmp_path: Path):  # type: ignore[no-untyped-def]
     engine = make_engine(f"sqlite:///{tmp_path / 'stats.db'}")
     Base.metadata.create_all(engine)
     with Session(engine) as s, s.begin():
+        s.add(_agency(TX, "HARRIS COUNTY"))
         for i, (ori, when) in enumerate(
             [(TX, t(3, 1)), (TX, t(3, 2)), (CA, t(3, 3)), (TX, t(4, 1))]
         ):
@@ -189,8 +204,15 @@ def test_figures_equal_hand_counts(engine) -> None:  # type: ignore[no-untyped-d
         "matches": (2, 3),
         "matches_level_1": (1, 2),
         "matches_no_conviction": (1, 2),
+        "matches_no_criminal_record": (1, 2),  # case b: no offense at all
+        "matches_level_1_detainer": (1, 1),
+        "matches_level_1_removed": (1, 1),  # removed in April, a case opened in March
+        "matches_no_criminal_record_detainer": (1, 1),
+        "matches_no_criminal_record_open": (1, 1),
         "verifications": (2, 2),
+        "matches_verified": (2, 2),
         "detainers_issued": (2, 2),
+        "detainers_now_issued": (2, 2),
         "detainer_answers": (1, None),
         "detainers_honoured": (1, 1),
         "charging_documents": (1, None),
@@ -203,6 +225,7 @@ def test_figures_equal_hand_counts(engine) -> None:  # type: ignore[no-untyped-d
         "submissions": (1, None),
         "matches": (1, 1),
         "matches_level_2": (1, 1),
+        "matches_level_2_open": (1, 1),
         "matches_rebooked": (1, 1),
         "verifications": (1, 1),
         "matches_rejected_by_examiner": (1, 1),
@@ -213,12 +236,12 @@ def test_figures_equal_hand_counts(engine) -> None:  # type: ignore[no-untyped-d
         "citizenship_reviews_resolved": (1, None),
         "citizenship_established": (1, 1),
     }
-    # By state and county (from the ORI).
+    # By state and county (the agency record's county; "unknown county" when not registered).
     assert _figures(rows, "2011-03", "TX")["submissions"] == (2, None)
-    assert _figures(rows, "2011-03", "TX101")["matches"] == (2, 2)
+    assert _figures(rows, "2011-03", "HARRIS COUNTY, TX")["matches"] == (2, 2)
     assert _figures(rows, "2011-03", "CA") == {"submissions": (1, None)}
-    assert _figures(rows, "2011-04", "CA019")["matches"] == (1, 0)
-    assert _figures(rows, "2011-04", "CA019")["matches_rebooked"] == (1, 0)
+    assert _figures(rows, "2011-04", "unknown county, CA")["matches"] == (1, 0)
+    assert _figures(rows, "2011-04", "unknown county, CA")["matches_rebooked"] == (1, 0)
     share = next(
         r for r in rows if r.month == "2011-03" and r.area == "US" and r.figure == "matches"
     )
@@ -263,12 +286,32 @@ def test_zeros_are_written_not_left_out(engine) -> None:  # type: ignore[no-unty
     with engine.connect() as conn:
         rows = compute_statistics(conn)
     keys = [d.key for d in DEFINITIONS]
+    local_keys = [d.key for d in DEFINITIONS if "state" in d.geographies]
+    assert "refusals" in keys and "refusals" not in local_keys  # national only
     may = [r for r in rows if r.month == "2011-05"]
     assert [r.figure for r in may] == keys and {r.area for r in may} == {"US"}
     assert all(r.value == 0 for r in may)
     # California had a submission in March and nothing else: every figure is there, zeros too.
     california = {r.figure: (r.value, r.denominator) for r in rows
                   if r.month == "2011-03" and r.area == "CA"}  # fmt: skip
-    assert list(california) == keys
+    assert list(california) == local_keys
     assert california["matches"] == (0, 1) and california["detainers_issued"] == (0, 0)
     assert not any(r.month == "2011-05" and r.area == "TX" for r in rows)
+
+
+def test_counties_come_from_the_agency_record_not_the_ori(engine) -> None:  # type: ignore[no-untyped-def]
+    """Two jails whose ORIs share their first five characters are two counties if their
+    records say so (the population generator numbers its jails TX0001000, TX0002000 …)."""
+    with Session(engine) as s, s.begin():
+        s.add_all([_agency("TX0001000", "ALPHA COUNTY"), _agency("TX0002000", "BETA COUNTY")])
+        for i, ori in enumerate(("TX0001000", "TX0002000", "TX0002000")):
+            s.add(Submission(ori=ori, tcn=f"P{i}", tot="CAR", raw=b"x", sha256="0" * 64, size=1,
+                             state=SubmissionState.COMPLETED, received_at=t(5, 1)))  # fmt: skip
+    with engine.connect() as conn:
+        rows = compute_statistics(conn)
+    counties = {
+        r.area: r.value
+        for r in rows
+        if (r.month, r.geography, r.figure) == ("2011-05", "county", "submissions")
+    }
+    assert counties == {"ALPHA COUNTY, TX": 1, "BETA COUNTY, TX": 2}

@@ -15,6 +15,20 @@ from securecomm.program.errors import (
     StatisticsError,
 )
 from securecomm.program.facilities import Coverage, Facility, FacilityKind, Tier
+from securecomm.program.figures import (
+    BREAKDOWNS,
+    FACILITY_COVERAGE,
+    FIGURES,
+    CoverageFigure,
+    Dashboard,
+    Figure,
+    FigureCounts,
+    Shown,
+    TierCoverage,
+    count_figures,
+    coverage_by_tier,
+    dashboard_figures,
+)
 from securecomm.program.reference import ReferenceFigures, load_reference_figures
 from securecomm.program.registry import generate_registry
 from securecomm.program.scenario import Scenario, build_scenario, parameter_sources
@@ -23,28 +37,40 @@ from securecomm.program.statistics import compute_statistics
 from securecomm.program.tiers import assign_tiers, rank_by_risk, risk_score
 
 __all__ = [
+    "BREAKDOWNS",
+    "FACILITY_COVERAGE",
+    "FIGURES",
     "TARGETS",
     "AllocationError",
     "AllocationProblem",
     "CostBreakdown",
     "Coverage",
+    "CoverageFigure",
+    "Dashboard",
     "Event",
     "Facility",
     "FacilityKind",
+    "Figure",
+    "FigureCounts",
     "ProgramError",
     "ReferenceDataError",
     "ReferenceFigures",
     "Scenario",
     "ScenarioError",
+    "Shown",
     "SimulationResult",
     "Source",
     "StatisticsError",
     "Tier",
+    "TierCoverage",
     "assign_tiers",
     "baseline",
     "build_scenario",
     "calibrate",
     "compute_statistics",
+    "count_figures",
+    "coverage_by_tier",
+    "dashboard_figures",
     "generate_registry",
     "load_reference_figures",
     "national_problem",
