@@ -155,7 +155,8 @@ def test_the_dashboard_counts_refusals_per_month_and_rule(web: WebApp) -> None:
     month = web.clock.now().strftime("%Y-%m")
     assert "jail scope" in table and "permission" in table
     row = table.split(f"<th>{month}</th>")[1].split("</tr>")[0]
-    assert row.count("<td>") == 3  # jail scope, permission, all
-    assert "<td>2</td><td>1</td><td>3</td>" in row  # jail scope 2 (most first), permission 1
-    assert "all refusals recorded (3)" in section
+    assert row.count("<td") == 3  # jail scope, permission, all (the figure "refusals")
+    assert '<td>2</td><td>1</td><td data-figure="refusals"' in row  # jail scope 2, permission 1
+    assert row.endswith(">3</td>")
+    assert "all refusals recorded in the months shown (3)" in section
     assert "<svg" in section and "authorization 3" in section  # by month and kind
