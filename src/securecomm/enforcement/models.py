@@ -33,6 +33,7 @@ from securecomm.enforcement.vocabulary import (
     CitizenshipIndicatorKind,
     CustodyKind,
     DetainerStatus,
+    FingerDecision,
     InterviewMode,
     JailAnswer,
     LiftReason,
@@ -166,6 +167,31 @@ class IdentityVerification(Base):
     paired_minutiae_ref: Mapped[str] = mapped_column(String(200))
     paired_minutiae_count: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text, default="")
+
+    #: The officer's decision on each finger of the view (none for decisions made before
+    #: per-finger decisions were recorded, or by a caller that gave none).
+    fingers: Mapped[list[FingerVerification]] = relationship(
+        back_populates="verification",
+        order_by="FingerVerification.position",
+        cascade="all, delete-orphan",
+    )
+
+
+class FingerVerification(Base):
+    """The officer's decision on one finger (by ANSI/NIST position) of an identity
+    verification: confirmed, not confirmed or inconclusive (``verification.py``)."""
+
+    __tablename__ = "enforcement_finger_decisions"
+    __table_args__ = (UniqueConstraint("verification_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    verification_id: Mapped[int] = mapped_column(
+        ForeignKey("enforcement_identity_verifications.id"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    decision: Mapped[FingerDecision] = enum_column(FingerDecision)
+
+    verification: Mapped[IdentityVerification] = relationship(back_populates="fingers")
 
 
 class CitizenshipReview(Base):

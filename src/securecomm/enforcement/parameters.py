@@ -36,6 +36,14 @@ REMINDER_SWEEP_EVERY = timedelta(minutes=5)
 #: is one the comparator did not build a comparison for.
 MIN_PAIRED_MINUTIAE_SHOWN = 4
 
+#: Fewest fingers an officer must confirm, finger by finger on the examiner's view, to verify a
+#: match, when the decision is given per finger (``verification.verify_identity``): and no
+#: finger may be "not confirmed" (a finger that disagrees is a reason to reject, not to
+#: outvote).  Two, because one finger alone is what a search's false match rests on; a view
+#: with fewer fingers on both sides cannot be verified on it (reject, or ask for the booking's
+#: full ten-print).  Inconclusive fingers (a poor or partial print) neither count nor refuse.
+MIN_CONFIRMED_FINGERS = 2
+
 #: Notice languages shipped with the package (``templates/notice_<lang>.txt``); more can be
 #: added from a directory given to ``documents.NoticeCatalog``.
 DEFAULT_NOTICE_LANGUAGES = ("en", "es")

@@ -95,6 +95,14 @@ class ReviewFinding(enum.StrEnum):
     CITIZENSHIP_NOT_ESTABLISHED = "citizenship_not_established"
 
 
+class FingerDecision(enum.StrEnum):
+    """The officer's decision on one finger of a match, on the examiner's view."""
+
+    CONFIRMED = "confirmed"  # the two prints of this finger are the same finger
+    NOT_CONFIRMED = "not_confirmed"  # they are not, or they disagree
+    INCONCLUSIVE = "inconclusive"  # not enough on the prints to decide
+
+
 class StatusFinding(enum.StrEnum):
     """What status research found (never inferred from birthplace, name or language)."""
 
