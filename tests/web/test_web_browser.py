@@ -68,13 +68,18 @@ def test_work_a_case_from_match_to_detainer(browser, live: LiveServer) -> None:
     # 1. a human verifies the match on the examiner's view
     officer.get_by_test_id("verify-link").click()
     officer.wait_for_load_state("networkidle")
-    images = officer.locator("figure.examiner img")
-    assert images.count() == 2
-    assert all(
-        officer.evaluate("(img) => img.naturalWidth", h) > 700 for h in images.element_handles()
-    )
+    images = officer.locator("svg.prints image.print")  # the gallery keeps templates only
+    assert images.count() == 2  # each finger's booking print, at full resolution
+    natural_width = """async (el) => { const img = new Image(); img.src = el.getAttribute('href');
+                       await img.decode(); return img.naturalWidth; }"""
+    booked = live.web.console.prints.load(live.web.case(case_number).paired_minutiae_ref)
+    assert [officer.evaluate(natural_width, h) for h in images.element_handles()] == [
+        p.probe.width for p in booked
+    ]
     officer.screenshot(path=str(SHOTS / "verify.png"), full_page=True)
-    officer.get_by_label("Confirm: the prints are the same person's").check()
+    for finger in officer.locator("fieldset.finger-decision").all():  # each finger, then all
+        finger.get_by_label("Confirmed: the same finger").check()
+    officer.get_by_label("Verify: the prints are the same person's").check()
     officer.get_by_role("button", name="Record decision").click()
     assert "Recorded: verify identity" in officer.get_by_test_id("done").inner_text()
 

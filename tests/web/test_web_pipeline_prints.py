@@ -65,8 +65,17 @@ def test_the_booking_is_compared_with_the_enrolled_templates(web: WebApp, fvc_pa
                 for p in (fvc_pairs["102"], fvc_pairs["103"])]  # fmt: skip
     assert [f.paired for f in summary] == expected and min(expected) > 0
     assert not any(f.gallery_image for f in summary)
-    picture = Image.open(io.BytesIO(web.console.prints.view_png(ref, 2)))
-    assert picture.width > 2 * 388  # the booking's print and the gallery's print area
+    # the booking's print at full resolution; the gallery keeps templates only
+    picture = Image.open(io.BytesIO(web.console.prints.print_png(ref, 2, "probe")))
+    assert picture.size == (fvc_pairs["102"].probe.width, fvc_pairs["102"].probe.height)
+    with pytest.raises(UnknownCaseError, match="keeps no gallery image"):
+        web.console.prints.print_png(ref, 2, "gallery")
+    # drawn: the booking's print beside the gallery template's print area, in millimetres
+    view = web.console.prints.finger_views(ref)[0]
+    template = web.console.prints.load(ref)[0].gallery_template  # as the gallery keeps it
+    assert not view.gallery.has_image
+    assert view.gallery.width_mm == pytest.approx(template.width / template.ppi * 25.4)
+    assert len(view.pairs) == expected[0] and view.width_mm > 2 * view.probe.width_mm - 1
 
 
 def test_each_probe_print_is_the_bookings_image_of_that_finger(web: WebApp, fvc_pairs) -> None:
