@@ -9,9 +9,10 @@ domain modules (``verification``, ``citizenship``, ``status``, ``interviews``, `
 ``partners``, ``policies``) hold the functions the commands run.
 """
 
+from securecomm.enforcement import audit, documents, refusals, wording
 from securecomm.enforcement.audit import ChainReport, verify_chain
 from securecomm.enforcement.automatic import AutomaticReport, carry_matches_into_cases
-from securecomm.enforcement.availability import Availability
+from securecomm.enforcement.availability import Availability, case_availability
 from securecomm.enforcement.cases import CaseView, CaseWork, read_case
 from securecomm.enforcement.commands import (
     CASE_COMMANDS,
@@ -90,40 +91,98 @@ from securecomm.enforcement.inputs import (
     SubjectIdentifiers,
 )
 from securecomm.enforcement.levels import Level, LevelAssessment, assess_level, load_level_table
-from securecomm.enforcement.lifecycle import TRANSITIONS, apply_transition
-from securecomm.enforcement.roles import PERMISSION_MATRIX, Permission, Principal, Role
-from securecomm.enforcement.vocabulary import Action, CaseState
+from securecomm.enforcement.lifecycle import OPEN_STATES, TRANSITIONS, apply_transition
+from securecomm.enforcement.lookup import authorize, load_case, visible_cases
+from securecomm.enforcement.models import (
+    AuditEntry,
+    Case,
+    ChargingDocument,
+    CitizenshipReview,
+    CustodyDecision,
+    Detainer,
+    DetentionFacility,
+    Interview,
+)
+from securecomm.enforcement.notices import NoticeCatalog
+from securecomm.enforcement.parameters import (
+    DETAINER_URGENT_WITHIN,
+    REVIEW_OVERDUE_AFTER,
+)
+from securecomm.enforcement.queue import QueueFilter, QueueItem
+from securecomm.enforcement.reminders import reminders_for
+from securecomm.enforcement.review_queue import REVIEWER_PERMISSIONS, review_queue
+from securecomm.enforcement.roles import (
+    JAIL_BOUND_ROLES,
+    OFFICE_BOUND_ROLES,
+    PERMISSION_MATRIX,
+    Permission,
+    Principal,
+    Role,
+    has_permission,
+    require,
+)
+from securecomm.enforcement.vocabulary import (
+    Action,
+    AppealOutcome,
+    CaseState,
+    ChargingKind,
+    CitizenshipIndicatorKind,
+    CustodyKind,
+    InterviewMode,
+    JailAnswer,
+    LiftReason,
+    ProbableCauseBasis,
+    ReviewFinding,
+    StatusFinding,
+)
 
 __all__ = [
     "CASE_COMMANDS",
     "COMMANDS_BY_NAME",
+    "DETAINER_URGENT_WITHIN",
+    "JAIL_BOUND_ROLES",
+    "OFFICE_BOUND_ROLES",
+    "OPEN_STATES",
     "PERMISSION_MATRIX",
+    "REVIEWER_PERMISSIONS",
+    "REVIEW_OVERDUE_AFTER",
     "TRANSITIONS",
     "AcknowledgeReminder",
     "Action",
+    "AppealOutcome",
     "AssessPriority",
     "Assign",
+    "AuditEntry",
     "AuditIntegrityError",
     "AutomaticReport",
     "Availability",
     "CapacityError",
+    "Case",
     "CaseCommand",
     "CaseState",
     "CaseView",
     "CaseWork",
     "ChainReport",
     "Charge",
+    "ChargingDocument",
+    "ChargingKind",
     "CitizenshipGateError",
+    "CitizenshipIndicatorKind",
+    "CitizenshipReview",
     "ClearCitizenshipReview",
     "CloseNoAction",
     "Command",
     "CompleteOfficerReview",
     "ConductInterview",
     "CriminalHistoryEvent",
+    "CustodyDecision",
+    "CustodyKind",
     "DecideAppeal",
     "DecideCustody",
+    "Detainer",
     "DetainerExpiredError",
     "DetainersDeclinedError",
+    "DetentionFacility",
     "Disposition",
     "DocumentError",
     "EnforcementError",
@@ -139,20 +198,28 @@ __all__ = [
     "ImmigrationEventKind",
     "ImmigrationHistoryEvent",
     "InputError",
+    "Interview",
+    "InterviewMode",
     "IssueDetainer",
+    "JailAnswer",
     "Jurisdiction",
     "Level",
     "LevelAssessment",
     "LevelTableError",
     "LiftDetainer",
+    "LiftReason",
     "MatchNotice",
+    "NoticeCatalog",
     "OpenCitizenshipReview",
     "OrderBecomesFinal",
     "OrderRemoval",
     "Permission",
     "PermissionDeniedError",
     "Principal",
+    "ProbableCauseBasis",
     "ProhibitedBasisError",
+    "QueueFilter",
+    "QueueItem",
     "RecordAbsconding",
     "RecordCounselReview",
     "RecordJailResponse",
@@ -168,9 +235,11 @@ __all__ = [
     "ReleaseOnSupervision",
     "RequestNotification",
     "RequestTravelDocument",
+    "ReviewFinding",
     "Role",
     "SafeguardError",
     "ScheduleInterview",
+    "StatusFinding",
     "SubjectIdentifiers",
     "TerminateProceedings",
     "TransferCustody",
@@ -181,8 +250,20 @@ __all__ = [
     "WaitForConviction",
     "apply_transition",
     "assess_level",
+    "audit",
+    "authorize",
     "carry_matches_into_cases",
+    "case_availability",
+    "documents",
+    "has_permission",
+    "load_case",
     "load_level_table",
     "read_case",
+    "refusals",
+    "reminders_for",
+    "require",
+    "review_queue",
     "verify_chain",
+    "visible_cases",
+    "wording",
 ]

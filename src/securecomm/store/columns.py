@@ -3,7 +3,9 @@
 SQLite stores datetimes without a zone; ``UtcDateTime`` makes every value that enters or leaves
 the database an aware UTC ``datetime`` on both SQLite and PostgreSQL, and refuses naive ones
 (the mistake STYLE.md warns about). ``enum_column`` stores an ``enum.Enum`` by value in a
-VARCHAR with a named CHECK constraint, portable across both databases.
+VARCHAR with a named CHECK constraint, portable across both databases; ``mapped_enum_column``
+is the same by value in a VARCHAR(40) without the constraint, as a mapped column (the case-work
+and console tables).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, Dialect, Enum
+from sqlalchemy.orm import mapped_column
 from sqlalchemy.types import TypeDecorator
 
 
@@ -49,6 +52,20 @@ def enum_column(enum_type: type[enum.Enum], name: str) -> Enum:
         validate_strings=True,
         length=max(length, 16),
         values_callable=lambda members: [str(m.value) for m in members],
+    )
+
+
+def mapped_enum_column(kind: type[enum.Enum], **kwargs: Any) -> Any:
+    """A mapped enum column storing the member values (portable: no native PostgreSQL type)."""
+    return mapped_column(
+        Enum(
+            kind,
+            native_enum=False,
+            length=40,
+            values_callable=lambda members: [str(m.value) for m in members],
+            validate_strings=True,
+        ),
+        **kwargs,
     )
 
 

@@ -12,12 +12,10 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-import securecomm.enforcement.models
-import securecomm.web.models
+import securecomm.web.models  # the console's tables (case work's come with its package)
 from securecomm.clock import Clock, SystemClock
 from securecomm.config import Settings
-from securecomm.enforcement.cases import CaseWork
-from securecomm.enforcement.notices import NoticeCatalog
+from securecomm.enforcement import CaseWork, NoticeCatalog
 from securecomm.web.context import Console
 from securecomm.web.examiner_views import ExaminerViews
 from securecomm.web.pages import (

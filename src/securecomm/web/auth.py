@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from securecomm.clock import Clock
-from securecomm.enforcement.roles import (
+from securecomm.enforcement import (
     JAIL_BOUND_ROLES,
     OFFICE_BOUND_ROLES,
     Permission,

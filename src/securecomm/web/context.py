@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from securecomm.clock import Clock
 from securecomm.config import Settings
-from securecomm.enforcement.cases import CaseWork
+from securecomm.enforcement import CaseWork
 from securecomm.store.database import unit_of_work
 from securecomm.web.examiner_views import ExaminerViews
 from securecomm.web.signing import Signer

@@ -13,9 +13,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from securecomm.enforcement.models import enum_column
-from securecomm.enforcement.roles import Role
-from securecomm.store.columns import UtcDateTime
+from securecomm.enforcement import Role
+from securecomm.store.columns import UtcDateTime, mapped_enum_column
 from securecomm.store.database import Base
 
 
@@ -25,7 +24,7 @@ class ConsoleUser(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(60), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
-    role: Mapped[Role] = enum_column(Role)
+    role: Mapped[Role] = mapped_enum_column(Role)
     #: The ICE field office the user works for (queue default filter).
     office: Mapped[str] = mapped_column(String(40), default="")
     #: The jail of a jail-bound role (booking officer, 287(g) officer).

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 # When a review is overdue and a detainer urgent is case-work policy, which the worker's
 # reminders share: the console re-exports it.
-from securecomm.enforcement.parameters import DETAINER_URGENT_WITHIN as DETAINER_URGENT_WITHIN
-from securecomm.enforcement.parameters import REVIEW_OVERDUE_AFTER as REVIEW_OVERDUE_AFTER
+from securecomm.enforcement import DETAINER_URGENT_WITHIN as DETAINER_URGENT_WITHIN
+from securecomm.enforcement import REVIEW_OVERDUE_AFTER as REVIEW_OVERDUE_AFTER
 
 #: Where the console is mounted on the FastAPI application.
 PREFIX = "/console"

@@ -16,7 +16,7 @@ from securecomm.afis.search.factory import gallery_path_for
 from securecomm.afis.search.gallery import Gallery
 from securecomm.afis.types import FingerImage
 from securecomm.config import Settings
-from securecomm.enforcement.errors import UnknownCaseError
+from securecomm.enforcement import UnknownCaseError
 from securecomm.errors import SecurecommError
 from securecomm.interop.components import IMMIGRATION_GALLERY
 from securecomm.interop.notices import EXAMINER_REFERENCE

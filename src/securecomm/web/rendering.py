@@ -10,8 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from securecomm.enforcement import wording
-from securecomm.enforcement.roles import Permission
+from securecomm.enforcement import Permission, wording
 from securecomm.web.auth import SignedInUser
 from securecomm.web.parameters import PREFIX
 

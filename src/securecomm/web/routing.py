@@ -22,8 +22,7 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from securecomm.api.statuses import status_of
-from securecomm.enforcement import refusals
-from securecomm.enforcement.roles import Permission, require
+from securecomm.enforcement import Permission, refusals, require
 from securecomm.errors import SecurecommError
 from securecomm.web import auth
 from securecomm.web.context import Console

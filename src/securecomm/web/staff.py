@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from securecomm.enforcement.roles import Principal
+from securecomm.enforcement import Principal
 from securecomm.web.models import ConsoleUser
 
 

@@ -30,9 +30,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from securecomm.clock import Clock
-from securecomm.enforcement import audit
-from securecomm.enforcement.errors import PermissionDeniedError
-from securecomm.enforcement.roles import Permission, Principal, Role, require
+from securecomm.enforcement import (
+    Permission,
+    PermissionDeniedError,
+    Principal,
+    Role,
+    audit,
+    require,
+)
 from securecomm.web.errors import (
     AccountLockedError,
     ConsoleError,

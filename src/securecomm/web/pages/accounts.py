@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from securecomm.api.statuses import status_of
-from securecomm.enforcement.roles import Permission
+from securecomm.enforcement import Permission
 from securecomm.web import throttle
 from securecomm.web.auth import SignedInUser
 from securecomm.web.errors import FormError

@@ -13,9 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy import func, select
 
-from securecomm.enforcement import audit, refusals
-from securecomm.enforcement.models import AuditEntry
-from securecomm.enforcement.roles import Permission, Role, require
+from securecomm.enforcement import AuditEntry, Permission, Role, audit, refusals, require
 from securecomm.web.auth import SignedInUser
 from securecomm.web.errors import FormError
 from securecomm.web.forms import parse_datetime

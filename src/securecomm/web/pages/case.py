@@ -20,21 +20,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from securecomm.api.statuses import status_of
-from securecomm.enforcement import audit, refusals
-from securecomm.enforcement.availability import case_availability
-from securecomm.enforcement.cases import CaseView, read_case
-from securecomm.enforcement.errors import UnknownCaseError
-from securecomm.enforcement.levels import load_level_table
-from securecomm.enforcement.models import (
+from securecomm.enforcement import (
     Case,
+    CaseState,
+    CaseView,
     ChargingDocument,
     CitizenshipReview,
     CustodyDecision,
     Detainer,
     Interview,
+    Permission,
+    UnknownCaseError,
+    audit,
+    case_availability,
+    load_level_table,
+    read_case,
+    refusals,
 )
-from securecomm.enforcement.roles import Permission
-from securecomm.enforcement.vocabulary import CaseState
 from securecomm.errors import SecurecommError
 from securecomm.interop.outbox import MessageKind, OutboxMessage
 from securecomm.interop.submissions import Submission

@@ -18,9 +18,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
-from securecomm.enforcement import CaseWork, Principal, documents
-from securecomm.enforcement.errors import UnknownCaseError
-from securecomm.enforcement.roles import Permission
+from securecomm.enforcement import CaseWork, Permission, Principal, UnknownCaseError, documents
 from securecomm.web.auth import SignedInUser
 from securecomm.web.parameters import PREFIX
 from securecomm.web.rendering import SECURITY_HEADERS, page

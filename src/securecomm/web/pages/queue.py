@@ -14,13 +14,16 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from securecomm.enforcement import AcknowledgeReminder, reminders
-from securecomm.enforcement import queue as work_queue
-from securecomm.enforcement.lifecycle import OPEN_STATES
-from securecomm.enforcement.lookup import visible_cases
-from securecomm.enforcement.models import Case
-from securecomm.enforcement.roles import Permission
-from securecomm.enforcement.vocabulary import CaseState
+from securecomm.enforcement import (
+    OPEN_STATES,
+    AcknowledgeReminder,
+    Case,
+    CaseState,
+    Permission,
+    QueueFilter,
+    reminders_for,
+    visible_cases,
+)
 from securecomm.web.auth import SignedInUser
 from securecomm.web.errors import FormError
 from securecomm.web.parameters import DETAINER_URGENT_WITHIN, PREFIX, QUEUE_LIMIT
@@ -35,7 +38,7 @@ ALL = "all"
 
 def _filters(
     user: SignedInUser, office: str | None, facility: str, level: str, state: str
-) -> work_queue.QueueFilter:
+) -> QueueFilter:
     if office is None:  # first visit: the user's own field office
         office = user.office
     lvl: int | None = None
@@ -49,7 +52,7 @@ def _filters(
             st = CaseState(state)
         except ValueError:
             raise FormError(f"state: {state!r} is not a case state") from None
-    return work_queue.QueueFilter(
+    return QueueFilter(
         office="" if office == ALL else office,
         facility_ori="" if facility == ALL else facility.upper(),
         level=lvl,
@@ -72,7 +75,7 @@ def queue_page(
     with console.unit() as session:
         base = select(Case.field_office, Case.facility_ori).where(Case.state.in_(list(OPEN_STATES)))
         rows = session.execute(visible_cases(base, user.principal).distinct()).all()
-        mine = reminders.reminders_for(session, user.principal)
+        mine = reminders_for(session, user.principal)
     return page(
         request,
         "queue.html",

@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from securecomm.enforcement.review_queue import REVIEWER_PERMISSIONS, review_queue
+from securecomm.enforcement import REVIEWER_PERMISSIONS, review_queue
 from securecomm.web.auth import SignedInUser
 from securecomm.web.parameters import DETAINER_URGENT_WITHIN, PREFIX, REVIEW_OVERDUE_AFTER
 from securecomm.web.rendering import page
