@@ -25,7 +25,7 @@ from securecomm.afis.examiner import verdict
 from securecomm.afis.matching import Comparison, compare
 from securecomm.afis.pairing import MM_PER_INCH, Minutia, Pair, minutiae, pair_table
 from securecomm.afis.types import FingerImage, FingerPosition, Template
-from securecomm.enforcement.errors import UnknownCaseError
+from securecomm.enforcement import UnknownCaseError
 from securecomm.web.prints import FingerPair, PrintStore
 
 

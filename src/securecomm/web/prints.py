@@ -22,7 +22,7 @@ from PIL import Image
 
 from securecomm.afis.templates import read_template, write_template
 from securecomm.afis.types import FingerImage, FingerPosition, Template
-from securecomm.enforcement.errors import UnknownCaseError
+from securecomm.enforcement import UnknownCaseError
 
 REF_PREFIX = "examiner:"
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")

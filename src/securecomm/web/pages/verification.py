@@ -31,12 +31,22 @@ from sqlalchemy.orm import Session
 
 from securecomm.afis.pairing import Minutia
 from securecomm.api.statuses import status_of
-from securecomm.enforcement import audit, refusals, verification
-from securecomm.enforcement.cases import read_case
-from securecomm.enforcement.lookup import authorize, load_case
+
+# ``verification``, ``MIN_CONFIRMED_FINGERS`` and ``FingerDecision`` are not (yet) in the
+# public API: until the VerifyIdentity / RejectMatch commands carry ``finger_decisions``, the
+# decision is made through the domain functions, in case work's own door (``CaseWork.unit``).
+from securecomm.enforcement import (
+    CaseState,
+    Permission,
+    audit,
+    authorize,
+    load_case,
+    read_case,
+    refusals,
+    verification,
+)
 from securecomm.enforcement.parameters import MIN_CONFIRMED_FINGERS
-from securecomm.enforcement.roles import Permission
-from securecomm.enforcement.vocabulary import CaseState, FingerDecision
+from securecomm.enforcement.vocabulary import FingerDecision
 from securecomm.errors import SecurecommError
 from securecomm.web.auth import SignedInUser
 from securecomm.web.context import Console
