@@ -106,6 +106,7 @@ from securecomm.enforcement.models import (
 from securecomm.enforcement.notices import NoticeCatalog
 from securecomm.enforcement.parameters import (
     DETAINER_URGENT_WITHIN,
+    MIN_CONFIRMED_FINGERS,
     REVIEW_OVERDUE_AFTER,
 )
 from securecomm.enforcement.queue import QueueFilter, QueueItem
@@ -128,6 +129,7 @@ from securecomm.enforcement.vocabulary import (
     ChargingKind,
     CitizenshipIndicatorKind,
     CustodyKind,
+    FingerDecision,
     InterviewMode,
     JailAnswer,
     LiftReason,
@@ -141,6 +143,7 @@ __all__ = [
     "COMMANDS_BY_NAME",
     "DETAINER_URGENT_WITHIN",
     "JAIL_BOUND_ROLES",
+    "MIN_CONFIRMED_FINGERS",
     "OFFICE_BOUND_ROLES",
     "OPEN_STATES",
     "PERMISSION_MATRIX",
@@ -192,6 +195,7 @@ __all__ = [
     "ExerciseDiscretion",
     "ExpireDetainer",
     "FileAppeal",
+    "FingerDecision",
     "GrantRelief",
     "IdentResponse",
     "IllegalTransitionError",

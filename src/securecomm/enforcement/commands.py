@@ -13,7 +13,7 @@ what has to happen first when the state and role allow it but the case does not 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import ClassVar, Generic, Protocol, TypeVar
@@ -142,6 +142,9 @@ class VerifyIdentity(CaseCommand[Case]):
     paired_minutiae_ref: str
     paired_minutiae_count: int
     notes: str = ""
+    #: The examiner's decision per finger position (confirmed / not_confirmed / inconclusive);
+    #: None decides the match as a whole.
+    finger_decisions: Mapping[int, str] | None = None
 
     def apply(
         self, session: Session, clock: Clock, principal: Principal, services: Services
@@ -150,6 +153,7 @@ class VerifyIdentity(CaseCommand[Case]):
             session, clock, principal, self.case_number,
             paired_minutiae_ref=self.paired_minutiae_ref,
             paired_minutiae_count=self.paired_minutiae_count, notes=self.notes,
+            finger_decisions=self.finger_decisions,
         )  # fmt: skip
 
 
@@ -162,6 +166,7 @@ class RejectMatch(CaseCommand[Case]):
     paired_minutiae_ref: str
     reason: str
     paired_minutiae_count: int = 0
+    finger_decisions: Mapping[int, str] | None = None
 
     def apply(
         self, session: Session, clock: Clock, principal: Principal, services: Services
@@ -170,6 +175,7 @@ class RejectMatch(CaseCommand[Case]):
             session, clock, principal, self.case_number,
             paired_minutiae_ref=self.paired_minutiae_ref, reason=self.reason,
             paired_minutiae_count=self.paired_minutiae_count,
+            finger_decisions=self.finger_decisions,
         )  # fmt: skip
 
 

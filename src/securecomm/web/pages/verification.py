@@ -31,22 +31,19 @@ from sqlalchemy.orm import Session
 
 from securecomm.afis.pairing import Minutia
 from securecomm.api.statuses import status_of
-
-# ``verification``, ``MIN_CONFIRMED_FINGERS`` and ``FingerDecision`` are not (yet) in the
-# public API: until the VerifyIdentity / RejectMatch commands carry ``finger_decisions``, the
-# decision is made through the domain functions, in case work's own door (``CaseWork.unit``).
 from securecomm.enforcement import (
+    MIN_CONFIRMED_FINGERS,
     CaseState,
+    FingerDecision,
     Permission,
+    RejectMatch,
+    VerifyIdentity,
     audit,
     authorize,
     load_case,
     read_case,
     refusals,
-    verification,
 )
-from securecomm.enforcement.parameters import MIN_CONFIRMED_FINGERS
-from securecomm.enforcement.vocabulary import FingerDecision
 from securecomm.errors import SecurecommError
 from securecomm.web.auth import SignedInUser
 from securecomm.web.context import Console
@@ -249,17 +246,17 @@ def decide(request: Request, console: ConsoleDep, form: Posted, case_number: str
                 if fingers.get(int(v.finger.position)) == FingerDecision.CONFIRMED
             ]
             best = max(confirmed or [v.finger.paired for v in views] or [0])
-            with console.work.unit(principal, action, case_number) as session:
-                verification.verify_identity(
-                    session, console.clock, principal, case_number, paired_minutiae_ref=ref,
-                    paired_minutiae_count=best, notes=reason, finger_decisions=fingers,
-                )  # fmt: skip
+            console.work.handle(
+                VerifyIdentity(case_number, paired_minutiae_ref=ref, paired_minutiae_count=best,
+                               notes=reason, finger_decisions=fingers),
+                principal,
+            )  # fmt: skip
         else:
-            with console.work.unit(principal, action, case_number) as session:
-                verification.reject_match(
-                    session, console.clock, principal, case_number, paired_minutiae_ref=ref,
-                    reason=reason, finger_decisions=fingers,
-                )  # fmt: skip
+            console.work.handle(
+                RejectMatch(case_number, paired_minutiae_ref=ref, reason=reason,
+                            finger_decisions=fingers),
+                principal,
+            )  # fmt: skip
     except SecurecommError as exc:
         return _page(
             request, console, form.user, case_number, after=exc, refusal=str(exc),
