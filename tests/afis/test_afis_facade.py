@@ -42,3 +42,17 @@ def test_image_to_template_to_score_through_the_facade(shared_data: Path) -> Non
     assert afis.compare(first, iso).score > afis.compare(first, other).score
     with pytest.raises(afis.AfisError):
         afis.load_image(shared_data / "fvc/fvc2002/DB1_B/does-not-exist.png")
+
+
+def test_transparency_through_the_facade(shared_data: Path) -> None:
+    """Why two prints matched: the numbered pairs with their local similarity, and a picture."""
+    images = [
+        afis.load_image(shared_data / f"fvc/fvc2002/DB1_B/101_{k}.png", ppi=500) for k in (1, 2)
+    ]
+    a, b = (afis.extract(image) for image in images)
+    comparison = afis.compare(a, b)
+    table = afis.pair_table(a, b, comparison)
+    assert [p.number for p in table] == list(range(1, len(comparison.pairs) + 1))
+    assert len(table) >= 4 and all(isinstance(p, afis.Pair) for p in table)
+    picture = afis.render_pair(images[0], a, images[1], b, comparison)
+    assert picture.width > images[0].width and picture.height >= images[0].height

@@ -12,6 +12,9 @@ SourceAFIS's few public classes::
     data = afis.write_template(template, "iso")           # ISO/IEC 19794-2 (or "sct")
     with afis.open_search_engine(settings, "immigration") as engine:   # 1:N
         result = engine.search({afis.FingerPosition.RIGHT_INDEX: template})
+    comparison = afis.compare(a, b)                           # transparency: why it matched
+    for pair in afis.pair_table(a, b, comparison): ...       # numbered pairs, local similarity
+    picture = afis.render_pair(image_a, a, image_b, b, comparison)   # side by side (PIL)
 
 Every error it raises is an :class:`AfisError`. The names load on first use, so importing a
 piece (``securecomm.afis.types``) does not pull in the numeric kernels.
@@ -39,6 +42,9 @@ _FACADE = {
     "SearchEngine": "securecomm.afis.search",
     "SearchResult": "securecomm.afis.search",
     "Candidate": "securecomm.afis.search",
+    "pair_table": "securecomm.afis.pairing",
+    "Pair": "securecomm.afis.pairing",
+    "render_pair": "securecomm.afis.examiner",
     "AfisError": "securecomm.afis.errors",
     "ImageError": "securecomm.afis.errors",
     "TemplateFormatError": "securecomm.afis.errors",
@@ -56,6 +62,7 @@ __all__ = [
     "GalleryError",
     "ImageError",
     "MinutiaKind",
+    "Pair",
     "SearchEngine",
     "SearchResult",
     "Template",
@@ -65,7 +72,9 @@ __all__ = [
     "extract",
     "load_image",
     "open_search_engine",
+    "pair_table",
     "read_template",
+    "render_pair",
     "write_template",
 ]
 
@@ -91,9 +100,11 @@ if TYPE_CHECKING:  # what a type checker and an IDE see
         ImageError,
         TemplateFormatError,
     )
+    from securecomm.afis.examiner import render_pair
     from securecomm.afis.extraction import extract
     from securecomm.afis.image import decode_image_bytes, load_image
     from securecomm.afis.matching import Comparison, compare
+    from securecomm.afis.pairing import Pair, pair_table
     from securecomm.afis.search import Candidate, SearchEngine, SearchResult, open_search_engine
     from securecomm.afis.templates import read_template, write_template
     from securecomm.afis.types import FingerImage, FingerPosition, MinutiaKind, Template
