@@ -19,9 +19,8 @@ _DIRECTION_UNITS = round(P.GLOBAL_DIRECTION_TOLERANCE / (2 * math.pi) * P.ANGLE_
 
 def _pairing(p, q, pairs_a, pairs_b, roots):  # type: ignore[no-untyped-def]
     """Global pairing with the given candidate pairs and root positions among them."""
-    gamma = np.ones((p.count, q.count), dtype=np.float32)
     return global_pairing(
-        gamma, np.asarray(roots, np.int32), np.asarray(pairs_a, np.int32),
+        np.asarray(roots, np.int32), np.asarray(pairs_a, np.int32),
         np.asarray(pairs_b, np.int32), p.x, p.y, p.angle, q.x, q.y, q.angle,
         P.GLOBAL_DISTANCE_TOLERANCE, P.GLOBAL_RELATIVE_TOLERANCE, _DIRECTION_UNITS,
         P.OVERLAP_DISTANCE,

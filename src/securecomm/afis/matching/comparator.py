@@ -24,7 +24,7 @@ from securecomm.afis.matching.calibration import calibrate
 from securecomm.afis.matching.consolidation import relax, rho_tables, select_pairs
 from securecomm.afis.matching.cylinders import cell_offsets
 from securecomm.afis.matching.global_pairing import global_pairing
-from securecomm.afis.matching.local_similarity import similarity_matrix
+from securecomm.afis.matching.local_similarity import similar_cells
 from securecomm.afis.matching.prepared import PreparedTemplate, prepare
 from securecomm.afis.types import Template
 
@@ -84,17 +84,20 @@ def _match(
     overlap_distance,
     min_overlap,
 ):
-    """Γ → one-to-one pairs → relaxation → global pairing → (raw, pair indices into A, B)."""
+    """Γ (its non-zero cells) → one-to-one pairs → relaxation → global pairing → (raw, pair
+    indices into A, B)."""
     na = va.shape[0]
     nb = vb.shape[0]
     if na == 0 or nb == 0:
         return 0.0, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
-    gamma = similarity_matrix(va, ma, ta, vb, mb, tb, sqrt_table, min_common, max_dir)
-    pa, pb = select_pairs(gamma, levels, max_pairs)
+    rows, cols, gamma, cells = similar_cells(
+        va, ma, ta, vb, mb, tb, sqrt_table, min_common, max_dir
+    )
+    pa, pb, pair_gamma = select_pairs(rows, cols, gamma, cells, na, nb, levels, max_pairs)
     z = 1.0 / (1.0 + np.exp(-tau_p * (min(na, nb) - mu_p)))
     n_p = min_np + int(z * (max_np - min_np) + 0.5)
     score, best = relax(
-        gamma,
+        pair_gamma,
         pa,
         pb,
         xa,
@@ -116,7 +119,6 @@ def _match(
     if best.shape[0] == 0:
         return 0.0, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
     m, overlap_a, overlap_b, ga, gb = global_pairing(
-        gamma,
         best[: min(roots, best.shape[0])],
         pa,
         pb,

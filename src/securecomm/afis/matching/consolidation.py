@@ -45,28 +45,29 @@ def rho_tables() -> tuple[np.ndarray, np.ndarray]:
 
 
 @njit(cache=True, nogil=True)
-def select_pairs(gamma: np.ndarray, levels: int, max_pairs: int) -> tuple[np.ndarray, np.ndarray]:
-    """Greedy one-to-one pairs in decreasing Γ (ties: lower index of A, then of B).
+def select_pairs(
+    rows: np.ndarray,
+    cols: np.ndarray,
+    gamma: np.ndarray,
+    cells: int,
+    na: int,
+    nb: int,
+    levels: int,
+    max_pairs: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Greedy one-to-one pairs in decreasing Γ (ties: lower index of A, then of B): their
+    minutiae in A and B and their Γ.
 
-    A counting sort on the quantised Γ of the non-zero cells (kept in (i, j) order, so the sort
-    is stable), then greedy; row and column are kept apart, so no division per candidate.
+    ``rows``/``cols``/``gamma``: the ``cells`` non-zero Γ in (i, j) order
+    (local_similarity.similar_cells). A counting sort on the quantised Γ (stable, so ties keep
+    the (i, j) order), then greedy.
     """
-    na, nb = gamma.shape
     counts = np.zeros(levels + 2, dtype=np.int32)
-    cells = np.empty(na * nb, dtype=np.int32)  # the level of each non-zero cell
-    ci = np.empty(na * nb, dtype=np.int32)
-    cj = np.empty(na * nb, dtype=np.int32)
-    total = 0
-    for i in range(na):
-        for j in range(nb):
-            g = gamma[i, j]
-            if g > 0.0:
-                level = int(g * (levels - 1) + 0.5) + 1
-                counts[level] += 1
-                cells[total] = level
-                ci[total] = i
-                cj[total] = j
-                total += 1
+    level_of = np.empty(cells, dtype=np.int32)
+    for t in range(cells):
+        level = int(gamma[t] * (levels - 1) + 0.5) + 1
+        counts[level] += 1
+        level_of[t] = level
     # Start offsets for descending levels.
     start = counts  # reused in place: counts[level] becomes the level's start
     offset = 0
@@ -74,9 +75,9 @@ def select_pairs(gamma: np.ndarray, levels: int, max_pairs: int) -> tuple[np.nda
         c = counts[level]
         start[level] = offset
         offset += c
-    order = np.empty(total, dtype=np.int32)
-    for t in range(total):
-        level = cells[t]
+    order = np.empty(cells, dtype=np.int32)
+    for t in range(cells):
+        level = level_of[t]
         order[start[level]] = t
         start[level] += 1
     used_a = np.zeros(na, dtype=np.bool_)
@@ -84,26 +85,28 @@ def select_pairs(gamma: np.ndarray, levels: int, max_pairs: int) -> tuple[np.nda
     limit = min(na, nb, max_pairs)
     pa = np.empty(limit, dtype=np.int32)
     pb = np.empty(limit, dtype=np.int32)
+    pg = np.empty(limit, dtype=np.float32)
     n = 0
-    for t in range(total):
+    for t in range(cells):
         if n >= limit:
             break
         k = order[t]
-        i = ci[k]
-        j = cj[k]
+        i = rows[k]
+        j = cols[k]
         if used_a[i] or used_b[j]:
             continue
         used_a[i] = True
         used_b[j] = True
         pa[n] = i
         pb[n] = j
+        pg[n] = gamma[k]
         n += 1
-    return pa[:n], pb[:n]
+    return pa[:n], pb[:n], pg[:n]
 
 
 @njit(cache=True, nogil=True, fastmath=True)
 def relax(
-    gamma: np.ndarray,
+    pair_gamma: np.ndarray,
     pa: np.ndarray,
     pb: np.ndarray,
     xa: np.ndarray,
@@ -124,52 +127,61 @@ def relax(
 ) -> tuple[float, np.ndarray]:
     """LSS-R score of the selected pairs and the indices (into pa/pb) of the n_P best ones.
 
-    ``n_r`` is the number of pairs the relaxation is defined over (min(nA, nB), capped).
+    ``pair_gamma``: the pairs' Γ (the relaxation's starting λ). ``n_r`` is the number of
+    pairs the relaxation is defined over (min(nA, nB), capped).
     """
     n = pa.shape[0]
     if n == 0:
         return 0.0, np.zeros(0, dtype=np.int32)
-    rho = np.zeros((n, n), dtype=np.float32)
-    steps = z_distance.shape[0]
+    # The pairs' geometry gathered once, contiguous.
+    pxa = np.empty(n, dtype=np.float32)
+    pya = np.empty(n, dtype=np.float32)
+    pxb = np.empty(n, dtype=np.float32)
+    pyb = np.empty(n, dtype=np.float32)
+    pt = np.empty(n, dtype=np.int64)  # θa − θb of each pair in 1/256 turn, not wrapped
+    for i in range(n):
+        pxa[i] = xa[pa[i]]
+        pya[i] = ya[pa[i]]
+        pxb[i] = xb[pb[i]]
+        pyb[i] = yb[pb[i]]
+        pt[i] = int(ta[pa[i]]) - int(tb[pb[i]])
+    # ρ without a branch on the pair's geometry (a mispredicted branch per pair cost more
+    # than the table look-ups it saved).
+    rho = np.empty((n, n), dtype=np.float32)
+    steps = z_distance.shape[0] - 1  # z_distance[steps] = 0: farther than the table
     for i in range(n):
         ai = pa[i]
         bi = pb[i]
+        xi = pxa[i]
+        yi = pya[i]
+        ui = pxb[i]
+        vi = pyb[i]
+        ti = pt[i]
+        rho[i, i] = 0.0
         for k in range(i + 1, n):
             ak = pa[k]
             bk = pb[k]
             # distance and relative direction are symmetric in (i, k): computed once
-            da = math.sqrt((xa[ak] - xa[ai]) ** 2 + (ya[ak] - ya[ai]) ** 2)
-            db = math.sqrt((xb[bk] - xb[bi]) ** 2 + (yb[bk] - yb[bi]) ** 2)
-            s = int(max(abs(da - db) - relative_tolerance * (da + db), 0.0) * 4.0)
-            if s >= steps:
-                continue
+            da = math.sqrt((pxa[k] - xi) ** 2 + (pya[k] - yi) ** 2)
+            db = math.sqrt((pxb[k] - ui) ** 2 + (pyb[k] - vi) ** 2)
+            s = min(int(max(abs(da - db) - relative_tolerance * (da + db), 0.0) * 4.0), steps)
             # relative directions (uint8 turns: wrap-around by integer arithmetic)
-            d2 = ((int(ta[ak]) - int(ta[ai])) - (int(tb[bk]) - int(tb[bi]))) & 255
-            if d2 > 128:
-                d2 = 256 - d2
-            # The products in float64, where they are exact (24 × 24 bits), then rounded once
-            # to float32: the float32 products, without the subnormal results float32
+            d2 = (pt[k] - ti) & 255
+            d2 = min(d2, 256 - d2)
+            # The products in float64, where they are exact (24 × 24 bits), each rounded once
+            # to float32: the float32 products, without the subnormal results that float32
             # arithmetic takes a slow path for (see NEGLIGIBLE_RHO).
-            c = np.float64(z_distance[s]) * np.float64(z_angle[d2])
-            if c < NEGLIGIBLE_RHO:  # z_angle < 1: both ρ are smaller still
-                continue
-            common = np.float64(np.float32(c))
+            common = np.float64(np.float32(np.float64(z_distance[s]) * np.float64(z_angle[d2])))
             # radial angles differ: k seen from i, and i seen from k
             d3 = (int(ra[ai, ak]) - int(rb[bi, bk])) & 255
-            if d3 > 128:
-                d3 = 256 - d3
+            d3 = min(d3, 256 - d3)
             r = common * np.float64(z_angle[d3])
-            if r >= NEGLIGIBLE_RHO:
-                rho[i, k] = np.float32(r)
+            rho[i, k] = np.float32(r) if r >= NEGLIGIBLE_RHO else np.float32(0.0)
             d3 = (int(ra[ak, ai]) - int(rb[bk, bi])) & 255
-            if d3 > 128:
-                d3 = 256 - d3
+            d3 = min(d3, 256 - d3)
             r = common * np.float64(z_angle[d3])
-            if r >= NEGLIGIBLE_RHO:
-                rho[k, i] = np.float32(r)
-    lam0 = np.empty(n, dtype=np.float32)
-    for i in range(n):
-        lam0[i] = gamma[pa[i], pb[i]]
+            rho[k, i] = np.float32(r) if r >= NEGLIGIBLE_RHO else np.float32(0.0)
+    lam0 = pair_gamma
     lam = lam0.copy()
     nxt = np.empty(n, dtype=np.float32)
     # As in the paper the sum is over n_R = min(nA, nB) pairs: pairs the greedy selection did

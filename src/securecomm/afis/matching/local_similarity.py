@@ -26,7 +26,7 @@ def popcount(typingctx, x):
 
 
 @njit(cache=True, nogil=True)
-def similarity_matrix(
+def similar_cells(
     values_a: np.ndarray,
     masks_a: np.ndarray,
     angle_a: np.ndarray,
@@ -36,12 +36,19 @@ def similarity_matrix(
     sqrt_table: np.ndarray,
     min_common_bits: int,
     max_direction_units: int,
-) -> np.ndarray:
-    """Γ(i, j) for every cylinder i of A and j of B (float32, nA × nB); angles in 1/256 turn."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """The non-zero Γ(i, j), in (i, j) order: rows, columns, Γ (float32) and their count.
+
+    The comparator needs only these (the matrix is mostly zeros: half the pairs differ in
+    direction); angles in 1/256 turn.
+    """
     na = values_a.shape[0]
     nb = values_b.shape[0]
     words = values_a.shape[1]
-    gamma = np.zeros((na, nb), dtype=np.float32)
+    rows = np.empty(na * nb, dtype=np.int32)
+    cols = np.empty(na * nb, dtype=np.int32)
+    gamma = np.empty(na * nb, dtype=np.float32)
+    n = 0
     for i in range(na):
         ai = int(angle_a[i])
         for j in range(nb):
@@ -66,5 +73,33 @@ def similarity_matrix(
                 continue
             denom = sqrt_table[ca] + sqrt_table[cb]
             if denom > 0.0:
-                gamma[i, j] = 1.0 - sqrt_table[cx] / denom
+                g = np.float32(1.0 - sqrt_table[cx] / denom)
+                if g > 0.0:
+                    rows[n] = i
+                    cols[n] = j
+                    gamma[n] = g
+                    n += 1
+    return rows, cols, gamma, n
+
+
+@njit(cache=True, nogil=True)
+def similarity_matrix(
+    values_a: np.ndarray,
+    masks_a: np.ndarray,
+    angle_a: np.ndarray,
+    values_b: np.ndarray,
+    masks_b: np.ndarray,
+    angle_b: np.ndarray,
+    sqrt_table: np.ndarray,
+    min_common_bits: int,
+    max_direction_units: int,
+) -> np.ndarray:
+    """Γ(i, j) for every cylinder i of A and j of B (float32, nA × nB); angles in 1/256 turn."""
+    rows, cols, g, n = similar_cells(
+        values_a, masks_a, angle_a, values_b, masks_b, angle_b, sqrt_table, min_common_bits,
+        max_direction_units,
+    )  # fmt: skip
+    gamma = np.zeros((values_a.shape[0], values_b.shape[0]), dtype=np.float32)
+    for t in range(n):
+        gamma[rows[t], cols[t]] = g[t]
     return gamma
