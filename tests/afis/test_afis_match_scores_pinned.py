@@ -60,6 +60,8 @@ def test_batch_scores_of_every_pair_are_bit_identical(templates: dict[str, Templ
     raw = raw_scores(packed, pairs[:, 0], pairs[:, 1])
     assert raw.dtype == np.float64
     assert hashlib.sha256(raw.tobytes()).hexdigest()[:32] == RAW_DIGEST
+    # on every core (securecomm afis scores): the same numbers
+    assert np.array_equal(raw_scores(packed, pairs[:, 0], pairs[:, 1], parallel=True), raw)
     # one probe against all: the same kernel, the same numbers
     for i, name in enumerate(NAMES):
         many = compare_one_to_many(prepare(templates[name]), packed)

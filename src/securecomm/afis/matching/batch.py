@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 import numpy.typing as npt
-from numba import njit
+from numba import njit, prange
 
 from securecomm.afis.matching import parameters as P
 from securecomm.afis.matching.calibration import calibrate_many
@@ -28,6 +29,9 @@ from securecomm.afis.matching.comparator import (
 )
 from securecomm.afis.matching.cylinders import words_per_cylinder
 from securecomm.afis.matching.prepared import PreparedTemplate
+
+#: Pairs a thread takes at a time in ``raw_scores(..., parallel=True)`` (a few ms of work).
+PARALLEL_CHUNK = 256
 
 
 @dataclass(frozen=True)
@@ -78,31 +82,57 @@ def pack(prepared: Sequence[PreparedTemplate]) -> PackedTemplates:
 
 
 @njit(cache=True, nogil=True)
+def _score_pair(
+    values, masks, x, y, angle, radial, offsets, roff, keys, a, b, consts_f, consts_i,
+    sqrt_table, zd, za,
+):  # fmt: skip
+    """Raw score of packed entries a and b (lower key first, as compare_prepared)."""
+    if keys[b] < keys[a]:
+        a, b = b, a
+    s0, s1 = offsets[a], offsets[a + 1]
+    u0, u1 = offsets[b], offsets[b + 1]
+    na = s1 - s0
+    nb = u1 - u0
+    ra = radial[roff[a] : roff[a + 1]].reshape((na, na))
+    rb = radial[roff[b] : roff[b + 1]].reshape((nb, nb))
+    score, _, _ = _match(
+        values[s0:s1], masks[s0:s1], x[s0:s1], y[s0:s1], angle[s0:s1], ra,
+        values[u0:u1], masks[u0:u1], x[u0:u1], y[u0:u1], angle[u0:u1], rb,
+        sqrt_table, consts_i[0], consts_i[1], zd, za,
+        consts_i[2], consts_i[3], consts_i[4], consts_i[5],
+        consts_f[0], consts_f[1], consts_i[6], consts_f[2], consts_f[3],
+        consts_i[7], consts_f[4], consts_f[5], consts_i[8], consts_f[6], consts_i[9],
+    )  # fmt: skip
+    return score
+
+
+@njit(cache=True, nogil=True)
 def _score_pairs(
     values, masks, x, y, angle, radial, offsets, roff, keys, ia, ib, consts_f, consts_i,
     sqrt_table, zd, za,
 ):  # fmt: skip
     out = np.zeros(ia.shape[0], dtype=np.float64)
     for t in range(ia.shape[0]):
-        a = ia[t]
-        b = ib[t]
-        if keys[b] < keys[a]:
-            a, b = b, a
-        s0, s1 = offsets[a], offsets[a + 1]
-        u0, u1 = offsets[b], offsets[b + 1]
-        na = s1 - s0
-        nb = u1 - u0
-        ra = radial[roff[a] : roff[a + 1]].reshape((na, na))
-        rb = radial[roff[b] : roff[b + 1]].reshape((nb, nb))
-        score, _, _ = _match(
-            values[s0:s1], masks[s0:s1], x[s0:s1], y[s0:s1], angle[s0:s1], ra,
-            values[u0:u1], masks[u0:u1], x[u0:u1], y[u0:u1], angle[u0:u1], rb,
-            sqrt_table, consts_i[0], consts_i[1], zd, za,
-            consts_i[2], consts_i[3], consts_i[4], consts_i[5],
-            consts_f[0], consts_f[1], consts_i[6], consts_f[2], consts_f[3],
-            consts_i[7], consts_f[4], consts_f[5], consts_i[8], consts_f[6], consts_i[9],
+        out[t] = _score_pair(
+            values, masks, x, y, angle, radial, offsets, roff, keys, ia[t], ib[t], consts_f,
+            consts_i, sqrt_table, zd, za,
         )  # fmt: skip
-        out[t] = score
+    return out
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def _score_pairs_parallel(
+    values, masks, x, y, angle, radial, offsets, roff, keys, ia, ib, consts_f, consts_i,
+    sqrt_table, zd, za,
+):  # fmt: skip
+    """_score_pairs on numba's threads (NUMBA_NUM_THREADS, numba.set_num_threads): each pair
+    is scored by the same code, so the scores are the same."""
+    out = np.zeros(ia.shape[0], dtype=np.float64)
+    for t in prange(ia.shape[0]):
+        out[t] = _score_pair(
+            values, masks, x, y, angle, radial, offsets, roff, keys, ia[t], ib[t], consts_f,
+            consts_i, sqrt_table, zd, za,
+        )  # fmt: skip
     return out
 
 
@@ -135,22 +165,37 @@ _CONSTS_I = np.array(
 )
 
 
-def raw_scores(packed: PackedTemplates, ia: npt.ArrayLike, ib: npt.ArrayLike) -> np.ndarray:
-    """Raw similarity of packed[ia[t]] and packed[ib[t]] for every t."""
+def raw_scores(
+    packed: PackedTemplates, ia: npt.ArrayLike, ib: npt.ArrayLike, *, parallel: bool = False
+) -> np.ndarray:
+    """Raw similarity of packed[ia[t]] and packed[ib[t]] for every t.
+
+    ``parallel``: on all of numba's threads (``numba.get_num_threads()``: every core, or
+    ``NUMBA_NUM_THREADS``); the scores are the same as on one.
+    """
     a = np.ascontiguousarray(ia, dtype=np.int64)
     b = np.ascontiguousarray(ib, dtype=np.int64)
     if a.shape != b.shape:
         raise ValueError("index arrays differ in length")
-    return _score_pairs(
-        packed.values, packed.masks, packed.x, packed.y, packed.angle, packed.radial,
-        packed.offsets, packed.radial_offsets, packed.keys, a, b, _CONSTS_F, _CONSTS_I,
-        _SQRT, _Z_DISTANCE, _Z_ANGLE,
-    )  # fmt: skip
+    kernel = _score_pairs_parallel if parallel else _score_pairs
+    # Threads take PARALLEL_CHUNK pairs at a time rather than one equal share each: on a
+    # shared machine a core taken by another process no longer holds the others up.
+    previous = numba.set_parallel_chunksize(PARALLEL_CHUNK if parallel else 0)
+    try:
+        return kernel(
+            packed.values, packed.masks, packed.x, packed.y, packed.angle, packed.radial,
+            packed.offsets, packed.radial_offsets, packed.keys, a, b, _CONSTS_F, _CONSTS_I,
+            _SQRT, _Z_DISTANCE, _Z_ANGLE,
+        )  # fmt: skip
+    finally:
+        numba.set_parallel_chunksize(previous)
 
 
-def compare_pairs(packed: PackedTemplates, ia: npt.ArrayLike, ib: npt.ArrayLike) -> np.ndarray:
-    """Calibrated scores of the index pairs (ia[t], ib[t])."""
-    return calibrate_many(raw_scores(packed, ia, ib))
+def compare_pairs(
+    packed: PackedTemplates, ia: npt.ArrayLike, ib: npt.ArrayLike, *, parallel: bool = False
+) -> np.ndarray:
+    """Calibrated scores of the index pairs (ia[t], ib[t]); ``parallel`` as in raw_scores."""
+    return calibrate_many(raw_scores(packed, ia, ib, parallel=parallel))
 
 
 @njit(cache=True, nogil=True)
