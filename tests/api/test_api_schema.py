@@ -30,9 +30,11 @@ from schemathesis.specs.openapi.checks import (
 from securecomm.api import create_app
 from securecomm.clock import FixedClock
 from securecomm.config import Settings
+from securecomm.enforcement import Role
 from securecomm.interop.testing import booking_variant, fresh_database
 from securecomm.records import AgencyKind, AgencyRepository, issue_api_key
 from securecomm.store.database import unit_of_work
+from securecomm.web.auth import create_user
 
 #: Request bodies over this are refused with 413 in this test (the default limit is 64 MB).
 BODY_LIMIT = 64 * 1024
@@ -114,6 +116,11 @@ def served(
                     created_at=clock.now(), synthetic=True,
                 )  # fmt: skip
                 keys[ori] = issue_api_key(session, ori, now=clock.now())
+            create_user(
+                session, clock, username=STAFF, display_name="Schema test officer",
+                role=Role.ICE_OFFICER, password=STAFF_PASSWORD, office="VAICE0000",
+                synthetic=True,
+            )  # fmt: skip
         requests = Requests(keys, car_template)
         # one submission, so that GET answers 200 too
         known = booking_variant(car_template, tcn=KNOWN_TCN, ori="VA0010000")
@@ -132,6 +139,15 @@ def api_schema(served: tuple[TestClient, Requests]) -> schemathesis.BaseSchema:
 
 
 OPERATIONS = [("POST", "/submissions"), ("GET", "/submissions/{tcn}")]
+#: The staff's case-work routes (their own test below: JSON bodies, staff tokens).
+CASE_OPERATIONS = [
+    ("POST", "/staff/sessions"),
+    ("GET", "/cases"),
+    ("GET", "/cases/{case_number}"),
+    ("GET", "/cases/{case_number}/actions"),
+    ("POST", "/cases/{case_number}/actions/{name}"),
+]
+STAFF, STAFF_PASSWORD = "schema.officer", "a long schema test password"
 MODES = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
 
 
@@ -147,7 +163,9 @@ def test_every_answer_conforms_to_the_served_schema(
     method, path = operation
     _, requests = served
     found = {(o.method.upper(), o.path): o for o in _operations(api_schema)}
-    assert set(found) == set(OPERATIONS), "an operation of the schema is not tested here"
+    assert set(found) == set(OPERATIONS) | set(CASE_OPERATIONS), (
+        "an operation of the schema is not tested here"
+    )
 
     @settings(
         max_examples=50,
@@ -171,6 +189,59 @@ def test_every_answer_conforms_to_the_served_schema(
     # the rotation reaches each documented answer (422 is FastAPI's, for malformed requests)
     wanted = {202, 400, 401, 403, 409, 413} if method == "POST" else {401, 404}
     if method == "GET" and mode is GenerationMode.POSITIVE:
+        wanted.add(200)
+    assert wanted <= seen, seen
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", MODES, ids=[m.value for m in MODES])
+@pytest.mark.parametrize("operation", CASE_OPERATIONS, ids=[f"{m} {p}" for m, p in CASE_OPERATIONS])
+def test_case_work_answers_conform_to_the_served_schema(
+    api_schema: schemathesis.BaseSchema,
+    served: tuple[TestClient, Requests],
+    operation: tuple[str, str],
+    mode: GenerationMode,
+) -> None:
+    """Generated requests, sent in turn with a real staff token, an agency's key (not a staff
+    token), none, and as generated; a sign-in is sometimes the real account's."""
+    method, path = operation
+    client, requests = served
+    signed_in = client.post("/staff/sessions", json={"username": STAFF, "password": STAFF_PASSWORD})
+    assert signed_in.status_code == 200, signed_in.text
+    token = signed_in.json()["token"]
+    found = {(o.method.upper(), o.path): o for o in _operations(api_schema)}
+    turns = itertools.cycle(("staff", "agency key", "none", "as generated"))
+
+    @settings(
+        max_examples=40,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=found[(method, path)].as_strategy(mode))
+    def run(case: schemathesis.Case) -> None:
+        turn = next(turns)
+        if turn != "as generated":
+            case.headers = {
+                k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"
+            }
+            if turn == "staff":
+                case.headers["Authorization"] = f"Bearer {token}"
+            elif turn == "agency key":
+                case.headers["Authorization"] = f"Bearer {requests.keys['VA0010000']}"
+        if path == "/staff/sessions" and turn == "staff" and mode is GenerationMode.POSITIVE:
+            case.body = {"username": STAFF, "password": STAFF_PASSWORD}
+        response = case.call_and_validate(checks=CHECKS)
+        seen.add(response.status_code)
+
+    seen: set[int] = set()
+    run()
+    # a malformed sign-in is refused before any password is checked
+    wanted = {422} if path == "/staff/sessions" and mode is GenerationMode.NEGATIVE else {401}
+    if mode is GenerationMode.POSITIVE and method == "GET":
+        wanted.add(200 if path == "/cases" else 404)  # no case in this database
+    if mode is GenerationMode.POSITIVE and path == "/staff/sessions":
         wanted.add(200)
     assert wanted <= seen, seen
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from securecomm.api.cases import router as cases_router
 from securecomm.api.errors import install_error_handler
 from securecomm.api.submissions import router as submissions_router
 from securecomm.clock import Clock
@@ -21,7 +22,8 @@ def create_app(
     app = FastAPI(
         title="securecomm",
         version="0.1.0",
-        description="Secure Communities: booking submissions and their answers, per agency.",
+        description="Secure Communities: booking submissions and their answers, per agency; "
+        "case work for ICE staff over the same commands as the console.",
     )
     app.state.engine = engine
     app.state.session_factory = factory
@@ -29,4 +31,5 @@ def create_app(
     app.state.max_submission_bytes = max_submission_bytes
     install_error_handler(app)
     app.include_router(submissions_router)
+    app.include_router(cases_router)
     return app

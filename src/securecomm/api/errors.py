@@ -47,11 +47,25 @@ _AUTHENTICATE_HEADER = {
 }
 
 
-def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+#: The same for the case-work routes (staff, not agencies).
+CASE_WORK_ERROR_DESCRIPTIONS = {
+    400: "The command or its fields are malformed; the message names the field. Nothing changes.",
+    401: "No staff session token, or an unknown, expired or ended one; or a failed sign-in.",
+    403: "The staff member's role or scope does not allow it (the refusal is on the audit log).",
+    404: "There is no such case.",
+    409: "Not possible in the case's state, or a safeguard refuses it (on the audit log).",
+    429: "Too many failed sign-ins from this account or address: wait and retry.",
+}
+
+
+def error_responses(
+    *codes: int, descriptions: dict[int, str] | None = None
+) -> dict[int | str, dict[str, Any]]:
     """The ``responses`` of a route for these error statuses, each with the ``ErrorBody``."""
+    described = descriptions or ERROR_DESCRIPTIONS
     out: dict[int | str, dict[str, Any]] = {}
     for code in codes:
-        out[code] = {"model": ErrorBody, "description": ERROR_DESCRIPTIONS[code]}
+        out[code] = {"model": ErrorBody, "description": described[code]}
         if code == 401:
             out[code]["headers"] = _AUTHENTICATE_HEADER
     return out

@@ -13,10 +13,12 @@ what has to happen first when the state and role allow it but the case does not 
 
 from __future__ import annotations
 
+import enum
+import typing
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
-from typing import ClassVar, Generic, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -38,6 +40,7 @@ from securecomm.enforcement import (
     status,
     verification,
 )
+from securecomm.enforcement.errors import InputError
 from securecomm.enforcement.inputs import CriminalHistoryEvent, ImmigrationHistoryEvent
 from securecomm.enforcement.levels import LevelAssessment
 from securecomm.enforcement.models import (
@@ -117,6 +120,17 @@ class CaseCommand(Generic[R]):
         if cls.action is not None and "name" not in vars(cls):
             cls.name = cls.action.value
 
+    def __post_init__(self) -> None:
+        # A word of a vocabulary (a finding, a basis, a mode …) is checked here, for every
+        # client alike: the console's forms, the REST API, a script.
+        for name, kind in _vocabulary_fields(type(self)).items():
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, _word(kind, name, value))
+            elif isinstance(value, (list, tuple)):
+                words = [_word(kind, name, v) if isinstance(v, str) else v for v in value]
+                object.__setattr__(self, name, tuple(words))
+
     @property
     def subject(self) -> str:
         return self.case_number
@@ -128,6 +142,35 @@ class CaseCommand(Generic[R]):
     def obstacle(cls, session: Session, case: Case) -> str:
         """What must happen first ("" when nothing): asked only once state and role allow it."""
         return ""
+
+
+_VOCABULARY_FIELDS: dict[type, dict[str, type[enum.Enum]]] = {}
+
+
+def _vocabulary_fields(command: type) -> dict[str, type[enum.Enum]]:
+    """The command's fields typed by a vocabulary (``X | str`` or a sequence of them)."""
+    if command not in _VOCABULARY_FIELDS:
+        hints = typing.get_type_hints(command)
+        _VOCABULARY_FIELDS[command] = {
+            f.name: arg
+            for f in fields(command)
+            for arg in _flatten(hints[f.name])
+            if isinstance(arg, type) and issubclass(arg, enum.Enum)
+        }
+    return _VOCABULARY_FIELDS[command]
+
+
+def _flatten(hint: Any) -> list[Any]:
+    args = typing.get_args(hint)
+    return [hint] if not args else [a for arg in args for a in _flatten(arg)]
+
+
+def _word(kind: type[enum.Enum], field: str, value: str) -> enum.Enum:
+    try:
+        return kind(value)
+    except ValueError:
+        words = ", ".join(str(m.value) for m in kind)
+        raise InputError(f"{field}: {value!r} is not one of {words}") from None
 
 
 # Identity --------------------------------------------------------------------------------
