@@ -91,8 +91,8 @@ def test_no_token_a_wrong_password_and_an_unknown_command(web: WebApp) -> None:
 def test_a_value_outside_its_vocabulary_is_a_clear_400(web: WebApp) -> None:
     officer = _staff(web, "lesc.specialist")
     case_number = web.case_at("verified")
-    answer = officer.post(f"/cases/{case_number}/actions/record_status_research",
-                          json={"finding": "probably removable", "record_references": ["A1"]})  # fmt: skip
+    fields = {"finding": "probably removable", "record_references": ["A1"]}
+    answer = officer.post(f"/cases/{case_number}/actions/record_status_research", json=fields)
     assert answer.status_code == 400, answer.text
     assert "probably removable" in answer.json()["detail"]
     assert web.case(case_number).state.value == "identity_verified"
