@@ -146,9 +146,13 @@ def relax(
         pyb[i] = yb[pb[i]]
         pt[i] = int(ta[pa[i]]) - int(tb[pb[i]])
     # ρ without a branch on the pair's geometry (a mispredicted branch per pair cost more
-    # than the table look-ups it saved).
+    # than the table look-ups it saved), in two loops per row: the arithmetic (square roots,
+    # the distance step, the relative direction) over k vectorises; the table look-ups
+    # (gathers, which the vectoriser declines) follow.
     rho = np.empty((n, n), dtype=np.float32)
     steps = z_distance.shape[0] - 1  # z_distance[steps] = 0: farther than the table
+    step = np.empty(n, dtype=np.int64)
+    turn = np.empty(n, dtype=np.int64)
     for i in range(n):
         ai = pa[i]
         bi = pb[i]
@@ -159,19 +163,22 @@ def relax(
         ti = pt[i]
         rho[i, i] = 0.0
         for k in range(i + 1, n):
-            ak = pa[k]
-            bk = pb[k]
             # distance and relative direction are symmetric in (i, k): computed once
             da = math.sqrt((pxa[k] - xi) ** 2 + (pya[k] - yi) ** 2)
             db = math.sqrt((pxb[k] - ui) ** 2 + (pyb[k] - vi) ** 2)
-            s = min(int(max(abs(da - db) - relative_tolerance * (da + db), 0.0) * 4.0), steps)
+            step[k] = min(int(max(abs(da - db) - relative_tolerance * (da + db), 0.0) * 4.0), steps)
             # relative directions (uint8 turns: wrap-around by integer arithmetic)
             d2 = (pt[k] - ti) & 255
-            d2 = min(d2, 256 - d2)
+            turn[k] = min(d2, 256 - d2)
+        for k in range(i + 1, n):
+            ak = pa[k]
+            bk = pb[k]
             # The products in float64, where they are exact (24 × 24 bits), each rounded once
             # to float32: the float32 products, without the subnormal results that float32
             # arithmetic takes a slow path for (see NEGLIGIBLE_RHO).
-            common = np.float64(np.float32(np.float64(z_distance[s]) * np.float64(z_angle[d2])))
+            common = np.float64(
+                np.float32(np.float64(z_distance[step[k]]) * np.float64(z_angle[turn[k]]))
+            )
             # radial angles differ: k seen from i, and i seen from k
             d3 = (int(ra[ai, ak]) - int(rb[bi, bk])) & 255
             d3 = min(d3, 256 - d3)
