@@ -80,8 +80,10 @@ def select_pairs(
         level = level_of[t]
         order[start[level]] = t
         start[level] += 1
-    used_a = np.zeros(na, dtype=np.bool_)
-    used_b = np.zeros(nb, dtype=np.bool_)
+    # Greedy without a branch on whether a minutia is taken (mispredicted, at random): every
+    # cell is written to position n, and n moves on only when both minutiae were free.
+    used_a = np.zeros(na, dtype=np.int32)
+    used_b = np.zeros(nb, dtype=np.int32)
     limit = min(na, nb, max_pairs)
     pa = np.empty(limit, dtype=np.int32)
     pb = np.empty(limit, dtype=np.int32)
@@ -93,14 +95,13 @@ def select_pairs(
         k = order[t]
         i = rows[k]
         j = cols[k]
-        if used_a[i] or used_b[j]:
-            continue
-        used_a[i] = True
-        used_b[j] = True
+        free = 1 - (used_a[i] | used_b[j])
+        used_a[i] |= free
+        used_b[j] |= free
         pa[n] = i
         pb[n] = j
         pg[n] = gamma[k]
-        n += 1
+        n += free
     return pa[:n], pb[:n], pg[:n]
 
 

@@ -99,13 +99,10 @@ def _agreement(
         rx = xa[i] - xa[ai]
         ry = ya[i] - ya[ai]
         tol = distance_tolerance + relative_tolerance * math.sqrt(rx * rx + ry * ry)
-        if ex * ex + ey * ey > tol * tol:
-            continue
         d = (int(ta[i]) - ((int(tb[j]) + rot) & 255)) & 255
-        if d > 128:
-            d = 256 - d
-        if d <= direction_units:
-            count += 1
+        d = min(d, 256 - d)
+        # no branch: whether a pair agrees is a coin toss for the branch predictor
+        count += 1 if (ex * ex + ey * ey <= tol * tol) & (d <= direction_units) else 0
     return count
 
 
@@ -175,17 +172,13 @@ def global_pairing(
             ex = xa[i] - bx[j]
             ey = ya[i] - by[j]
             e2 = ex * ex + ey * ey
-            if e2 > tol2:
-                continue
             d = (int(ta[i]) - bt[j]) & 255
-            if d > 128:
-                d = 256 - d
-            if d > direction_units:
-                continue
+            d = min(d, 256 - d)
+            # written at n in any case, kept (n moves on) when close enough: no branch
             cost[n] = math.sqrt(e2) / tol + d / direction_units
             cand_a[n] = i
             cand_b[n] = j
-            n += 1
+            n += 1 if (e2 <= tol2) & (d <= direction_units) else 0
     order = np.empty(n, dtype=np.int64)
     for t in range(n):
         order[t] = t
