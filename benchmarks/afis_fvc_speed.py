@@ -26,8 +26,10 @@ and the table says whether the two engines' scores are bit-identical.
 the whole ``python -m securecomm afis scores`` on N templates minus that on 2 templates (the
 start-up: interpreter, imports, kernel cache), for NUMBA_NUM_THREADS = 1 and 2 (the baseline
 engine's command, where given, runs once per round), rounds alternating; the rate is pairs /
-(time N − time 2) in total and per thread. Groups: FVC2002 DB1 B ISO (80 templates, 3,160
-pairs), every shared ISO template (400, 79,800 pairs), every template of ours (400).
+(time N − time 2) in total and per thread, and the CPU seconds beyond start-up per wall
+second beyond it (how many cores the command really had: others' processes take the rest on a
+shared machine). Groups: FVC2002 DB1 B ISO (80 templates, 3,160 pairs), every shared ISO
+template (400, 79,800 pairs), every template of ours (400).
 
     python benchmarks/afis_fvc_speed.py --comparator --baseline-src DIR [--rounds 5]
     python benchmarks/afis_fvc_speed.py --scores-cli [--baseline-src DIR] [--rounds 5]
@@ -41,6 +43,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -189,10 +192,15 @@ def comparator_ab(args: argparse.Namespace) -> None:
     print(f"wrote {args.out}")
 
 
-def _timed(cmd: list[str], env: dict[str, str]) -> float:
+def _timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds of the command and the CPU seconds (user + system) it used."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     subprocess.run(cmd, env=env, check=True, capture_output=True)
-    return time.perf_counter() - t0
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
 
 
 def scores_cli(args: argparse.Namespace) -> None:
@@ -215,18 +223,17 @@ def scores_cli(args: argparse.Namespace) -> None:
             ]
 
         times: dict[tuple[str, int, str], list[float]] = {}
+        cpu: dict[tuple[str, int, str], list[float]] = {}
         for _, src, threads in runs:  # warm every engine's kernel cache first
             _timed(command(groups["fvc2002/DB1_B ISO"][:3]), _child_env(src, threads))
         for r in range(args.rounds):
             order = runs if r % 2 == 0 else runs[::-1]
             for engine, src, threads in order:
                 env = _child_env(src, threads)
-                start = _timed(command(groups["fvc2002/DB1_B ISO"][:2]), env)
-                times.setdefault((engine, threads, "start-up"), []).append(start)
-                for name, files in groups.items():
-                    times.setdefault((engine, threads, name), []).append(
-                        _timed(command(files), env)
-                    )
+                for name, files in [("start-up", groups["fvc2002/DB1_B ISO"][:2]), *groups.items()]:
+                    wall, used = _timed(command(files), env)
+                    times.setdefault((engine, threads, name), []).append(wall)
+                    cpu.setdefault((engine, threads, name), []).append(used)
             print(f"round {r + 1}/{args.rounds}", flush=True)
         rows = []
         for engine, _, threads in runs:
@@ -235,17 +242,27 @@ def scores_cli(args: argparse.Namespace) -> None:
                 pairs = len(files) * (len(files) - 1) // 2
                 whole = statistics.median(times[(engine, threads, name)])
                 rate = pairs / (whole - start)
+                # CPU seconds beyond start-up per wall second beyond it: the cores the
+                # comparisons really had (another process on the machine takes the rest)
+                extra_cpu = statistics.median(cpu[(engine, threads, name)]) - statistics.median(
+                    cpu[(engine, threads, "start-up")]
+                )
+                cores_had = extra_cpu / (whole - start)
                 rows.append({
                     "engine": engine, "threads": threads, "group": name,
                     "templates": len(files), "pairs": pairs, "command_s": whole,
                     "start_up_s": start, "comparisons_per_second": rate,
-                    "per_core": rate / threads, "command_runs": times[(engine, threads, name)],
+                    "per_core": rate / threads, "cores_had": cores_had,
+                    "command_runs": times[(engine, threads, name)],
                     "start_up_runs": times[(engine, threads, "start-up")],
+                    "command_cpu_s": cpu[(engine, threads, name)],
+                    "start_up_cpu_s": cpu[(engine, threads, "start-up")],
                 })  # fmt: skip
                 print(
                     f"{engine:8s} {threads} thread(s) {name:18s} {len(files):4d} templates "
                     f"{pairs:7,d} pairs: command {whole:6.2f} s − start-up {start:.2f} s → "
-                    f"{rate:9,.0f} comparisons/s ({rate / threads:,.0f} per core)",
+                    f"{rate:9,.0f} comparisons/s ({rate / threads:,.0f} per core; CPU beyond "
+                    f"start-up {cores_had:.2f} × wall)",
                     flush=True,
                 )
     doc = _load_doc(args.out)
