@@ -39,32 +39,33 @@ from __future__ import annotations
 
 import os
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+if __name__ == "__main__":  # one thread for the measurement; an importer's threads are its own
+    for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+        os.environ.setdefault(_var, "1")
 
-import argparse  # noqa: E402
-import contextlib  # noqa: E402
-import dataclasses  # noqa: E402
-import importlib  # noqa: E402
-import itertools  # noqa: E402
-import json  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable, Iterator, Sequence  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import contextlib
+import dataclasses
+import importlib
+import itertools
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from securecomm.afis.errors import AfisError  # noqa: E402
-from securecomm.afis.evaluation import det_curve, error_rates  # noqa: E402
-from securecomm.afis.matching import pack, prepare  # noqa: E402
-from securecomm.afis.matching.calibration import calibrate_many, fit_calibration  # noqa: E402
-from securecomm.afis.templates import read_template  # noqa: E402
-from securecomm.afis.types import FingerImage, Template  # noqa: E402
-from securecomm.machine import machine  # noqa: E402
+from securecomm.afis.errors import AfisError
+from securecomm.afis.evaluation import det_curve, error_rates
+from securecomm.afis.matching import pack, prepare
+from securecomm.afis.matching.calibration import calibrate_many, fit_calibration
+from securecomm.afis.templates import read_template
+from securecomm.afis.types import FingerImage, Template
+from securecomm.machine import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = Path(os.environ.get("SECURECOMM_SHARED_DATA", ROOT.parent / "shared" / "data"))

@@ -21,36 +21,37 @@ from __future__ import annotations
 
 import os
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+if __name__ == "__main__":  # one thread for the measurement; an importer's threads are its own
+    for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+        os.environ.setdefault(_var, "1")
 
-import argparse  # noqa: E402
-import itertools  # noqa: E402
-import json  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-from collections import Counter  # noqa: E402
-from collections.abc import Sequence  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from datetime import UTC, datetime  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import itertools
+import json
+import statistics
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 
-import numpy as np  # noqa: E402
-from PIL import Image, ImageDraw  # noqa: E402
+import numpy as np
+from PIL import Image, ImageDraw
 
-from securecomm.afis.errors import AfisError  # noqa: E402
-from securecomm.afis.evaluation import error_rates  # noqa: E402
-from securecomm.afis.extraction import extract  # noqa: E402
-from securecomm.afis.image import load_image  # noqa: E402
-from securecomm.afis.matching import compare_prepared, prepare  # noqa: E402
-from securecomm.afis.synthesis import (  # noqa: E402
+from securecomm.afis.errors import AfisError
+from securecomm.afis.evaluation import error_rates
+from securecomm.afis.extraction import extract
+from securecomm.afis.image import load_image
+from securecomm.afis.matching import compare_prepared, prepare
+from securecomm.afis.synthesis import (
     ImpressionKind,
     finger_rng,
     generate_master,
     make_impression,
 )
-from securecomm.afis.types import FingerImage, Template  # noqa: E402
-from securecomm.machine import machine  # noqa: E402
+from securecomm.afis.types import FingerImage, Template
+from securecomm.machine import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("SECURECOMM_SHARED_DATA", ROOT.parent / "shared" / "data"))
