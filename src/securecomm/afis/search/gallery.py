@@ -45,6 +45,7 @@ from securecomm.afis.search.errors import (
     IdentityExistsError,
     UnknownIdentityError,
 )
+from securecomm.afis.search.lead_blocks import LeadBlocks
 from securecomm.afis.search.packed import PackedMinutiae
 from securecomm.afis.search.parameters import (
     CODE_LAYOUT_VERSION,
@@ -277,6 +278,7 @@ class GalleryShard:
         self.live = live
         self._ids = None
         self._extend_presence()
+        self._extend_lead_blocks()
 
     def _extend_presence(self) -> None:
         """Bit f of ``presence[slot]`` is set when finger position f + 1 of the slot has a
@@ -289,6 +291,13 @@ class GalleryShard:
         self.presence: npt.NDArray[np.uint16] = (
             fresh if have == 0 or old is None else np.concatenate([old[:have], fresh])
         )
+
+    def _extend_lead_blocks(self) -> None:
+        """The slot-interleaved copy of the lead codes the lead scan reads (:mod:`lead_blocks`),
+        derived in memory like ``presence``: copied once per slot, for new slots on commit."""
+        if getattr(self, "lead_blocks", None) is None:
+            self.lead_blocks = LeadBlocks(CODE_SEGMENTS * CODE_LEAD_WORDS)
+        self.lead_blocks.extend(self.lead)
 
     def close(self) -> None:
         for fd in self._fds.values():

@@ -31,6 +31,7 @@ from securecomm.afis.search.kernels import (
     sparse_lead_scores,
     top_slots,
 )
+from securecomm.afis.search.lead_blocks import blocked_lead_scores
 from securecomm.afis.search.parameters import (
     CODE_LEAD_WORDS,
     CODE_PAIR_WORDS,
@@ -156,14 +157,18 @@ def lead_stage_scores(
 ) -> np.ndarray:
     """Every slot's lead-code score (stage 1 of :func:`prefilter`; ``-inf`` for deleted slots
     and, normalised, for slots sharing no finger with the probe)."""
-    n = shard.slots
     if normalise and standard is None:
         standard = finger_standardisation(shard, probe)
     centre, inv_sd = standard[:2] if normalise and standard else (NO_CENTRE, UNIT_SCALE)
-    return sparse_lead_scores(
-        shard.lead.reshape(n, -1),
-        shard.live,
-        shard.presence,
+    # One snapshot: a commit in this process may extend the shard while the scan runs.
+    blocks = shard.lead_blocks.view
+    n = blocks.slots
+    return blocked_lead_scores(
+        blocks.codes,
+        blocks.pops,
+        n,
+        shard.live[:n],
+        shard.presence[:n],
         probe.lead,
         probe.lead_pops,
         probe.code_rows,
