@@ -27,7 +27,12 @@ per word), so one reduction serves both segments (and, in the lead scan, the gal
 popcounts, which are counted rather than stored); and with α = |a|/B the z-score is
 ``(c − α·|b|) · w/√(α(1 − α)) · h(|b|)``, ``h(|b|) = 1/√(|b|(1 − |b|/B))``: a constant per
 probe finger times a table of B + 1 values, so no division, square root or 3-D table per
-comparison. A full-code scan of every slot now runs at ≈ 100 M/s, the lead scan at ≈ 200 M/s.
+comparison. A full-code scan of every slot then ran at ≈ 100 M/s, the dense lead scan at
+≈ 170 M/s. The finger-set scan (:func:`sparse_lead_scores`: a branch and a horizontal sum per
+finger comparison) runs at 47 M/s for ten fingers and 6 M/s for one on the same machine, so
+the search's lead stage now scans slot-interleaved blocks instead
+(:func:`lead_blocks.blocked_lead_scores`, 187 M/s; this one scores the standardisation's
+sample and is the reference the blocks are tested against).
 
 Popcounts use the SWAR bit trick (Hacker's Delight §5-1), which LLVM recognises as ``ctpop``,
 because numba 0.68 has no ``np.bitwise_count`` inside ``njit``.
