@@ -125,9 +125,13 @@ def finger_standardisation(
     if len(sample) == 0:
         return lead_c, lead_s, full_c, full_s
     n = shard.slots
+    # The sample's rows, gathered once: each finger's two scans then read them from cache.
     lead_rows = np.ascontiguousarray(shard.lead.reshape(n, -1)[sample])
+    tail_rows = np.ascontiguousarray(shard.tail.reshape(n, -1)[sample])
+    pops = np.ascontiguousarray(shard.pops[sample])
     live = np.ones(len(sample), np.bool_)
     presence = shard.presence[sample]
+    rows = np.arange(len(sample), dtype=np.int64)
     for f in probe.code_rows.tolist():
         has = (presence >> np.uint16(f)) & np.uint16(1) == 1
         if not has.any():
@@ -140,9 +144,9 @@ def finger_standardisation(
         c, sd = _robust(z[has])
         lead_c[f], lead_s[f] = c, 1.0 / sd
         z = sparse_code_scores(
-            shard.lead.reshape(n, -1), shard.tail.reshape(n, -1), shard.pops, shard.live,
-            shard.presence, sample, probe.lead, probe.tail, probe.pops, one, CODE_LEAD_WORDS,
-            TAIL_SPLIT, SEGMENT_WEIGHTS, 0.0, NO_CENTRE, UNIT_SCALE, False,
+            lead_rows, tail_rows, pops, live, presence, rows, probe.lead, probe.tail,
+            probe.pops, one, CODE_LEAD_WORDS, TAIL_SPLIT, SEGMENT_WEIGHTS, 0.0, NO_CENTRE,
+            UNIT_SCALE, False,
         )  # fmt: skip
         c, sd = _robust(z[has])
         full_c[f], full_s[f] = c, 1.0 / sd
