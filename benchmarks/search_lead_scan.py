@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> None:
         fresh = LeadBlocks(CODE_SEGMENTS * CODE_LEAD_WORDS)
         fresh.extend(shard.lead)
         out["build_blocks_s"] = time.perf_counter() - t
-        view = shard.lead_blocks.view
+        view = shard.lead_block_view()
         out["shard_slots"] = n
         out["blocks_bytes"] = int(view.codes.nbytes + view.pops.nbytes)
         full = gen.ten_print(NONMATED_BASE + 1, 1)

@@ -122,13 +122,20 @@ def test_the_shard_keeps_its_blocks_in_step_with_commits_and_reopening(tmp_path:
         engine.enrol_many([(f"id{i}", GEN.ten_print(i)) for i in range(LANES + 9, 3 * LANES)])
         engine.delete("id3")
         shard = gallery.shards[0]
-        assert shard.lead_blocks.view.slots == shard.slots == 3 * LANES
         probe = prepare_probe(GEN.ten_print(11, impression=1), matching)
-        scores = shard_search.lead_stage_scores(shard, probe)
+        first = shard_search.lead_stage_scores(shard, probe)
+        assert len(first) == shard.slots == 3 * LANES
+        engine.enrol_many([(f"id{i}", GEN.ten_print(i)) for i in range(3 * LANES, 3 * LANES + 4)])
+        scores = shard_search.lead_stage_scores(shard, probe)  # the blocks follow the commit
+        assert shard.lead_block_view().slots == shard.slots == 3 * LANES + 4
+        assert len(scores) == shard.slots
         assert np.isneginf(scores[3])  # id3, deleted (slots are in enrolment order)
         assert int(np.argmax(scores)) == shard.identity_index()["id11"]
     with Gallery.open(path, writable=False, create=False) as gallery:
+        # Opening builds nothing (a reader of records never pays for the copy); a scan does.
+        assert gallery.shards[0]._lead_blocks is None
         again = shard_search.lead_stage_scores(gallery.shards[0], probe)
+        assert gallery.shards[0]._lead_blocks is not None
     assert np.array_equal(np.isneginf(again), np.isneginf(scores))
     finite = np.isfinite(scores)
     assert np.allclose(again[finite], scores[finite], rtol=1e-6, atol=1e-5)

@@ -45,7 +45,7 @@ from securecomm.afis.search.errors import (
     IdentityExistsError,
     UnknownIdentityError,
 )
-from securecomm.afis.search.lead_blocks import LeadBlocks
+from securecomm.afis.search.lead_blocks import BlockView, LeadBlocks
 from securecomm.afis.search.packed import PackedMinutiae
 from securecomm.afis.search.parameters import (
     CODE_LAYOUT_VERSION,
@@ -201,6 +201,7 @@ class GalleryShard:
         self._lock_fd: int | None = None
         self._fds: dict[str, int] = {}
         self._ids: dict[str, int] | None = None
+        self._lead_blocks: LeadBlocks | None = None
         if writable:
             self._lock()
         try:
@@ -278,7 +279,6 @@ class GalleryShard:
         self.live = live
         self._ids = None
         self._extend_presence()
-        self._extend_lead_blocks()
 
     def _extend_presence(self) -> None:
         """Bit f of ``presence[slot]`` is set when finger position f + 1 of the slot has a
@@ -292,12 +292,21 @@ class GalleryShard:
             fresh if have == 0 or old is None else np.concatenate([old[:have], fresh])
         )
 
-    def _extend_lead_blocks(self) -> None:
+    def lead_block_view(self) -> BlockView:
         """The slot-interleaved copy of the lead codes the lead scan reads (:mod:`lead_blocks`),
-        derived in memory like ``presence``: copied once per slot, for new slots on commit."""
-        if getattr(self, "lead_blocks", None) is None:
-            self.lead_blocks = LeadBlocks(CODE_SEGMENTS * CODE_LEAD_WORDS)
-        self.lead_blocks.extend(self.lead)
+        derived in memory like ``presence``, each slot copied once. Built on the first scan,
+        not when the shard is mapped (a process that only reads records, like the examiner's
+        page, never pays for it), and brought up to the committed slots on later scans."""
+        blocks = self._lead_blocks
+        if blocks is None:
+            with self._mutex:
+                if self._lead_blocks is None:
+                    self._lead_blocks = LeadBlocks(CODE_SEGMENTS * CODE_LEAD_WORDS)
+                blocks = self._lead_blocks
+        lead = self.lead
+        if blocks.view.slots != len(lead):
+            blocks.extend(lead)
+        return blocks.view
 
     def close(self) -> None:
         for fd in self._fds.values():

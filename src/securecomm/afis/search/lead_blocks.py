@@ -15,8 +15,9 @@ vector float arithmetic, with no horizontal reduction at all. Scores are those o
 :func:`kernels.sparse_lead_scores` (the same terms in the same order per slot; float
 contraction under ``fastmath`` may differ in the last bits).
 
-The copy is derived when a shard is mapped and extended on commit (slots are append-only), in
-memory: about 1 kB per slot, next to the 4.6 kB the shard's files keep in the page cache. A
+The copy is built in memory by a shard's first scan and extended by later ones to the
+committed slots (slots are append-only; ``GalleryShard.lead_block_view``): about 1 kB per
+slot, next to the 4.6 kB the shard's files keep in the page cache. A
 block is skipped for a probe finger only if none of its slots has that finger, so a two-print
 record costs a ten-print probe the loads of its absent fingers' (zero) codes when it shares
 a block with ten-print records.

@@ -165,7 +165,7 @@ def lead_stage_scores(
         standard = finger_standardisation(shard, probe)
     centre, inv_sd = standard[:2] if normalise and standard else (NO_CENTRE, UNIT_SCALE)
     # One snapshot: a commit in this process may extend the shard while the scan runs.
-    blocks = shard.lead_blocks.view
+    blocks = shard.lead_block_view()
     n = blocks.slots
     return blocked_lead_scores(
         blocks.codes,
