@@ -4,6 +4,13 @@ Speed work on the kernels (issue 14) must not change a single score: these raw s
 paired minutiae were computed at commit 5c1dd70, before that work, on third-party ISO
 templates of every shared FVC set (fixed files: our extraction can change without touching
 them). A deliberate change of the comparator updates the pins and says why in its commit.
+
+Evidence limited by the pairs (parameters.PAIR_EVIDENCE_DECADES): the kernel now limits the raw
+similarity of m paired minutiae to calibration.RAW_CAP[m] (at most m − 1 decades). The pins
+below still pin the comparator before the cap, bit for bit: they are checked on the kernel with
+a cap of +inf. The cap changed 4 of the 105 raw scores, pinned in :data:`CAPPED` (their new raw
+is RAW_CAP[m] exactly, which is plain IEEE arithmetic in calibration.py); every other raw score,
+and every pair list, is bit-identical to the uncapped kernel's.
 """
 
 from __future__ import annotations
@@ -17,7 +24,8 @@ import pytest
 
 from securecomm.afis.matching import compare, compare_one_to_many, pack, prepare
 from securecomm.afis.matching.batch import raw_scores
-from securecomm.afis.matching.calibration import calibrate_many
+from securecomm.afis.matching.calibration import RAW_CAP, calibrate_many
+from securecomm.afis.matching.comparator import _kernel
 from securecomm.afis.templates import read_template
 from securecomm.afis.types import Template
 
@@ -25,11 +33,28 @@ SETS = ("fvc2002/DB1_B", "fvc2002/DB2_B", "fvc2002/DB3_B", "fvc2002/DB4_B", "fvc
 NAMES = tuple(f"{s}/{f}" for s in SETS for f in ("101_1", "101_2", "102_1"))
 
 #: sha256 (first 32 hex digits) of the float64 raw scores of every unordered pair of NAMES
-#: (105 pairs, in itertools.combinations order), as the batch kernel returns them.
+#: (105 pairs, in itertools.combinations order), as the batch kernel returns them without the
+#: cap (raw_cap = +inf).
 RAW_DIGEST = "32d1d60c291ffd712f6a4a860d6184aa"
 
-#: (a, b) → (raw score as float.hex, sha256 of compare(a, b).pairs' bytes, first 16 digits):
-#: the genuine pair and the two impostor pairs of each set.
+#: The pairs whose raw score the cap changed: (a, b) → (paired minutiae m, capped raw as
+#: float.hex, = RAW_CAP[m]), with the calibrated score before → after. Three genuine pairs whose
+#: tail-extrapolated score was above m − 1 decades, and an impostor pair with a single pair
+#: (nothing but the alignment's root: 0 decades).
+CAPPED = {
+    # 70.146 → 14.0 decades
+    ("fvc2002/DB1_B/101_1", "fvc2002/DB1_B/101_2"): (15, "0x1.0130e8dc07ae8p-3"),
+    # 0.061 → 0.0 decades
+    ("fvc2002/DB1_B/101_2", "fvc2002/DB3_B/101_1"): (1, "0x0.0p+0"),
+    # 12.874 → 12.0 decades
+    ("fvc2002/DB4_B/101_1", "fvc2002/DB4_B/101_2"): (13, "0x1.b6e97033b67abp-4"),
+    # 13.206 → 13.0 decades
+    ("fvc2004/DB1_B/101_1", "fvc2004/DB1_B/101_2"): (14, "0x1.dca5a0f5e2ebep-4"),
+}
+UNCAPPED = np.full(len(RAW_CAP), np.inf)
+
+#: (a, b) → (raw score as float.hex without the cap, sha256 of compare(a, b).pairs' bytes,
+#: first 16 digits): the genuine pair and the two impostor pairs of each set.
 PINNED = {
     ("fvc2002/DB1_B/101_1", "fvc2002/DB1_B/101_2"): ("0x1.49225603ebc02p-1", "265f0d8f8fd8c081"),
     ("fvc2002/DB1_B/101_1", "fvc2002/DB1_B/102_1"): ("0x1.485f3bad40a58p-8", "7abba30c122b1b81"),
@@ -59,7 +84,17 @@ def test_batch_scores_of_every_pair_are_bit_identical(templates: dict[str, Templ
     pairs = np.array(list(itertools.combinations(range(len(NAMES)), 2)), dtype=np.int64)
     raw = raw_scores(packed, pairs[:, 0], pairs[:, 1])
     assert raw.dtype == np.float64
-    assert hashlib.sha256(raw.tobytes()).hexdigest()[:32] == RAW_DIGEST
+    uncapped = raw_scores(packed, pairs[:, 0], pairs[:, 1], raw_cap=UNCAPPED)
+    # the cap changed exactly the CAPPED pairs, to RAW_CAP[m]; every other score bit for bit
+    changed = {
+        (NAMES[a], NAMES[b]) for k, (a, b) in enumerate(pairs.tolist()) if raw[k] != uncapped[k]
+    }
+    assert changed == set(CAPPED)
+    for k, (a, b) in enumerate(pairs.tolist()):
+        if (NAMES[a], NAMES[b]) in CAPPED:
+            m, raw_hex = CAPPED[(NAMES[a], NAMES[b])]
+            assert raw[k].hex() == raw_hex == RAW_CAP[m].hex()
+            assert len(compare(templates[NAMES[a]], templates[NAMES[b]]).pairs) == m
     # on every core (securecomm afis scores): the same numbers
     assert np.array_equal(raw_scores(packed, pairs[:, 0], pairs[:, 1], parallel=True), raw)
     # one probe against all: the same kernel, the same numbers
@@ -70,6 +105,8 @@ def test_batch_scores_of_every_pair_are_bit_identical(templates: dict[str, Templ
         )
         others = [j for j in range(len(NAMES)) if j != i]
         assert np.array_equal(many[others], calibrate_many(expected))
+    # the comparator before the cap, bit for bit
+    assert hashlib.sha256(uncapped.tobytes()).hexdigest()[:32] == RAW_DIGEST
 
 
 @pytest.mark.parametrize(("a", "b"), sorted(PINNED))
@@ -78,7 +115,16 @@ def test_compare_score_and_pairs_are_bit_identical(
 ) -> None:
     raw_hex, pairs_digest = PINNED[(a, b)]
     result = compare(templates[a], templates[b])
-    assert result.raw.hex() == raw_hex
+    p, q = prepare(templates[a]), prepare(templates[b])
+    if q.key < p.key:
+        p, q = q, p
+    uncapped = float(_kernel(p, q, UNCAPPED)[0])
+    if (a, b) in CAPPED:
+        assert result.raw.hex() == CAPPED[(a, b)][1]
+        assert len(result.pairs) == CAPPED[(a, b)][0]
+    else:
+        assert result.raw == uncapped
+    assert uncapped.hex() == raw_hex  # the comparator before the cap, bit for bit
     assert hashlib.sha256(result.pairs.tobytes()).hexdigest()[:16] == pairs_digest
     swapped = compare(templates[b], templates[a])
     assert swapped.raw == result.raw

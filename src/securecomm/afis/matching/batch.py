@@ -17,7 +17,7 @@ import numpy.typing as npt
 from numba import njit, prange
 
 from securecomm.afis.matching import parameters as P
-from securecomm.afis.matching.calibration import calibrate_many
+from securecomm.afis.matching.calibration import RAW_CAP, calibrate_many
 from securecomm.afis.matching.comparator import (
     _GLOBAL_DIRECTION_UNITS,
     _MAX_DIRECTION_UNITS,
@@ -84,7 +84,7 @@ def pack(prepared: Sequence[PreparedTemplate]) -> PackedTemplates:
 @njit(cache=True, nogil=True)
 def _score_pair(
     values, masks, x, y, angle, radial, offsets, roff, keys, a, b, consts_f, consts_i,
-    sqrt_table, zd, za,
+    sqrt_table, zd, za, raw_cap,
 ):  # fmt: skip
     """Raw score of packed entries a and b (lower key first, as compare_prepared)."""
     if keys[b] < keys[a]:
@@ -101,7 +101,7 @@ def _score_pair(
         sqrt_table, consts_i[0], consts_i[1], zd, za,
         consts_i[2], consts_i[3], consts_i[4], consts_i[5],
         consts_f[0], consts_f[1], consts_i[6], consts_f[2], consts_f[3],
-        consts_i[7], consts_f[4], consts_f[5], consts_i[8], consts_f[6], consts_i[9],
+        consts_i[7], consts_f[4], consts_f[5], consts_i[8], consts_f[6], consts_i[9], raw_cap,
     )  # fmt: skip
     return score
 
@@ -109,13 +109,13 @@ def _score_pair(
 @njit(cache=True, nogil=True)
 def _score_pairs(
     values, masks, x, y, angle, radial, offsets, roff, keys, ia, ib, consts_f, consts_i,
-    sqrt_table, zd, za,
+    sqrt_table, zd, za, raw_cap,
 ):  # fmt: skip
     out = np.zeros(ia.shape[0], dtype=np.float64)
     for t in range(ia.shape[0]):
         out[t] = _score_pair(
             values, masks, x, y, angle, radial, offsets, roff, keys, ia[t], ib[t], consts_f,
-            consts_i, sqrt_table, zd, za,
+            consts_i, sqrt_table, zd, za, raw_cap,
         )  # fmt: skip
     return out
 
@@ -123,7 +123,7 @@ def _score_pairs(
 @njit(cache=True, nogil=True, parallel=True)
 def _score_pairs_parallel(
     values, masks, x, y, angle, radial, offsets, roff, keys, ia, ib, consts_f, consts_i,
-    sqrt_table, zd, za,
+    sqrt_table, zd, za, raw_cap,
 ):  # fmt: skip
     """_score_pairs on numba's threads (NUMBA_NUM_THREADS, numba.set_num_threads): each pair
     is scored by the same code, so the scores are the same."""
@@ -131,7 +131,7 @@ def _score_pairs_parallel(
     for t in prange(ia.shape[0]):
         out[t] = _score_pair(
             values, masks, x, y, angle, radial, offsets, roff, keys, ia[t], ib[t], consts_f,
-            consts_i, sqrt_table, zd, za,
+            consts_i, sqrt_table, zd, za, raw_cap,
         )  # fmt: skip
     return out
 
@@ -166,12 +166,19 @@ _CONSTS_I = np.array(
 
 
 def raw_scores(
-    packed: PackedTemplates, ia: npt.ArrayLike, ib: npt.ArrayLike, *, parallel: bool = False
+    packed: PackedTemplates,
+    ia: npt.ArrayLike,
+    ib: npt.ArrayLike,
+    *,
+    parallel: bool = False,
+    raw_cap: npt.NDArray[np.float64] = RAW_CAP,
 ) -> np.ndarray:
     """Raw similarity of packed[ia[t]] and packed[ib[t]] for every t.
 
     ``parallel``: on all of numba's threads (``numba.get_num_threads()``: every core, or
-    ``NUMBA_NUM_THREADS``); the scores are the same as on one.
+    ``NUMBA_NUM_THREADS``); the scores are the same as on one. ``raw_cap``: the limit by the
+    number of pairs (calibration.RAW_CAP); an array of +inf gives the uncapped raw similarity,
+    for tests and studies of the cap.
     """
     a = np.ascontiguousarray(ia, dtype=np.int64)
     b = np.ascontiguousarray(ib, dtype=np.int64)
@@ -185,7 +192,7 @@ def raw_scores(
         return kernel(
             packed.values, packed.masks, packed.x, packed.y, packed.angle, packed.radial,
             packed.offsets, packed.radial_offsets, packed.keys, a, b, _CONSTS_F, _CONSTS_I,
-            _SQRT, _Z_DISTANCE, _Z_ANGLE,
+            _SQRT, _Z_DISTANCE, _Z_ANGLE, np.ascontiguousarray(raw_cap, dtype=np.float64),
         )  # fmt: skip
     finally:
         numba.set_parallel_chunksize(previous)
@@ -202,7 +209,7 @@ def compare_pairs(
 def _score_one_to_many(
     pv, pm, px, py, pt, pr, pkey,
     values, masks, x, y, angle, radial, offsets, roff, keys, consts_f, consts_i,
-    sqrt_table, zd, za,
+    sqrt_table, zd, za, raw_cap,
 ):  # fmt: skip
     n = keys.shape[0]
     out = np.zeros(n, dtype=np.float64)
@@ -218,6 +225,7 @@ def _score_one_to_many(
                 consts_i[2], consts_i[3], consts_i[4], consts_i[5],
                 consts_f[0], consts_f[1], consts_i[6], consts_f[2], consts_f[3],
                 consts_i[7], consts_f[4], consts_f[5], consts_i[8], consts_f[6], consts_i[9],
+                raw_cap,
             )  # fmt: skip
         else:
             score, _, _ = _match(
@@ -227,6 +235,7 @@ def _score_one_to_many(
                 consts_i[2], consts_i[3], consts_i[4], consts_i[5],
                 consts_f[0], consts_f[1], consts_i[6], consts_f[2], consts_f[3],
                 consts_i[7], consts_f[4], consts_f[5], consts_i[8], consts_f[6], consts_i[9],
+                raw_cap,
             )  # fmt: skip
         out[b] = score
     return out
@@ -238,7 +247,7 @@ def raw_scores_one_to_many(probe: PreparedTemplate, gallery: PackedTemplates) ->
         probe.values, probe.masks, probe.x, probe.y, probe.angle, probe.radial, probe.key,
         gallery.values, gallery.masks, gallery.x, gallery.y, gallery.angle, gallery.radial,
         gallery.offsets, gallery.radial_offsets, gallery.keys, _CONSTS_F, _CONSTS_I,
-        _SQRT, _Z_DISTANCE, _Z_ANGLE,
+        _SQRT, _Z_DISTANCE, _Z_ANGLE, RAW_CAP,
     )  # fmt: skip
 
 

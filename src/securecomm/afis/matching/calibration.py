@@ -14,6 +14,12 @@ taken at fixed impostor quantiles up to 99.9 %; beyond the last knot, where samp
 few, the tail is extrapolated by the exponential (log-linear) fit of FMR on the top 5 % of
 impostor scores. Between knots the mapping is linear, so it is monotone and continuous.
 Genuine scores play no part in the fit. The knots below are the output of that fit.
+
+The tail extrapolates far beyond the impostors it was fitted on, so a score is also limited by
+the evidence its paired minutiae can carry: at most PAIR_EVIDENCE_DECADES·(m − 1) decades for
+m pairs (parameters.py says why). The comparator applies it to the raw similarity, in the
+kernel, through :data:`RAW_CAP` (the raw similarity at each cap), so that calibrate(raw) is
+min(calibrate(uncapped raw), m − 1) on every path; :func:`calibrate` itself knows nothing of m.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ import bisect
 
 import numpy as np
 import numpy.typing as npt
+
+from securecomm.afis.matching import parameters as P
 
 #: Calibrated score at which the estimated false match rate is 1e-3 (resp. 1e-4).
 THRESHOLD_FMR_1E3 = 3.0
@@ -112,3 +120,43 @@ def fit_calibration(impostor_raw: npt.ArrayLike) -> tuple[list[float], list[floa
     survival = 1.0 - np.arange(len(tail)) / n - (n - len(tail)) / n
     slope, _ = np.polyfit(tail, -np.log10(survival), 1)
     return raws, logs, float(max(slope, 1e-6))
+
+
+def pair_evidence_cap(pairs: int) -> float:
+    """The most a comparison with ``pairs`` paired minutiae may score (decades):
+    PAIR_EVIDENCE_DECADES·(pairs − 1), 0 for one pair or none (parameters.py says why)."""
+    return P.PAIR_EVIDENCE_DECADES * max(pairs - 1, 0)
+
+
+def _largest_raw_within(calibrated: float) -> float:
+    """The largest raw similarity whose calibrated score, by :func:`calibrate` and by
+    :func:`calibrate_many` alike, is at most ``calibrated``: the inverse mapping's value,
+    moved by a few units in the last place where rounding put it on the wrong side (the
+    calibrated score at the cap is then ``calibrated`` itself, or the float just below)."""
+    if calibrated <= 0.0:
+        return 0.0
+    r = raw_threshold(calibrated)
+
+    def within(x: float) -> bool:
+        return max(calibrate(x), float(calibrate_many([x])[0])) <= calibrated
+
+    while not within(r):
+        r = float(np.nextafter(r, -np.inf))
+    for _ in range(64):
+        up = float(np.nextafter(r, np.inf))
+        if not within(up):
+            break
+        r = up
+    return r
+
+
+def pair_raw_caps(size: int = P.MAX_CAPPED_PAIRS + 1) -> npt.NDArray[np.float64]:
+    """RAW_CAP[m] for m = 0 … size − 1: the raw similarity at the cap of m pairs."""
+    return np.array([_largest_raw_within(pair_evidence_cap(m)) for m in range(size)])
+
+
+#: The comparator's raw similarity with m paired minutiae is limited to RAW_CAP[min(m, last)]
+#: in the kernel (comparator._match), so that every path (compare, compare_prepared, the batch
+#: and one-to-many kernels) scores at most pair_evidence_cap(m): calibrate(RAW_CAP[m]) is
+#: PAIR_EVIDENCE_DECADES·(m − 1) (or the float just below), and a raw below the cap is untouched.
+RAW_CAP: npt.NDArray[np.float64] = pair_raw_caps()

@@ -3,7 +3,10 @@
 raw = s_LSS-R · m / √(max(o_A, k)·max(o_B, k)): the LSS-R similarity (consolidation.py) times
 the fraction of the overlapping minutiae that pair up under the best root alignment
 (global_pairing.py). On the FVC sets this lowered the FVC2002 average EER from 1.96 to 1.45 %
-end to end and from 2.54 to 1.80 % on the ISO templates (docs/afis-matching.md).
+end to end and from 2.54 to 1.80 % on the ISO templates (docs/afis-matching.md). The raw
+similarity is then limited to what its m paired minutiae can carry, ``calibration.RAW_CAP[m]``
+(PAIR_EVIDENCE_DECADES·(m − 1) decades once calibrated, parameters.py), in the kernel, so every
+path — compare, compare_prepared, the batch and one-to-many kernels — applies the same cap.
 
 ``compare(a, b)`` is symmetric by construction: the two prepared templates are put in a fixed
 order (by content digest) before the kernel runs, and the pairs are swapped back, so
@@ -20,7 +23,7 @@ import numpy.typing as npt
 from numba import njit
 
 from securecomm.afis.matching import parameters as P
-from securecomm.afis.matching.calibration import calibrate
+from securecomm.afis.matching.calibration import RAW_CAP, calibrate
 from securecomm.afis.matching.consolidation import relax, rho_tables, select_pairs
 from securecomm.afis.matching.cylinders import cell_offsets
 from securecomm.afis.matching.global_pairing import global_pairing
@@ -42,7 +45,8 @@ class Comparison:
 
     #: Calibrated similarity: −log10 of the estimated false match rate (calibration.py).
     score: float
-    #: The comparator's raw similarity in [0, 1] (LSS-R × overlap pairing ratio).
+    #: The comparator's raw similarity in [0, 1] (LSS-R × overlap pairing ratio, at most
+    #: calibration.RAW_CAP[len(pairs)]: the score is at most len(pairs) − 1 decades).
     raw: float
     #: (n, 2) int: indices of paired minutiae, column 0 into A, column 1 into B (the pairs of
     #: the best global alignment).
@@ -83,9 +87,11 @@ def _match(
     global_direction,
     overlap_distance,
     min_overlap,
+    raw_cap,
 ):
     """Γ (its non-zero cells) → one-to-one pairs → relaxation → global pairing → (raw, pair
-    indices into A, B)."""
+    indices into A, B). The raw similarity of m pairs is at most ``raw_cap[m]`` (the last value
+    for more pairs: calibration.RAW_CAP, the evidence m pairs can carry)."""
     na = va.shape[0]
     nb = vb.shape[0]
     if na == 0 or nb == 0:
@@ -134,17 +140,20 @@ def _match(
         overlap_distance,
     )
     ratio = m / math.sqrt(max(overlap_a, min_overlap) * max(overlap_b, min_overlap))
-    return score * ratio, ga, gb
+    return min(score * ratio, raw_cap[min(m, raw_cap.shape[0] - 1)]), ga, gb
 
 
 def raw_score(p: PreparedTemplate, q: PreparedTemplate) -> float:
-    """LSS-R similarity of two prepared templates, in [0, 1] (symmetric)."""
+    """Raw similarity of two prepared templates, in [0, 1] (symmetric; limited by the pairs)."""
     if q.key < p.key:
         p, q = q, p
     return float(_kernel(p, q)[0])
 
 
-def _kernel(p: PreparedTemplate, q: PreparedTemplate) -> tuple[float, np.ndarray, np.ndarray]:
+def _kernel(
+    p: PreparedTemplate, q: PreparedTemplate, raw_cap: npt.NDArray[np.float64] = RAW_CAP
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """The kernel on (p, q) in that order; ``raw_cap`` of +inf gives the uncapped raw (tests)."""
     return _match(
         p.values,
         p.masks,
@@ -178,6 +187,7 @@ def _kernel(p: PreparedTemplate, q: PreparedTemplate) -> tuple[float, np.ndarray
         _GLOBAL_DIRECTION_UNITS,
         P.OVERLAP_DISTANCE,
         P.MIN_OVERLAP_MINUTIAE,
+        raw_cap,
     )
 
 

@@ -83,3 +83,18 @@ MIN_OVERLAP_MINUTIAE = 6
 SIMILARITY_LEVELS = 1024
 #: Angles inside prepared templates are stored in 1/256 turns (the ISO unit).
 ANGLE_UNITS = 256
+
+# --- evidence limited by the pairs (calibration.RAW_CAP, docs/afis-matching.md) --------
+#: At most this many decades of −log10 FMR per paired minutia beyond the first: a comparison
+#: with m paired minutiae scores at most PAIR_EVIDENCE_DECADES·(m − 1). Under an alignment, a
+#: minutia of the other print falls by chance within the pairing tolerances (±10 px, ±28°) of
+#: a given one with a probability of the order of 0.1, so each pair beyond the one the
+#: alignment is built on is worth about one decade at most (the individuality argument of
+#: Pankanti, Prabhakar & Jain, IEEE TPAMI 24(8), 2002). A higher score than the pairs support
+#: comes from the calibration's log-linear tail, extrapolated far beyond the impostors it was
+#: fitted on: 6–7-minutia templates with 3–5 pairs reached 7–11 decades, the false positives of
+#: 1-finger searches at 10,000 identities.
+PAIR_EVIDENCE_DECADES = 1.0
+#: The table of caps goes up to this many pairs (the ISO/IEC 19794-2 maximum of minutiae per
+#: finger view); more pairs take the last value, far above any score the comparator reaches.
+MAX_CAPPED_PAIRS = 255
