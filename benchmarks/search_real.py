@@ -557,6 +557,23 @@ def markdown(out: dict) -> str:
     return "\n".join(lines)
 
 
+def merge_results(runs: list[dict]) -> dict:
+    """One result of several runs' galleries (the first run's header; a size measured twice
+    keeps the later run). Each gallery records the commit and machine it was measured on."""
+    by_size: dict[int, dict] = {}
+    for run in runs:
+        for g in run["galleries"]:
+            by_size[g["identities"]] = {
+                **g, "commit": g.get("commit", run["commit"]),
+                "machine": g.get("machine", run["machine"]),
+            }  # fmt: skip
+    out = dict(runs[0])
+    out["galleries"] = [by_size[n] for n in sorted(by_size)]
+    out["commit"] = "+".join(dict.fromkeys(g["commit"] for g in out["galleries"]))
+    out["wall_s"] = sum(r.get("wall_s", 0.0) for r in runs)
+    return out
+
+
 def plot(out: dict, path: Path) -> None:
     import matplotlib
 
@@ -603,9 +620,22 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--json", type=Path, default=RESULTS / "search_real.json")
     ap.add_argument("--plot", type=Path, default=RESULTS / "search_real.png")
     ap.add_argument("--tables-from", type=Path, help="print the docs' tables of a result file")
+    ap.add_argument(
+        "--merge",
+        type=Path,
+        nargs="+",
+        help="combine the galleries of result files (each keeps its run's commit and machine) "
+        "into --json, sorted by size, and redraw --plot",
+    )
     args = ap.parse_args(argv)
     if args.tables_from:
         print(markdown(json.loads(args.tables_from.read_text())))
+        return
+    if args.merge:
+        merged = merge_results([json.loads(f.read_text()) for f in args.merge])
+        args.json.write_text(json.dumps(merged, indent=1))
+        plot(merged, args.plot)
+        log(f"wrote {args.json} and {args.plot}")
         return
     args.work.mkdir(parents=True, exist_ok=True)
 
