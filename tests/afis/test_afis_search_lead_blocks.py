@@ -139,3 +139,28 @@ def test_the_shard_keeps_its_blocks_in_step_with_commits_and_reopening(tmp_path:
     assert np.array_equal(np.isneginf(again), np.isneginf(scores))
     finite = np.isfinite(scores)
     assert np.allclose(again[finite], scores[finite], rtol=1e-6, atol=1e-5)
+
+
+def test_memory_reserved_for_a_shard_counts_its_blocks(tmp_path: Path) -> None:
+    """Ray places shards by the memory they reserve: that includes the copy the scan builds."""
+    from securecomm.afis.search.lead_blocks import BLOCK_BYTES_PER_LEAD_BYTE
+    from securecomm.afis.search.ray_engine import (
+        ACTOR_BASE_MEMORY_BYTES,
+        SHARD_GROWTH_FACTOR,
+        shard_memory_bytes,
+    )
+
+    blocks = LeadBlocks(WORDS)
+    blocks.extend(np.zeros((4 * LANES, 10, WORDS), np.uint64))
+    view = blocks.view
+    lead_bytes = 4 * LANES * 10 * WORDS * 8
+    assert view.codes.nbytes + view.pops.nbytes == round(lead_bytes * BLOCK_BYTES_PER_LEAD_BYTE)
+    with Gallery.open(tmp_path / "g", shards=1) as gallery:
+        EmbeddedSearchEngine(gallery).enrol_many([(f"id{i}", GEN.ten_print(i)) for i in range(40)])
+        shard_dir = gallery.shards[0].path
+    files = sum(f.stat().st_size for f in shard_dir.rglob("*") if f.is_file())
+    lead = (shard_dir / "lead.bin").stat().st_size
+    assert shard_memory_bytes(shard_dir) == ACTOR_BASE_MEMORY_BYTES + int(
+        (files + lead * BLOCK_BYTES_PER_LEAD_BYTE) * SHARD_GROWTH_FACTOR
+    )
+    assert lead * BLOCK_BYTES_PER_LEAD_BYTE > 40 * 10 * WORDS * 8

@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from securecomm.afis.search.kernels import _h_table, _probe_terms, popcount64
+from securecomm.afis.search.parameters import CODE_LEAD_WORDS, CODE_SEGMENTS
 
 #: Slots per block (measured on Zen 4, ten-finger probe, 500k slots: 16 lanes 191 M finger
 #: comparisons/s, 32 lanes 220 M/s, 64 lanes 208 M/s).
@@ -43,6 +44,11 @@ FINGERS = 10
 _CHUNK_BLOCKS = 64
 #: Growth factor of the block arrays when commits outgrow them (amortised appends).
 _GROWTH = 1.5
+#: Bytes of the copy per byte of ``lead.bin`` (per slot: the 960 B of codes and 40 B of lead
+#: popcounts), for whoever reserves memory for a shard (ray_engine.shard_memory_bytes).
+BLOCK_BYTES_PER_LEAD_BYTE = (
+    FINGERS * CODE_SEGMENTS * CODE_LEAD_WORDS * 8 + FINGERS * CODE_SEGMENTS * 2
+) / (FINGERS * CODE_SEGMENTS * CODE_LEAD_WORDS * 8)
 
 
 @dataclass(frozen=True)

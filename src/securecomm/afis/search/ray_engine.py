@@ -46,6 +46,7 @@ from securecomm.afis.search.gallery import (
     pack_ten_print,
     shard_of,
 )
+from securecomm.afis.search.lead_blocks import BLOCK_BYTES_PER_LEAD_BYTE
 from securecomm.afis.search.parameters import CANDIDATE_LIST_LENGTH, PREFILTER_SHORTLIST
 from securecomm.afis.search.shard_search import PreparedCache, search_shard
 from securecomm.afis.search.thresholds import ThresholdPolicy
@@ -62,9 +63,12 @@ PLACEMENT_TIMEOUT_S = 120.0
 
 
 def shard_memory_bytes(shard_dir: Path) -> int:
-    """The memory a shard's actor reserves: its files with room to grow, plus the process."""
+    """The memory a shard's actor reserves: its files and the in-memory copy its lead scan
+    builds (lead_blocks, about 1 kB a slot) with room to grow, plus the process."""
     files = sum(f.stat().st_size for f in Path(shard_dir).rglob("*") if f.is_file())
-    return ACTOR_BASE_MEMORY_BYTES + int(files * SHARD_GROWTH_FACTOR)
+    lead = Path(shard_dir) / "lead.bin"
+    blocks = lead.stat().st_size * BLOCK_BYTES_PER_LEAD_BYTE if lead.exists() else 0.0
+    return ACTOR_BASE_MEMORY_BYTES + int((files + blocks) * SHARD_GROWTH_FACTOR)
 
 
 def start_local_ray(num_cpus: int | None = None) -> None:
