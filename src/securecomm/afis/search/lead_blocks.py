@@ -4,16 +4,18 @@ identities.
 ``lead.bin`` stores a slot's ten lead codes together (slot-major, what appends and CRCs
 want). Scanned that way, each finger comparison is a 12-word popcount reduced to one number,
 and the reduction, the float epilogue and the per-slot branches run once per identity and
-finger: measured on Zen 4 (one thread, 500k slots), 54 M finger comparisons/s for a
-ten-finger probe and 5 M/s for a one-finger probe, at 5 GB/s of a 29 GB/s memory
-(``benchmarks/search_lead_scan.py``). A :class:`LeadBlocks` copy holds the same codes in
-blocks of :data:`LANES` slots, word-major inside a block (``codes[block, finger, word,
-lane]``), with each finger's lead popcounts per segment (``pops[block, finger, segment,
-lane]``): word ``w`` of finger ``f`` of 32 consecutive slots is 256 contiguous bytes, so LLVM
-turns the lane loops into AVX-512 ``vpopcntq`` over whole registers and the epilogue into
-vector float arithmetic, with no horizontal reduction at all. Scores are those of
-:func:`kernels.sparse_lead_scores` (the same terms in the same order per slot; float
-contraction under ``fastmath`` may differ in the last bits).
+finger: measured on Zen 4 (one thread, 500k slots), 47 M finger comparisons/s for a
+ten-finger probe and 6 M/s for a one-finger probe, under 5 GB/s of a 29 GB/s memory
+(``benchmarks/search_lead_scan.py``; the blocks: 187 and 44 M/s).
+
+A :class:`LeadBlocks` copy holds the same codes in blocks of :data:`LANES` slots, word-major
+inside a block (``codes[block, finger, word, lane]``), with each finger's lead popcounts per
+segment (``pops[block, finger, segment, lane]``): word ``w`` of finger ``f`` of 32
+consecutive slots is 256 contiguous bytes, so LLVM turns the lane loops into AVX-512
+``vpopcntq`` over whole registers and the epilogue into vector float arithmetic, with no
+horizontal reduction at all. Scores are those of :func:`kernels.sparse_lead_scores` (the same
+terms in the same order per slot; float contraction under ``fastmath`` may differ in the last
+bits).
 
 The copy is built in memory by a shard's first scan and extended by later ones to the
 committed slots (slots are append-only; ``GalleryShard.lead_block_view``): about 1 kB per
