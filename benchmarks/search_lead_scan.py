@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 
-if __name__ == "__main__":  # rounds run on one thread unless --threads says otherwise
+if __name__ == "__main__":  # numba's pool for the all-threads rounds (one-thread rounds set 1)
     os.environ.setdefault("NUMBA_NUM_THREADS", "2")
 
 import argparse
