@@ -159,18 +159,9 @@ def sparse_lead_scores(
     half = words // 2
     bits = half * 64
     shift = _field_shifts(words, half)
-    h = _h_table(bits)
-    alpha0, scale0, _ = _probe_terms(probe_lead_pop[:, 0], bits, weights[0], 0.0)
-    alpha1, scale1, _ = _probe_terms(probe_lead_pop[:, 1], bits, weights[1], 0.0)
-    scale0 = scale0 * inv_sd
-    scale1 = scale1 * inv_sd
-    less = centre * inv_sd
-    mask = np.uint16(0)
-    for j in range(len(fingers)):
-        mask |= np.uint16(1) << np.uint16(fingers[j])
-    norm = np.zeros(11, dtype=np.float32)
-    for k in range(1, 11):
-        norm[k] = 1.0 / math.sqrt(k) if normalise else 1.0
+    h, alpha0, alpha1, scale0, scale1, less, mask, norm = lead_probe_terms(
+        probe_lead_pop, bits, weights, centre, inv_sd, fingers, normalise
+    )
     nf = len(fingers)
     scores = np.empty(n, dtype=np.float32)
     chunks = (n + _CHUNK - 1) // _CHUNK
@@ -384,6 +375,34 @@ def _h_table(bits: int) -> npt.NDArray[np.float32]:
     for pb in range(1, bits):
         h[pb] = 1.0 / math.sqrt(pb * (1.0 - pb / bits))
     return h
+
+
+@nb.njit(cache=True)
+def lead_probe_terms(
+    probe_lead_pop: npt.NDArray[np.uint16],
+    bits: int,
+    weights: npt.NDArray[np.float64],
+    centre: npt.NDArray[np.float32],
+    inv_sd: npt.NDArray[np.float32],
+    fingers: npt.NDArray[np.int64],
+    normalise: bool,
+) -> tuple:
+    """What a lead scan needs of the probe, whatever the gallery's layout: the h(|b|) table,
+    per finger and segment α and weight/√(α(1 − α)) (standardised by ``inv_sd``), the centre to
+    take per shared finger, the probe's finger mask and the 1/√k normalisation per k."""
+    h = _h_table(bits)
+    alpha0, scale0, _ = _probe_terms(probe_lead_pop[:, 0], bits, weights[0], 0.0)
+    alpha1, scale1, _ = _probe_terms(probe_lead_pop[:, 1], bits, weights[1], 0.0)
+    scale0 = scale0 * inv_sd
+    scale1 = scale1 * inv_sd
+    less = centre * inv_sd
+    mask = np.uint16(0)
+    for j in range(len(fingers)):
+        mask |= np.uint16(1) << np.uint16(fingers[j])
+    norm = np.zeros(11, dtype=np.float32)
+    for k in range(1, 11):
+        norm[k] = 1.0 / math.sqrt(k) if normalise else 1.0
+    return h, alpha0, alpha1, scale0, scale1, less, mask, norm
 
 
 @nb.njit(cache=True)

@@ -35,7 +35,7 @@ import numba as nb
 import numpy as np
 import numpy.typing as npt
 
-from securecomm.afis.search.kernels import _h_table, _probe_terms, popcount64
+from securecomm.afis.search.kernels import lead_probe_terms, popcount64
 from securecomm.afis.search.parameters import CODE_LEAD_WORDS, CODE_SEGMENTS
 
 #: Slots per block (measured on Zen 4, ten-finger probe, 500k slots: 16 lanes 191 M finger
@@ -159,18 +159,9 @@ def blocked_lead_scores(
     lanes = codes.shape[3]
     half = words // 2
     bits = half * 64
-    h = _h_table(bits)
-    alpha0, scale0, _ = _probe_terms(probe_lead_pop[:, 0], bits, weights[0], 0.0)
-    alpha1, scale1, _ = _probe_terms(probe_lead_pop[:, 1], bits, weights[1], 0.0)
-    scale0 = scale0 * inv_sd
-    scale1 = scale1 * inv_sd
-    less = centre * inv_sd
-    mask = np.uint16(0)
-    for j in range(len(fingers)):
-        mask |= np.uint16(1) << np.uint16(fingers[j])
-    norm = np.zeros(11, dtype=np.float32)
-    for k in range(1, 11):
-        norm[k] = 1.0 / math.sqrt(k) if normalise else 1.0
+    h, alpha0, alpha1, scale0, scale1, less, mask, norm = lead_probe_terms(
+        probe_lead_pop, bits, weights, centre, inv_sd, fingers, normalise
+    )
     nf = len(fingers)
     blocks = -(-slots // lanes)
     scores = np.empty(slots, dtype=np.float32)
