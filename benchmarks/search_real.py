@@ -53,6 +53,7 @@ import search_scale as scale
 from securecomm.afis import matching
 from securecomm.afis.search import EmbeddedSearchEngine
 from securecomm.afis.search.engine import prepare_probe
+from securecomm.afis.search.fusion import fuse
 from securecomm.afis.search.gallery import Gallery
 from securecomm.afis.search.kernels import code_scores, lead_scores
 from securecomm.afis.search.parameters import (
@@ -64,6 +65,7 @@ from securecomm.afis.search.parameters import (
 from securecomm.afis.search.shard_search import (
     SEGMENT_WEIGHTS,
     TAIL_SPLIT,
+    _score_candidate,
     full_code_scores,
     lead_stage_scores,
     lead_survivors,
@@ -92,6 +94,11 @@ SYN_TWO_PRINT_BASE = NONMATED_BASE + 10**9
 FILLER_BASE = NONMATED_BASE + 2 * 10**9
 SYN_TEN_PRINT_MATES = 50
 TARGET_FPIR = 1e-3
+#: Shortlist lengths and multiples of the lead keep for the loss decomposition (a mate is
+#: counted as reachable when its lead rank is within the keep and its full-code rank within
+#: the shortlist, both over the whole shard: a bound, the rank among survivors is no worse).
+SHORTLISTS = (64, 128, 256, 512, 1024)
+KEEP_FACTORS = (1, 2, 4, 8)
 
 
 def log(msg: str) -> None:
@@ -345,9 +352,13 @@ def run_size(n: int, args, real: dict, fits: dict, gen: TenPrintGenerator) -> di
             prepared = prepare_probe(probe, matching)
             ranks = mate_ranks(shard, prepared, slot)
             mate = next((c for c in result.candidates if c.identity_id == ident), None)
+            direct = _score_candidate(shard, prepared, matching, slot, 0.0)
+            k_direct = len(direct.finger_scores)
+            direct_score = engine.policy.calibrated(fuse(direct.finger_scores), k_direct)
             searches.append({
                 "mated": True, "mates": kind, "probe_fingers": size, "latency_s": lat,
                 "rank": mate.rank if mate else 0,
+                "direct_score": direct_score,
                 "mate_score": mate.score if mate else -1.0,
                 "mate_fingers": mate.fingers if mate else 0,
                 "hit": result.hit.identity_id if result.hit else None,
@@ -420,6 +431,21 @@ def summarise(n: int, total: int, searches: list, fits: dict, build_s: float) ->
             share_new = np.array([s["lead_new"] / s["shard_slots"] for s in ms])
             share_old = np.array([s["lead_old"] / s["shard_slots"] for s in ms])
             lat = [s["latency_s"] for s in ms]
+            model_thr = policy.decision_threshold(total)
+            direct = np.array([s["direct_score"] for s in ms])
+            lead = np.array([s["lead_new"] for s in ms])
+            full = np.array([s["full_new"] for s in ms])
+            keep = np.array([s["keep"] for s in ms])
+            slots = np.array([s["shard_slots"] for s in ms])
+            found = direct >= model_thr
+            loss = {
+                f"keep_x{f}": {
+                    str(k): float(np.mean(~(found & (lead <= np.minimum(slots, keep * f))
+                                            & (full <= k))))
+                    for k in SHORTLISTS
+                }
+                for f in KEEP_FACTORS
+            }  # fmt: skip
             fnir_fitted = {}
             for label, cal in fits.items():
                 miss = sum(decide(s["candidates"], cal, total)[0] != s["identity"] for s in ms)
@@ -454,6 +480,17 @@ def summarise(n: int, total: int, searches: list, fits: dict, build_s: float) ->
                 "full_rank_worst": int(max(s["full_new"] for s in ms)),
                 "full_rank_worst_before": int(max(s["full_old"] for s in ms)),
                 "keep_share": ms[0]["keep"] / ms[0]["shard_slots"],
+                "fnir_comparator_only": float(np.mean(~found)),
+                "fnir_bound_by_keep_and_shortlist": loss,
+                "per_mate_lead_full_direct": [
+                    [int(a), int(b), round(float(c), 3)]
+                    for a, b, c in zip(lead, full, direct, strict=True)
+                ],
+                "lost_to": {
+                    "lead_keep": int(np.sum(lead > keep)),
+                    "shortlist": int(np.sum((lead <= keep) & (full > PREFILTER_SHORTLIST))),
+                    "comparator": int(np.sum(~found)),
+                },
                 "shard_slots": ms[0]["shard_slots"],
                 "latency_p50_s": percentile(lat, 50), "latency_p95_s": percentile(lat, 95),
                 "lead_rank_shares": sorted(share_new.tolist())[-8:],
@@ -502,6 +539,28 @@ def print_table(out: dict) -> None:
                 f"({r['model_false_positives']} fp, ≤ {r['model_fpir_upper_95']:.4f}) | "
                 f"p50 {r['latency_p50_s']:.3f} p95 {r['latency_p95_s']:.3f}"
             )
+
+
+def print_losses(out: dict) -> None:
+    """Where mates are lost: by the comparator alone (a perfect pre-filter), and the FNIR bound
+    for larger keeps and shortlists (rows: keep multiple; columns: shortlist length)."""
+    print("\nFNIR at the model threshold if re-ranked directly (comparator only), and bounded")
+    print(
+        "by lead keep × shortlist (keep multiple: FNIR for shortlists "
+        + ", ".join(str(k) for k in SHORTLISTS)
+        + ")"
+    )
+    for g in out["galleries"]:
+        for r in g["rows"]:
+            if "fnir_comparator_only" not in r:
+                continue
+            grid = "; ".join(
+                f"{f}: " + " ".join(f"{100 * v:.1f}" for v in r[
+                    "fnir_bound_by_keep_and_shortlist"][f].values())
+                for f in r["fnir_bound_by_keep_and_shortlist"]
+            )  # fmt: skip
+            print(f"{g['identities']:<8,} {r['probe_fingers']:>2} {r['mates']:<19} "
+                  f"comparator {100 * r['fnir_comparator_only']:.1f} % | {grid}")  # fmt: skip
 
 
 def markdown(out: dict) -> str:
@@ -676,6 +735,7 @@ def main(argv: list[str] | None = None) -> None:
         out["wall_s"] = time.perf_counter() - t0
         args.json.write_text(json.dumps(out, indent=1))
         print_table(out)
+        print_losses(out)
     plot(out, args.plot)
     log(f"wrote {args.json} and {args.plot} ({time.perf_counter() - t0:.0f} s)")
 
