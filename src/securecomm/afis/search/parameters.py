@@ -80,6 +80,12 @@ PREFILTER_SEGMENT_WEIGHTS = (1.0, 1.0)
 #: halving of it saves about a sixth of the scan's time.
 PREFILTER_LEAD_KEEP = 1 / 24
 PREFILTER_LEAD_MIN = 4096
+#: PREFILTER_LEAD_KEEP is the share for slots sharing this many fingers with the probe. The
+#: full-code stage costs per shared finger, so a slot sharing k fingers is kept at
+#: PREFILTER_LEAD_KEEP × 10 / k of the shard (a two-finger search keeps 5/24, one finger
+#: 10/24) for the same work per slot: measured on real FVC mates at 1M (docs/afis-search.md,
+#: finger sets), 10 of 140 two-finger and 29 of 140 one-finger mates fell beyond 1/24.
+PREFILTER_LEAD_KEEP_FINGERS = 10
 #: Identities kept per shard after the pre-filter, re-ranked with the 1:1 comparator. Each costs
 #: about 2 ms of CPU (three prepares and comparisons for a non-mate); measured, every doubling
 #: finds about 4 % more mates at 1M identities (docs/afis-search.md).

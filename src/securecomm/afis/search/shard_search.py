@@ -36,6 +36,7 @@ from securecomm.afis.search.parameters import (
     CODE_LEAD_WORDS,
     CODE_PAIR_WORDS,
     PREFILTER_LEAD_KEEP,
+    PREFILTER_LEAD_KEEP_FINGERS,
     PREFILTER_LEAD_MIN,
     PREFILTER_NORMALISE,
     PREFILTER_SEGMENT_WEIGHTS,
@@ -55,9 +56,47 @@ SEGMENT_WEIGHTS = np.asarray(PREFILTER_SEGMENT_WEIGHTS, dtype=np.float64)
 TAIL_SPLIT = CODE_PAIR_WORDS - CODE_LEAD_WORDS
 
 
-def lead_survivors(slots: int) -> int:
-    """How many slots of a shard the lead scan keeps for full scoring."""
-    return max(PREFILTER_LEAD_MIN, math.ceil(slots * PREFILTER_LEAD_KEEP))
+def lead_survivors(slots: int, shared: int = PREFILTER_LEAD_KEEP_FINGERS) -> int:
+    """How many slots of a shard the lead scan keeps for full scoring, for slots sharing
+    ``shared`` fingers with the probe: a share PREFILTER_LEAD_KEEP × 10 / ``shared`` of the
+    shard (all of it at most), so each slot costs the full-code stage the same work whatever
+    its finger count, and at least PREFILTER_LEAD_MIN."""
+    share = min(1.0, PREFILTER_LEAD_KEEP * PREFILTER_LEAD_KEEP_FINGERS / max(1, shared))
+    return max(PREFILTER_LEAD_MIN, math.ceil(slots * share))
+
+
+def shared_fingers(shard: GalleryShard, probe: Probe, n: int) -> np.ndarray:
+    """Per slot (of the first ``n``), how many fingers it and the probe both have."""
+    mask = np.uint16(sum(1 << int(f) for f in probe.code_rows.tolist()))
+    return np.bitwise_count(shard.presence[:n] & mask)
+
+
+def lead_keep(first: np.ndarray, shared: np.ndarray) -> np.ndarray:
+    """Ascending slots that survive the lead scan: a slot sharing k fingers survives when its
+    lead score is at or above the :func:`lead_survivors` (n, k)-th best of the whole shard.
+
+    Scores are on one scale for every finger count (standardised, ÷√k), so this is the keep
+    a shard of only k-finger slots would use. Where every slot shares the same number of
+    fingers (a ten-print probe on ten-print records, a two-finger probe on anything holding
+    both fingers) it is :func:`kernels.top_slots` with that count's keep; ties are all kept.
+    """
+    n = len(first)
+    counts = np.unique(shared[np.isfinite(first)])
+    counts = counts[counts > 0]
+    if len(counts) == 0:
+        return np.zeros(0, np.int64)
+    widest = lead_survivors(n, int(counts[0]))
+    slots = top_slots(first, widest)
+    if len(counts) == 1:
+        return slots[shared[slots] > 0]
+    # Each count's bar is the score of its keep-th best slot; all bars are among the widest.
+    below = -first[slots]
+    ranks = [min(len(below), lead_survivors(n, k)) - 1 for k in counts.tolist()]
+    ordered = np.partition(below, sorted(set(ranks)))
+    bars = np.full(PREFILTER_LEAD_KEEP_FINGERS + 1, np.inf, np.float32)
+    for k, r in zip(counts.tolist(), ranks, strict=True):
+        bars[k] = -ordered[r]
+    return slots[first[slots] >= bars[shared[slots]]]
 
 
 def prefilter(
@@ -75,11 +114,12 @@ def prefilter(
     n = shard.slots
     if n == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.float32)
-    keep = lead_survivors(n)
+    keep = lead_survivors(n, len(probe.code_rows))  # the least any slot can keep
     standard = finger_standardisation(shard, probe) if normalise else None
     if keep < n:
         first = lead_stage_scores(shard, probe, normalise, standard)
-        slots = top_slots(first, keep)  # ascending: the full codes are read in order
+        # Ascending: the full codes are read in order.
+        slots = lead_keep(first, shared_fingers(shard, probe, len(first)))
     else:
         slots = np.flatnonzero(shard.live).astype(np.int64)
     scores = full_code_scores(shard, probe, slots, normalise, standard)
