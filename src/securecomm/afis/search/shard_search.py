@@ -104,8 +104,9 @@ def prefilter(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Slots of the ``k`` best identities by pre-filter score, and those scores.
 
-    Two stages: every slot's lead code is scored, the best :func:`lead_survivors` are scored
-    on their full codes, and the ``k`` best of those are returned. A shard no larger than the
+    Two stages: every slot's lead code is scored, the survivors (:func:`lead_keep`: deeper for
+    slots sharing fewer fingers) are scored on their full codes, and the ``k`` best of those
+    are returned. A shard no larger than the
     survivor count skips the first stage, so its scores are exactly the full-code scores.
     Both stages read only the fingers the probe and the slot both have, and (with
     ``normalise``, the default) divide each slot's z-sum by √(shared fingers), so a two-print
