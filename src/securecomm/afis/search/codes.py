@@ -27,6 +27,7 @@ separate better (per-finger d' 1.06 against 0.85) with fewer bits set (≈105 ag
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numba as nb
 import numpy as np
@@ -73,20 +74,26 @@ def pair_codes_kernel(
     out: npt.NDArray[np.uint64],
     first_word: int,
     code_bits: int,
+    neighbours: int,
+    min_distance: float,
+    max_distance: float,
+    distance_step: float,
+    distance_bins: int,
+    angle_bins: int,
 ) -> None:
     """Set, in ``out[:, first_word:]``, the ``code_bits``-bit Bloom code of every finger's
     nearest-neighbour pair words."""
     fingers = len(offsets) - 1
-    min2 = CODE_MIN_DISTANCE * CODE_MIN_DISTANCE
-    max2 = CODE_MAX_DISTANCE * CODE_MAX_DISTANCE
+    min2 = min_distance * min_distance
+    max2 = max_distance * max_distance
     for f in nb.prange(fingers):
         a = offsets[f]
         n = offsets[f + 1] - a
         if n < 3:
             continue
-        best_d = np.empty(CODE_NEIGHBOURS)
-        best_j = np.empty(CODE_NEIGHBOURS, dtype=np.int64)
-        feats = np.empty(CODE_NEIGHBOURS, dtype=np.int64)
+        best_d = np.empty(neighbours)
+        best_j = np.empty(neighbours, dtype=np.int64)
+        feats = np.empty(neighbours, dtype=np.int64)
         for i in range(n):
             xi = x[a + i]
             yi = y[a + i]
@@ -98,16 +105,16 @@ def pair_codes_kernel(
                 d2 = dx * dx + dy * dy
                 if j == i or d2 < min2 or d2 >= max2:
                     continue
-                if used == CODE_NEIGHBOURS and d2 >= best_d[used - 1]:
+                if used == neighbours and d2 >= best_d[used - 1]:
                     continue
-                k = used if used < CODE_NEIGHBOURS else CODE_NEIGHBOURS - 1
+                k = used if used < neighbours else neighbours - 1
                 while k > 0 and best_d[k - 1] > d2:
                     best_d[k] = best_d[k - 1]
                     best_j[k] = best_j[k - 1]
                     k -= 1
                 best_d[k] = d2
                 best_j[k] = j
-                if used < CODE_NEIGHBOURS:
+                if used < neighbours:
                     used += 1
             for r in range(used):
                 j = best_j[r]
@@ -116,10 +123,10 @@ def pair_codes_kernel(
                 line = math.atan2(yi - y[a + j], x[a + j] - xi)
                 phi = (line - angle[a + i]) % _TWO_PI
                 rel = (angle[a + j] - angle[a + i]) % _TWO_PI
-                db = min(int((d - CODE_MIN_DISTANCE) / CODE_DISTANCE_STEP), CODE_DISTANCE_BINS - 1)
-                bp = int(phi / _TWO_PI * CODE_ANGLE_BINS) % CODE_ANGLE_BINS
-                br = int(rel / _TWO_PI * CODE_ANGLE_BINS) % CODE_ANGLE_BINS
-                feats[r] = (db * CODE_ANGLE_BINS + bp) * CODE_ANGLE_BINS + br
+                db = min(int((d - min_distance) / distance_step), distance_bins - 1)
+                bp = int(phi / _TWO_PI * angle_bins) % angle_bins
+                br = int(rel / _TWO_PI * angle_bins) % angle_bins
+                feats[r] = (db * angle_bins + bp) * angle_bins + br
             for p in range(used):
                 for q in range(p + 1, used):
                     lo = min(feats[p], feats[q])
@@ -129,7 +136,36 @@ def pair_codes_kernel(
                     out[f, first_word + (bit >> 6)] |= np.uint64(1) << np.uint64(bit & 63)
 
 
-_LSH_CELLS = lsh_cells(CYLINDER_CELLS, CYLINDER_SECTIONS, LSH_HASHES, LSH_BITS, LSH_SEED)
+@dataclass(frozen=True)
+class CodeShape:
+    """How the two segments describe a finger; the defaults are the stored layout's constants
+    (``parameters.py``). Benchmarks measure other shapes with the same kernels."""
+
+    neighbours: int = CODE_NEIGHBOURS
+    min_distance: float = CODE_MIN_DISTANCE
+    max_distance: float = CODE_MAX_DISTANCE
+    distance_step: float = CODE_DISTANCE_STEP
+    distance_bins: int = CODE_DISTANCE_BINS
+    angle_bins: int = CODE_ANGLE_BINS
+    cylinder_radius: float = CYLINDER_RADIUS
+    cylinder_cells: int = CYLINDER_CELLS
+    cylinder_sections: int = CYLINDER_SECTIONS
+    cell_reach: float = CYLINDER_CELL_REACH
+    direction_reach: float = CYLINDER_DIRECTION_REACH
+    lsh_hashes: int = LSH_HASHES
+    lsh_bits: int = LSH_BITS
+    lsh_min_ones: int = LSH_MIN_ONES
+    lsh_seed: int = LSH_SEED
+
+    def lsh_cells(self) -> npt.NDArray[np.int64]:
+        return lsh_cells(
+            self.cylinder_cells, self.cylinder_sections, self.lsh_hashes, self.lsh_bits,
+            self.lsh_seed,
+        )  # fmt: skip
+
+
+STORED_SHAPE = CodeShape()
+_STORED_LSH_CELLS = STORED_SHAPE.lsh_cells()
 
 
 def finger_codes(
@@ -141,28 +177,36 @@ def finger_codes(
 
 
 def segment_codes(
-    packed: PackedMinutiae, pair_bits: int, cylinder_bits: int
+    packed: PackedMinutiae,
+    pair_bits: int,
+    cylinder_bits: int,
+    shape: CodeShape = STORED_SHAPE,
 ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint16]]:
-    """Two-segment codes of any segment sizes (multiples of 64 bits; 0 leaves a segment out):
-    the stored layout is ``segment_codes(p, CODE_PAIR_BITS, CODE_CYLINDER_BITS)``; the
-    pre-filter study measures other sizes with the same kernels."""
+    """Two-segment codes of any segment sizes (multiples of 64 bits; 0 leaves a segment out)
+    and shape: the stored layout is ``segment_codes(p, CODE_PAIR_BITS, CODE_CYLINDER_BITS)``;
+    the pre-filter studies measure other sizes and shapes with the same kernels."""
     split = pair_bits // 64
     codes = np.zeros((packed.count, (pair_bits + cylinder_bits) // 64), dtype=np.uint64)
     if pair_bits:
-        pair_codes_kernel(packed.offsets, packed.x, packed.y, packed.angle, codes, 0, pair_bits)
+        pair_codes_kernel(
+            packed.offsets, packed.x, packed.y, packed.angle, codes, 0, pair_bits,
+            shape.neighbours, shape.min_distance, shape.max_distance, shape.distance_step,
+            shape.distance_bins, shape.angle_bins,
+        )  # fmt: skip
     if cylinder_bits:
+        cells = _STORED_LSH_CELLS if shape == STORED_SHAPE else shape.lsh_cells()
         cylinder_codes_kernel(
             packed.offsets,
             packed.x,
             packed.y,
             packed.angle,
-            _LSH_CELLS,
-            CYLINDER_RADIUS,
-            CYLINDER_CELLS,
-            CYLINDER_SECTIONS,
-            CYLINDER_CELL_REACH,
-            CYLINDER_DIRECTION_REACH,
-            LSH_MIN_ONES,
+            cells,
+            shape.cylinder_radius,
+            shape.cylinder_cells,
+            shape.cylinder_sections,
+            shape.cell_reach,
+            shape.direction_reach,
+            shape.lsh_min_ones,
             codes,
             split,
             cylinder_bits,
